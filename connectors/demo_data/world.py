@@ -1,0 +1,102 @@
+"""The demo world: one seeded retail estate that all four simulators share.
+
+Stores, products and customers are built up front; per-store stock and each
+customer's history are pure functions of the seed, computed when asked.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import Enum
+
+from .catalog import build_products
+from .customers import build_customers
+from .history import History
+from .rand import PURPOSE_BOOKINGS, PURPOSE_CARRY, PURPOSE_RESERVED, PURPOSE_STOCK, mix, rng, unit
+from .records import Booking, DemoCustomer, DemoProduct, DemoStore
+from .stores import build_stores
+from .vocabulary import APPOINTMENT_SERVICES, CATEGORIES
+
+CARRY_SHARE = {1: 0.35, 2: 0.55, 3: 0.8}
+RESPOND_WITHIN = timedelta(hours=48)
+
+
+class Scale(Enum):
+    """(stores, products, customers) of each size of world."""
+
+    SMALL = (40, 600, 1500)
+    DEFAULT = (260, 5200, 20000)
+    LARGE = (400, 20000, 100000)
+
+
+@dataclass(frozen=True, slots=True)
+class StockFigure:
+    sellable: int
+    reserved: int
+
+
+@dataclass
+class World:
+    seed: int
+    scale: Scale
+    as_of: date
+    stores: tuple[DemoStore, ...]
+    products: tuple[DemoProduct, ...]
+    customers: tuple[DemoCustomer, ...]
+    bookings: tuple[Booking, ...]
+    history: History = field(repr=False)
+
+    def __post_init__(self) -> None:
+        self.store_by_code = {s.code: s for s in self.stores}
+        self.product_by_sku = {p.sku: p for p in self.products}
+        self.customer_by_crm_id = {c.crm_id: c for c in self.customers}
+
+    @property
+    def now(self) -> datetime:
+        """The world's clock: noon UTC on its as-of date, so builds on one day agree."""
+        return datetime.combine(self.as_of, time(12), UTC)
+
+    def store_stock(self, store: DemoStore, product: DemoProduct) -> StockFigure | None:
+        """Stock of one product in one store as the POS records it; None when the store does not carry it."""
+        if product.delisted or unit(self.seed, PURPOSE_CARRY, store.index, product.index) >= CARRY_SHARE[store.size]:
+            return None
+        roll = unit(self.seed, PURPOSE_STOCK, store.index, product.index)
+        on_hand = 0 if roll < 0.15 else 1 + int((roll - 0.15) * 24)
+        reserved = min(on_hand, 1 + mix(self.seed, PURPOSE_RESERVED, store.index, product.index) % 2) \
+            if unit(self.seed, PURPOSE_RESERVED, store.index, product.index) < 0.1 else 0
+        return StockFigure(sellable=on_hand - reserved, reserved=reserved)
+
+
+def build_world(seed: int = 42, scale: Scale = Scale.DEFAULT, as_of: date | None = None) -> World:
+    """The same (seed, scale, as_of) builds the same world, byte for byte."""
+    as_of = as_of or datetime.now(UTC).date()
+    n_stores, n_products, n_customers = scale.value
+    stores = build_stores(seed, n_stores)
+    products = build_products(seed, n_products, as_of)
+    customers = build_customers(seed, n_customers, stores, as_of)
+    return World(seed, scale, as_of, stores, products, customers, _bookings(seed, stores, customers, as_of),
+                 History(seed, as_of, products, stores))
+
+
+def _bookings(seed: int, stores: tuple[DemoStore, ...], customers: tuple[DemoCustomer, ...],
+              as_of: date) -> tuple[Booking, ...]:
+    """Appointments around the as-of date, some still waiting for an answer past their deadline."""
+    noon = datetime.combine(as_of, time(12), UTC)
+    bookings = []
+    for store in stores:
+        if "APPOINTMENTS" not in store.services:
+            continue
+        r = rng(seed, PURPOSE_BOOKINGS, store.index)
+        for k in range(r.randint(0, 6)):
+            created = noon - timedelta(hours=r.randint(1, 24 * 10))
+            day = (created + timedelta(days=r.randint(1, 21))).date()
+            start = datetime.combine(day, time(r.randint(8, 16)), UTC)
+            status = "PENDING" if r.random() < 0.5 else r.choice(("ACCEPTED", "DECLINED", "CANCELLED_BY_CUSTOMER"))
+            bookings.append(Booking(
+                id=f"BK{store.index:04d}{k:02d}", store_code=store.code,
+                customer_index=r.randrange(len(customers)) if customers else None,
+                service=r.randrange(len(APPOINTMENT_SERVICES)), team_member=f"TM{store.index:04d}{r.randint(1, 2)}",
+                start_at=start, created_at=created, status=status, note=""))
+    return tuple(bookings)
+
+
+__all__ = ["CATEGORIES", "RESPOND_WITHIN", "Scale", "StockFigure", "World", "build_world"]

