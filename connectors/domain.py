@@ -1,0 +1,226 @@
+"""The domain objects the ports return: plain, frozen, free of any vendor's field names.
+
+Ids here are the gateway's canonical ones (sku, CRM customer id, POS store
+code); each adapter maps its own system's ids to them on the way up.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from decimal import Decimal
+from enum import StrEnum
+
+
+class System(StrEnum):
+    ERP = "erp"
+    POS = "pos"
+    CRM = "crm"
+    WEBSHOP = "webshop"
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    amount: Decimal
+    currency: str = "EUR"
+
+    @classmethod
+    def from_cents(cls, cents: int, currency: str = "EUR") -> "Money":
+        return cls(Decimal(cents).scaleb(-2), currency)
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    url: str
+    alt_text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Product:
+    sku: str
+    name: str
+    gtin: str | None = None
+    description: str | None = None
+    brand: str | None = None
+    category: str | None = None
+    attributes: tuple[tuple[str, str], ...] = ()
+    images: tuple[Image, ...] = ()
+    delisted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """`related_sku` goes with `sku` (accessory, consumable, cross-sell), in `order`."""
+
+    sku: str
+    related_sku: str
+    kind: str
+    order: int
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    total: int
+    skus: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ShownPrice:
+    """What one system shows for one article; `compare_at` is the list price while a promotion runs."""
+
+    system: System
+    amount: Money
+    compare_at: Money | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GeoPoint:
+    latitude: float
+    longitude: float
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    line1: str
+    postal_code: str
+    city: str
+    country_code: str
+    line2: str | None = None
+    region: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OpeningPeriod:
+    weekday: int  # 0 = Monday
+    opens: time
+    closes: time
+
+
+@dataclass(frozen=True, slots=True)
+class Store:
+    code: str
+    name: str
+    address: Address
+    location: GeoPoint
+    timezone: str
+    hours: tuple[OpeningPeriod, ...]
+    services: frozenset[str]  # StoreService names
+    active: bool = True
+    phone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StockLevel:
+    """Stock of one article (`item`: the key the store system was asked with) in one store."""
+
+    item: str
+    store_code: str
+    sellable: int
+    reserved: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Loyalty:
+    card_number: str
+    tier: str  # BASIC, SILVER, GOLD, PLATINUM
+    points: int
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    preferred_channel: str | None = None  # Channel name
+    email_opt_in: bool = False
+    sms_opt_in: bool = False
+    interests: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRecord:
+    id: str
+    first_name: str
+    last_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: Address | None = None
+    loyalty_card: str | None = None
+    preferences: Preferences = field(default_factory=Preferences)
+    favourite_store: str | None = None
+    webshop_customer_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerNote:
+    id: str
+    customer_id: str
+    text: str
+    topics: tuple[str, ...]
+    store_code: str | None
+    channel: str  # Channel name
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PurchaseLine:
+    """The article as the selling system recorded it; the gateway's crosswalk finds the canonical sku."""
+
+    sku: str | None
+    gtin: str | None
+    name: str
+    quantity: int
+    unit_price: Money
+    total: Money
+
+
+@dataclass(frozen=True, slots=True)
+class Fulfillment:
+    method: str  # FulfillmentMethod name
+    store_code: str | None = None
+    address: Address | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Purchase:
+    """A web order (source webshop) or a till receipt (source pos)."""
+
+    id: str
+    source: System
+    channel: str  # Channel name
+    occurred_at: datetime
+    total: Money
+    lines: tuple[PurchaseLine, ...]
+    store_code: str | None = None
+    number: str | None = None
+    status: str | None = None  # OrderStatus name, web orders only
+    fulfillment: Fulfillment | None = None
+    customer_id: str | None = None  # the selling system's own customer id
+
+
+@dataclass(frozen=True, slots=True)
+class OnlineProduct:
+    """The web shop's copy of an article: its own id and sku spelling, price, stock and media."""
+
+    product_id: str
+    stored_sku: str
+    price: ShownPrice
+    stock: int | None  # None: the shop does not manage stock for it
+    images: tuple[Image, ...] = ()
+    attributes: tuple[tuple[str, str], ...] = ()
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WishEntry:
+    product_id: str  # web shop product id
+    added_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Appointment:
+    id: str
+    store_code: str
+    topic: str
+    requested_for: datetime
+    created_at: datetime
+    status: str  # AppointmentStatus name
+    channel: str  # Channel name
+    customer_card: str | None = None
+    sku: str | None = None

@@ -1,0 +1,39 @@
+"""The one error tree every adapter raises, each error naming its system.
+
+    ConnectorError
+    ├── UpstreamUnavailable      the system did not answer usefully: network, timeout, 5xx, 429, breaker open
+    │   └── UpstreamTimeout
+    └── UpstreamRejected         the system answered no to what we sent (4xx)
+        ├── UpstreamAuthFailed   our credential was refused
+        └── UpstreamNotFound     the record does not exist there
+
+The gateway maps UpstreamUnavailable to `UPSTREAM_UNAVAILABLE` with
+`extensions.source = system`; nothing above the adapters sees aiohttp or vendor errors.
+"""
+
+
+class ConnectorError(Exception):
+    def __init__(self, system: str, message: str, status: int | None = None) -> None:
+        super().__init__(f"{system}: {message}")
+        self.system = system
+        self.status = status
+
+
+class UpstreamUnavailable(ConnectorError):
+    pass
+
+
+class UpstreamTimeout(UpstreamUnavailable):
+    pass
+
+
+class UpstreamRejected(ConnectorError):
+    pass
+
+
+class UpstreamAuthFailed(UpstreamRejected):
+    pass
+
+
+class UpstreamNotFound(UpstreamRejected):
+    pass

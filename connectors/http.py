@@ -1,0 +1,145 @@
+"""The shared upstream client: one session per system, its own timeout, retries for reads, a breaker.
+
+Adapters call `request()` with a path relative to the system's base URL and
+get parsed JSON back or a `ConnectorError`; aiohttp never leaks past here.
+"""
+
+import asyncio
+import base64
+import random
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+
+from .errors import (
+    ConnectorError,
+    UpstreamAuthFailed,
+    UpstreamNotFound,
+    UpstreamRejected,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+)
+
+# Turns an error response's status and body into a readable message, per vendor.
+ErrorReader = Callable[[int, Any], str]
+
+
+def basic_auth(user: str, password: str) -> dict[str, str]:
+    """The HTTP Basic header (aiohttp's BasicAuth is deprecated and its helper is too new for our range)."""
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 3
+    backoff_s: float = 0.05
+
+
+class CircuitBreaker:
+    """Opens after `threshold` failures in a row; lets one trial through after `cooldown_s`."""
+
+    def __init__(self, threshold: int = 5, cooldown_s: float = 5.0) -> None:
+        self.threshold = threshold
+        self.cooldown_s = cooldown_s
+        self._failures = 0
+        self._opened_at: float | None = None
+
+    def allow(self) -> bool:
+        if self._opened_at is None:
+            return True
+        if time.monotonic() - self._opened_at >= self.cooldown_s:
+            self._opened_at = time.monotonic()  # half-open: one trial per cooldown
+            return True
+        return False
+
+    def record(self, ok: bool) -> None:
+        if ok:
+            self._failures, self._opened_at = 0, None
+            return
+        self._failures += 1
+        if self._failures >= self.threshold:
+            self._opened_at = time.monotonic()
+
+
+class UpstreamClient:
+    def __init__(self, system: str, base_url: str, session: aiohttp.ClientSession, *,
+                 headers: Mapping[str, str] | None = None,
+                 timeout_s: float = 2.0, read_error: ErrorReader | None = None,
+                 retry: RetryPolicy = RetryPolicy(), breaker: CircuitBreaker | None = None) -> None:
+        self.system = system
+        self.base_url = base_url.rstrip("/")
+        self.session = session
+        self.headers = dict(headers or {})
+        self.timeout = aiohttp.ClientTimeout(total=timeout_s)
+        self.read_error = read_error or (lambda status, body: f"HTTP {status}")
+        self.retry = retry
+        self.breaker = breaker or CircuitBreaker()
+
+    async def request(self, method: str, path: str, *, params: Mapping[str, str] | None = None,
+                      json: Any = None, headers: Mapping[str, str] | None = None,
+                      idempotent: bool | None = None) -> Any:
+        """One call, retried when `idempotent` (default: GET only) and the failure is transient."""
+        retries = self.retry.attempts if (idempotent if idempotent is not None else method == "GET") else 1
+        for attempt in range(retries):
+            try:
+                return await self._once(method, path, params, json, headers)
+            except UpstreamUnavailable:
+                if attempt + 1 == retries or not self.breaker.allow():
+                    raise
+                await asyncio.sleep(self.retry.backoff_s * (2**attempt) * (0.5 + random.random()))
+        raise AssertionError("unreachable")
+
+    async def _once(self, method: str, path: str, params: Mapping[str, str] | None, json: Any,
+                    headers: Mapping[str, str] | None) -> Any:
+        if not self.breaker.allow():
+            raise UpstreamUnavailable(self.system, "circuit open after repeated failures")
+        url = path if path.startswith("http") else f"{self.base_url}{path}"
+        try:
+            with self._mapped_errors():
+                async with self.session.request(method, url, params=params, json=json,
+                                                headers={**self.headers, **(headers or {})},
+                                                timeout=self.timeout) as response:
+                    body = await _body(response)
+                    _raise_for_status(self.system, response.status, body, self.read_error)
+        except UpstreamUnavailable:
+            self.breaker.record(False)
+            raise
+        self.breaker.record(True)
+        return body
+
+    @contextmanager
+    def _mapped_errors(self) -> Iterator[None]:
+        try:
+            yield
+        except ConnectorError:
+            raise
+        except TimeoutError as exc:
+            raise UpstreamTimeout(self.system, f"no answer within {self.timeout.total}s") from exc
+        except aiohttp.ClientError as exc:
+            raise UpstreamUnavailable(self.system, f"{type(exc).__name__}: {exc}") from exc
+
+
+async def _body(response: aiohttp.ClientResponse) -> Any:
+    if response.status == 204:
+        return None
+    if "json" in (response.content_type or ""):
+        return await response.json()
+    return await response.text()
+
+
+def _raise_for_status(system: str, status: int, body: Any, read_error: ErrorReader) -> None:
+    if status < 400:
+        return
+    message = read_error(status, body)
+    if status in (401, 403):
+        raise UpstreamAuthFailed(system, message, status)
+    if status == 404:
+        raise UpstreamNotFound(system, message, status)
+    if status == 429 or status >= 500:
+        raise UpstreamUnavailable(system, message, status)
+    raise UpstreamRejected(system, message, status)

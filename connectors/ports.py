@@ -1,0 +1,113 @@
+"""The capabilities the gateway asks for, one small Protocol each, batch-first.
+
+Every batch method takes a list of keys and returns a list aligned with it
+(None where the system knows no such record), so a DataLoader can call it as
+is. Keys are canonical (sku, CRM id, store code) except where a system's own
+id is the only handle (web shop product and customer ids, GTINs at the POS):
+the gateway's crosswalk maps those on the way down.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from .domain import (
+    Appointment,
+    CustomerNote,
+    CustomerRecord,
+    Loyalty,
+    OnlineProduct,
+    Product,
+    Purchase,
+    Relation,
+    SearchPage,
+    ShownPrice,
+    StockLevel,
+    Store,
+    System,
+    WishEntry,
+)
+
+
+class Health(Protocol):
+    system: System
+
+    async def check(self) -> None:
+        """Returns when the system answers an authenticated read; raises ConnectorError otherwise."""
+
+
+class Catalog(Protocol):
+    async def products(self, skus: Sequence[str]) -> list[Product | None]: ...
+
+    async def product_keys(self) -> list[tuple[str, str | None]]:
+        """Every (sku, GTIN) the catalog holds, delisted included: the crosswalk's backbone."""
+
+    async def search(self, text: str | None, category: str | None, offset: int, limit: int) -> SearchPage: ...
+
+    async def relations(self, skus: Sequence[str]) -> list[tuple[Relation, ...]]: ...
+
+
+class Pricing(Protocol):
+    """The price one system shows; keys are that system's article handle (sku at the ERP, GTIN at the POS)."""
+
+    system: System
+
+    async def prices(self, keys: Sequence[str]) -> list[ShownPrice | None]: ...
+
+
+class StoreDirectory(Protocol):
+    async def stores(self) -> list[Store]: ...
+
+
+class StoreInventory(Protocol):
+    async def stock(self, pairs: Sequence[tuple[str, str]]) -> list[StockLevel | None]:
+        """Stock per (GTIN, store code); None where the store does not carry the article."""
+
+    async def stock_in_store(self, store_code: str) -> list[StockLevel]:
+        """Every article the store can sell now (sellable > 0)."""
+
+
+class OnlineCatalog(Protocol):
+    async def product_keys(self) -> list[tuple[str, str]]:
+        """Every (web shop product id, sku as the web shop stores it)."""
+
+    async def products(self, product_ids: Sequence[str]) -> list[OnlineProduct | None]: ...
+
+
+class Wishlists(Protocol):
+    async def wishlists(self, webshop_customer_ids: Sequence[str]) -> list[tuple[WishEntry, ...] | None]:
+        """Each customer's wishlist, oldest entry first; None when they have none."""
+
+
+class Customers(Protocol):
+    async def customers(self, ids: Sequence[str]) -> list[CustomerRecord | None]: ...
+
+    async def customers_by_card(self, cards: Sequence[str]) -> list[CustomerRecord | None]: ...
+
+    async def customers_by_webshop_id(self, webshop_ids: Sequence[str]) -> list[CustomerRecord | None]: ...
+
+    async def loyalty(self, ids: Sequence[str]) -> list[Loyalty | None]:
+        """Tier and points per customer (the card number is on the record already)."""
+
+    async def notes(self, ids: Sequence[str]) -> list[tuple[CustomerNote, ...]]:
+        """Staff and customer-service notes per customer, newest first."""
+
+
+class WebOrders(Protocol):
+    async def orders_of(self, webshop_customer_ids: Sequence[str]) -> list[tuple[Purchase, ...]]:
+        """Every web order per customer, newest first."""
+
+    async def orders(self, order_ids: Sequence[str]) -> list[Purchase | None]: ...
+
+
+class Receipts(Protocol):
+    async def receipts_of(self, cards: Sequence[str]) -> list[tuple[Purchase, ...]]:
+        """Every till receipt recorded with each loyalty card, newest first."""
+
+
+class Appointments(Protocol):
+    async def appointments_of(self, cards: Sequence[str]) -> list[tuple[Appointment, ...]]:
+        """Each loyalty card holder's appointments, soonest first."""
+
+    async def appointments_at(self, store_codes: Sequence[str], start: datetime,
+                              end: datetime) -> list[Appointment]: ...
