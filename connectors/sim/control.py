@@ -1,0 +1,116 @@
+"""What the `/_sim/` endpoints steer: request counts, injected faults, seen traceparents.
+
+One `Control` serves every simulator mounted on a host; its middleware runs
+inside each system's application, so counting and faults see the request
+before authentication does, as a network fault would.
+"""
+
+import asyncio
+import random
+from collections import Counter, deque
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass, fields, replace
+
+from aiohttp import web
+
+SYSTEMS = ("erp", "pos", "crm", "webshop")
+# Request lines up to this size reach the simulators, so each can answer an over-long URL as its API does
+# (ERP 414 past 8 KB, CRM 414 past 16 KB) instead of aiohttp's own 400 at 8,190 bytes.
+MAX_LINE_SIZE = 65536
+TRACEPARENTS_KEPT = 1000
+
+ErrorResponder = Callable[[int, str], web.Response]
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass(frozen=True)
+class Faults:
+    latency_ms: int = 0
+    error_rate: float = 0.0
+    down: bool = False
+    hang: bool = False
+
+    @classmethod
+    def parse(cls, body: object, base: "Faults") -> "Faults":
+        """Applies a partial JSON object to `base`; raises ValueError on a bad key or value."""
+        if not isinstance(body, dict):
+            raise ValueError("expected a JSON object")
+        changes = {k: v for k, v in body.items() if k != "system"}
+        known = {f.name: f.type for f in fields(cls)}
+        for key, value in changes.items():
+            if key not in known:
+                raise ValueError(f"unknown fault {key!r}")
+            if key in ("down", "hang") and not isinstance(value, bool):
+                raise ValueError(f"{key} must be a boolean")
+            if key == "latency_ms" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                raise ValueError("latency_ms must be a non-negative integer")
+            if key == "error_rate" and (isinstance(value, bool) or not isinstance(value, int | float)
+                                        or not 0 <= value <= 1):
+                raise ValueError("error_rate must be between 0 and 1")
+        return replace(base, **changes)
+
+
+class Control:
+    def __init__(self, seed: int = 0, latency_ms: int = 0) -> None:
+        self.base = Faults(latency_ms=latency_ms)
+        self.faults = {system: self.base for system in SYSTEMS}
+        self.routes: dict[str, Counter[str]] = {system: Counter() for system in SYSTEMS}
+        self.traceparents: deque[str] = deque(maxlen=TRACEPARENTS_KEPT)
+        self._random = random.Random(seed)
+        self._released = asyncio.Event()
+
+    def stats(self) -> dict[str, object]:
+        systems = {s: {"total": sum(c.values()), "routes": dict(sorted(c.items()))} for s, c in self.routes.items()}
+        return {"total": sum(int(v["total"]) for v in systems.values()), "systems": systems}  # type: ignore[call-overload]
+
+    def reset_stats(self) -> None:
+        for counter in self.routes.values():
+            counter.clear()
+
+    def set_faults(self, system: str, faults: Faults) -> None:
+        self.faults[system] = faults
+        if not faults.hang:
+            self.release()
+
+    def clear_faults(self) -> None:
+        self.faults = {system: self.base for system in SYSTEMS}
+        self.release()
+
+    def describe_faults(self) -> dict[str, dict[str, object]]:
+        return {system: asdict(f) for system, f in self.faults.items()}
+
+    def release(self) -> None:
+        """Lets every hanging request go (with a 503), e.g. when faults are cleared or the server stops."""
+        self._released.set()
+        self._released = asyncio.Event()
+
+    def middleware(self, system: str, prefix: str,
+                   error: ErrorResponder) -> Callable[..., Awaitable[web.StreamResponse]]:
+        @web.middleware
+        async def control(request: web.Request, handler: Handler) -> web.StreamResponse:
+            self.routes[system][f"{request.method} {_route_of(request, prefix)}"] += 1
+            if traceparent := request.headers.get("traceparent"):
+                self.traceparents.append(traceparent)
+            faults = self.faults[system]
+            if faults.latency_ms:
+                await asyncio.sleep(faults.latency_ms / 1000)
+            if faults.hang:
+                await self._released.wait()
+                return error(503, "Service Unavailable")
+            if faults.down:
+                return error(503, "Service Unavailable")
+            if faults.error_rate and self._random.random() < faults.error_rate:
+                return error(500, "Internal Server Error")
+            return await handler(request)
+
+        return control
+
+
+def _route_of(request: web.Request, prefix: str) -> str:
+    """The matched route's pattern, so `/v2/locations/L7` and `/L8` count as one route."""
+    route = request.match_info.route
+    resource = route.resource if route is not None else None
+    if resource is None:
+        return request.path
+    canonical = resource.canonical
+    return canonical if canonical.startswith(prefix) else prefix + canonical

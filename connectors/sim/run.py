@@ -1,0 +1,24 @@
+"""`omnigate simulate`: build the demo world and serve the four simulators until a signal."""
+
+import os
+import sys
+import time
+
+from aiohttp import web
+
+from connectors.credentials import Credentials, credentials_from_environ
+from connectors.demo_data import Scale, build_world
+
+from .control import MAX_LINE_SIZE
+from .host import SimulatorHost
+
+
+def run_simulators(host: str, port: int, seed: int, scale: str, latency_ms: int = 0,
+                   credentials: Credentials | None = None) -> None:
+    started = time.perf_counter()
+    world = build_world(seed=seed, scale=Scale[scale.upper()])
+    print(f"demo world built in {time.perf_counter() - started:.2f}s: {len(world.stores)} stores, "
+          f"{len(world.products)} products, {len(world.customers)} customers (seed {seed})", flush=True)
+    sim = SimulatorHost(world, credentials or credentials_from_environ(dict(os.environ)), latency_ms=latency_ms)
+    web.run_app(sim.app(), host=host, port=port, shutdown_timeout=1.0, access_log=None, max_line_size=MAX_LINE_SIZE,
+                print=lambda _: print(f"simulators listening on http://{host}:{port}", file=sys.stdout, flush=True))

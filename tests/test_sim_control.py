@@ -1,0 +1,126 @@
+"""The `/_sim/` control API of the shared simulator host: counts, faults, trace context."""
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+
+from connectors.demo_data import World
+from connectors.sim.host import SimulatorHost
+
+POS_AUTH = {"Authorization": "Bearer demo-pos-token"}
+POS_LOCATIONS = "/pos/v2/locations"
+CRM_QUERY = "/crm/services/data/v60.0/query"
+TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+
+
+@pytest.fixture
+async def sim(world: World) -> AsyncIterator[tuple[str, aiohttp.ClientSession]]:
+    host = SimulatorHost(world)
+    base = await host.start()
+    async with aiohttp.ClientSession(base) as session:
+        yield base, session
+    await host.stop()
+
+
+async def test_stats_count_every_request_by_system_and_route(sim: tuple[str, aiohttp.ClientSession]) -> None:
+    _, http = sim
+    await http.post("/_sim/stats/reset")
+    for _ in range(3):
+        async with http.get(POS_LOCATIONS, headers=POS_AUTH) as r:
+            assert r.status == 200
+    async with http.get(POS_LOCATIONS) as r:  # refused, still received
+        assert r.status == 401
+    async with http.get(CRM_QUERY, params={"q": "SELECT Id FROM Contact LIMIT 1"},
+                        headers={"Authorization": "Bearer demo-crm-token"}) as r:
+        assert r.status == 200
+    async with http.get("/_sim/stats") as r:
+        stats = await r.json()
+    assert stats["total"] == 5
+    assert stats["systems"]["pos"] == {"total": 4, "routes": {"GET /pos/v2/locations": 4}}
+    assert stats["systems"]["crm"]["total"] == 1
+    assert stats["systems"]["erp"]["total"] == stats["systems"]["webshop"]["total"] == 0
+    async with http.post("/_sim/stats/reset") as r:
+        assert (await r.json())["total"] == 0
+
+
+async def test_latency_is_added_to_one_system(sim: tuple[str, aiohttp.ClientSession]) -> None:
+    _, http = sim
+    await http.post("/_sim/faults", json={"system": "pos", "latency_ms": 250})
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    async with http.get(POS_LOCATIONS, headers=POS_AUTH) as r:
+        assert r.status == 200
+    assert loop.time() - started >= 0.24
+    async with http.get("/_sim/faults") as r:
+        faults = await r.json()
+    assert faults["pos"]["latency_ms"] == 250
+    assert faults["crm"]["latency_ms"] == 0
+
+
+async def test_error_rate_is_honoured_over_many_calls(sim: tuple[str, aiohttp.ClientSession]) -> None:
+    _, http = sim
+    await http.post("/_sim/faults", json={"system": "pos", "error_rate": 0.5})
+    statuses = []
+    for _ in range(200):
+        async with http.get(POS_LOCATIONS, headers=POS_AUTH) as r:
+            statuses.append(r.status)
+            if r.status == 500:
+                assert (await r.json())["errors"][0]["category"] == "API_ERROR"
+    assert set(statuses) == {200, 500}
+    assert 70 <= statuses.count(500) <= 130
+
+
+async def test_down_answers_503_in_the_systems_own_shape_until_cleared(sim: tuple[str, aiohttp.ClientSession]) -> None:
+    _, http = sim
+    await http.post("/_sim/faults", json={"system": "pos", "down": True})
+    async with http.get(POS_LOCATIONS, headers=POS_AUTH) as r:
+        assert r.status == 503
+        assert "errors" in await r.json()
+    async with http.get(CRM_QUERY, params={"q": "SELECT Id FROM Contact LIMIT 1"},
+                        headers={"Authorization": "Bearer demo-crm-token"}) as r:
+        assert r.status == 200
+    await http.delete("/_sim/faults")
+    async with http.get(POS_LOCATIONS, headers=POS_AUTH) as r:
+        assert r.status == 200
+
+
+async def test_hang_never_answers_until_faults_are_cleared(sim: tuple[str, aiohttp.ClientSession]) -> None:
+    base, http = sim
+    await http.post("/_sim/faults", json={"system": "pos", "hang": True})
+    with pytest.raises(asyncio.TimeoutError):
+        async with http.get(POS_LOCATIONS, headers=POS_AUTH, timeout=aiohttp.ClientTimeout(total=0.3)):
+            pass
+    pending = asyncio.create_task(http.get(POS_LOCATIONS, headers=POS_AUTH))
+    await asyncio.sleep(0.1)
+    assert not pending.done()
+    async with aiohttp.ClientSession(base) as other:
+        await other.delete("/_sim/faults")
+    response = await asyncio.wait_for(pending, 5)
+    assert response.status == 503
+    response.release()
+    async with http.get(POS_LOCATIONS, headers=POS_AUTH) as r:
+        assert r.status == 200
+
+
+async def test_traceparents_are_kept(sim: tuple[str, aiohttp.ClientSession]) -> None:
+    _, http = sim
+    async with http.get(POS_LOCATIONS, headers={**POS_AUTH, "traceparent": TRACEPARENT}):
+        pass
+    async with http.get("/_sim/traceparents") as r:
+        assert TRACEPARENT in (await r.json())["traceparents"]
+
+
+@pytest.mark.parametrize("body", [
+    {"system": "mainframe", "down": True}, {"system": "pos", "error_rate": 2}, {"system": "pos", "latency_ms": -1},
+    {"system": "pos", "down": "yes"}, {"system": "pos", "explode": True}, [1, 2],
+])
+async def test_a_bad_fault_request_is_refused_and_changes_nothing(sim: tuple[str, aiohttp.ClientSession],
+                                                                  body: object) -> None:
+    _, http = sim
+    async with http.post("/_sim/faults", json=body) as r:
+        assert r.status == 400
+    async with http.get("/_sim/faults") as r:
+        assert all(f == {"latency_ms": 0, "error_rate": 0.0, "down": False, "hang": False}
+                   for f in (await r.json()).values())
