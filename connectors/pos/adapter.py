@@ -1,0 +1,134 @@
+"""The POS connector: Square API v2 behind Health, Pricing, StoreDirectory, StoreInventory, Receipts, Appointments.
+
+Article keys at the POS are GTINs (Square's `upc`) and store codes are
+location ids; Square's own catalog and customer ids never leave this package.
+"""
+
+import asyncio
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+import aiohttp
+
+from connectors.domain import Appointment, Purchase, ShownPrice, StockLevel, Store, System
+
+from . import to_domain
+from .booking_reader import BookingReader
+from .catalog_index import CatalogIndex
+from .receipt_reader import ReceiptReader
+from .square_client import Json, SquareClient, chunked, gather_map, objects
+
+LOCATIONS_PATH = "/v2/locations"
+COUNTS_PATH = "/v2/inventory/counts/batch-retrieve"
+COUNTS_MAX_IDS = 1000  # undocumented by Square; the sheet's choice, the simulator refuses more
+COUNTS_PAGE_LIMIT = 1000
+STOCK_STATES = [to_domain.IN_STOCK, to_domain.RESERVED]
+LOCATIONS_TTL_S = 300.0  # stores open and close rarely; receipts need every location id on each call
+
+Clock = Callable[[], datetime]
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class PosAdapter:
+    system = System.POS
+
+    def __init__(self, api: SquareClient, clock: Clock = _utcnow) -> None:
+        self.api = api
+        self.catalog = CatalogIndex(api)
+        self.clock = clock
+        self._locations: tuple[float, list[Json]] | None = None
+        self._locations_lock = asyncio.Lock()
+        self.receipts = ReceiptReader(api, self.catalog, self._location_ids)
+        self.bookings = BookingReader(api, self.catalog)
+
+    @classmethod
+    def connect(cls, session: aiohttp.ClientSession, base_url: str, token: str, *, timeout_s: float = 2.0,
+                clock: Clock = _utcnow) -> "PosAdapter":
+        """`clock` only sets "now" for appointments_of's window (tests run against a world with its own date)."""
+        return cls(SquareClient.open(session, base_url, token, timeout_s), clock)
+
+    async def check(self) -> None:
+        await self.api.get(LOCATIONS_PATH)
+
+    # -- StoreDirectory
+
+    async def stores(self) -> list[Store]:
+        return [to_domain.store(location) for location in await self._list_locations()
+                if isinstance(location.get("id"), str)]
+
+    # -- Pricing
+
+    async def prices(self, keys: Sequence[str]) -> list[ShownPrice | None]:
+        found = await self.catalog.search_gtins(keys)
+        return [to_domain.shown_price(found[key]) if key in found else None for key in keys]
+
+    # -- StoreInventory
+
+    async def stock(self, pairs: Sequence[tuple[str, str]]) -> list[StockLevel | None]:
+        """Counts of the asked variations at the asked stores; a pair with no count is not carried there."""
+        ids = await self.catalog.ids_of([gtin for gtin, _ in pairs])
+        stores = list(dict.fromkeys(code for _, code in pairs))
+        counts = await self._counts(list(dict.fromkeys(ids.values())), stores) if ids else []
+        by_pair: dict[tuple[str, str], list[Json]] = defaultdict(list)
+        for count in counts:
+            by_pair[(str(count.get("catalog_object_id")), str(count.get("location_id")))].append(count)
+        return [to_domain.stock_level(gtin, code, by_pair.get((ids[gtin], code), ())) if gtin in ids else None
+                for gtin, code in pairs]
+
+    async def stock_in_store(self, store_code: str) -> list[StockLevel]:
+        counts = await self.api.read_all(COUNTS_PATH, self._counts_body(None, [store_code]), "counts")
+        by_variation: dict[str, list[Json]] = defaultdict(list)
+        for count in counts:
+            if count.get("location_id") == store_code:
+                by_variation[str(count.get("catalog_object_id"))].append(count)
+        variations = await self.catalog.variations(by_variation)
+        levels = (to_domain.stock_level(v.gtin, store_code, by_variation[v.id])
+                  for v in variations.values() if v.gtin is not None and not v.deleted)  # no till sells those
+        return sorted((level for level in levels if level is not None and level.sellable > 0),
+                      key=lambda level: level.item)
+
+    async def _counts(self, variation_ids: list[str], stores: list[str]) -> list[Json]:
+        pages = await gather_map(chunked(variation_ids, COUNTS_MAX_IDS),
+                                 lambda chunk: self.api.read_all(COUNTS_PATH, self._counts_body(chunk, stores),
+                                                                 "counts"))
+        return [count for page in pages for count in page]
+
+    @staticmethod
+    def _counts_body(variation_ids: Sequence[str] | None, stores: list[str]) -> Json:
+        body: Json = {"location_ids": stores, "states": STOCK_STATES, "limit": COUNTS_PAGE_LIMIT}
+        if variation_ids is not None:
+            body["catalog_object_ids"] = list(variation_ids)
+        return body
+
+    # -- Receipts
+
+    async def receipts_of(self, cards: Sequence[str]) -> list[tuple[Purchase, ...]]:
+        return await self.receipts.receipts_of(cards)
+
+    # -- Appointments
+
+    async def appointments_of(self, cards: Sequence[str]) -> list[tuple[Appointment, ...]]:
+        return await self.bookings.appointments_of(cards, self.clock())
+
+    async def appointments_at(self, store_codes: Sequence[str], start: datetime,
+                              end: datetime) -> list[Appointment]:
+        return await self.bookings.appointments_at(store_codes, start, end)
+
+    # -- locations, cached for the receipts' SearchOrders calls
+
+    async def _list_locations(self) -> list[Json]:
+        locations = objects(await self.api.get(LOCATIONS_PATH), "locations")
+        self._locations = (time.monotonic(), locations)
+        return locations
+
+    async def _location_ids(self) -> list[str]:
+        async with self._locations_lock:
+            if self._locations is None or time.monotonic() - self._locations[0] > LOCATIONS_TTL_S:
+                await self._list_locations()
+            assert self._locations is not None
+            return [str(location["id"]) for location in self._locations[1] if isinstance(location.get("id"), str)]
