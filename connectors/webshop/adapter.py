@@ -1,0 +1,114 @@
+"""The web shop connector: WooCommerce REST v3 (+ TI Wishlist) behind the gateway's ports.
+
+Serves Health, OnlineCatalog, Pricing (the shop's shown price), WebOrders and
+Wishlists. Keys are the shop's own numeric ids as strings; anything that is not
+a positive integer cannot exist there, so it is answered None (or empty)
+without a call. Lists take at most 100 ids (`per_page` ≤ 100) and `customer`
+takes one id, so batches become concurrent chunks or per-customer calls.
+"""
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import tzinfo
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+import aiohttp
+
+from connectors.domain import OnlineProduct, Purchase, ShownPrice, System, WishEntry
+from connectors.errors import UpstreamRejected
+from connectors.http import UpstreamClient, basic_auth
+
+from .listing import PER_PAGE, Lister, chunks, shop_ids
+from .read_orders import purchase
+from .read_products import online_product, product_key, wish_entries
+from .read_wire import Json, has_code, read_error
+
+API_PATH = "/wp-json/wc/v3"
+WISHLIST_NOT_FOUND = "ti_woocommerce_wishlist_api_wishlist_not_found"
+
+V = TypeVar("V")
+
+
+class WebshopAdapter:
+    system = System.WEBSHOP
+
+    def __init__(self, client: UpstreamClient, shop_zone: tzinfo) -> None:
+        self._lister = Lister(client)
+        self._shop_zone = shop_zone
+
+    @classmethod
+    def connect(cls, session: aiohttp.ClientSession, base_url: str, key: str, secret: str, *,
+                timeout_s: float = 2.0, shop_timezone: str = "UTC") -> "WebshopAdapter":
+        """`base_url` is the site URL; key and secret go as HTTP Basic (TLS ends in front of the shop).
+
+        `shop_timezone` is the site's `timezone_string` (WordPress defaults to UTC): wishlist dates come
+        in shop time only, while core sends `…_gmt` twins.
+        """
+        client = UpstreamClient(System.WEBSHOP.value, base_url.rstrip("/") + API_PATH, session,
+                                headers=basic_auth(key, secret), timeout_s=timeout_s,
+                                read_error=read_error)
+        return cls(client, ZoneInfo(shop_timezone))
+
+    async def check(self) -> None:
+        await self._lister.page("/products", {"per_page": "1", "_fields": "id"})
+
+    async def product_keys(self) -> list[tuple[str, str]]:
+        """Ordered by id so that pages cannot shift while they are read."""
+        rows = await self._lister.all_pages("/products", {"status": "any", "_fields": "id,sku",
+                                                          "orderby": "id", "order": "asc"})
+        return [product_key(row) for row in rows]
+
+    async def products(self, product_ids: Sequence[str]) -> list[OnlineProduct | None]:
+        found = await self._by_include("/products", product_ids)
+        return [online_product(found[key]) if key in found else None for key in product_ids]
+
+    async def prices(self, keys: Sequence[str]) -> list[ShownPrice | None]:
+        """The price the shop shows, keyed by its product id (the Pricing port's handle for this system)."""
+        return [product.price if product else None for product in await self.products(keys)]
+
+    async def orders(self, order_ids: Sequence[str]) -> list[Purchase | None]:
+        found = await self._by_include("/orders", order_ids)
+        return [purchase(found[key]) if key in found else None for key in order_ids]
+
+    async def orders_of(self, webshop_customer_ids: Sequence[str]) -> list[tuple[Purchase, ...]]:
+        found = await _per_key(webshop_customer_ids, self._orders_of_one)
+        return [found.get(key, ()) for key in webshop_customer_ids]
+
+    async def wishlists(self, webshop_customer_ids: Sequence[str]) -> list[tuple[WishEntry, ...] | None]:
+        found = await _per_key(webshop_customer_ids, self._wishlist_of_one)
+        return [found.get(key) for key in webshop_customer_ids]
+
+    async def _by_include(self, path: str, ids: Sequence[str]) -> dict[str, Json]:
+        """Records by id: one `include` call per 100 distinct ids, all chunks at once."""
+        pages = await asyncio.gather(*(
+            self._lister.page(path, {"include": ",".join(chunk), "per_page": str(PER_PAGE)})
+            for chunk in chunks(shop_ids(ids), PER_PAGE)))
+        return {str(row["id"]): row for page in pages for row in page}
+
+    async def _orders_of_one(self, customer_id: str) -> tuple[Purchase, ...]:
+        """Asked newest first; sorted again on the GMT date because the port promises that order."""
+        rows = await self._lister.all_pages("/orders", {"customer": customer_id, "orderby": "date",
+                                                        "order": "desc"})
+        return tuple(sorted(map(purchase, rows), key=lambda p: p.occurred_at, reverse=True))
+
+    async def _wishlist_of_one(self, customer_id: str) -> tuple[WishEntry, ...] | None:
+        """The customer's first (default) wishlist; the plugin answers 400 when they have none."""
+        try:
+            lists = await self._lister.page(f"/wishlist/get_by_user/{customer_id}", {})
+        except UpstreamRejected as error:
+            if has_code(error, WISHLIST_NOT_FOUND):
+                return None
+            raise
+        share_key = next((w.get("share_key") for w in lists if w.get("share_key")), None)
+        if share_key is None:
+            return None
+        rows = await self._lister.all_offsets(f"/wishlist/{share_key}/get_products")
+        return wish_entries(rows, self._shop_zone)
+
+
+async def _per_key(keys: Sequence[str], fetch: Callable[[str], Awaitable[V]]) -> dict[str, V]:
+    """One call per distinct shop id, all at once (the API takes one customer per call)."""
+    distinct = shop_ids(keys)
+    results = await asyncio.gather(*(fetch(key) for key in distinct))
+    return dict(zip(distinct, results, strict=True))
