@@ -1,0 +1,59 @@
+"""Which adapter serves which port: the one place the gateway meets concrete connectors."""
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+
+import aiohttp
+
+from connectors import ports
+from connectors.crm.adapter import CrmAdapter
+from connectors.erp.adapter import ErpAdapter
+from connectors.pos.adapter import PosAdapter
+from connectors.webshop.adapter import WebshopAdapter
+
+from .settings import Settings
+
+
+@dataclass(frozen=True)
+class Backends:
+    catalog: ports.Catalog
+    erp_pricing: ports.Pricing
+    pos_pricing: ports.Pricing
+    store_directory: ports.StoreDirectory
+    store_inventory: ports.StoreInventory
+    online_catalog: ports.OnlineCatalog
+    wishlists: ports.Wishlists
+    customers: ports.Customers
+    web_orders: ports.WebOrders
+    receipts: ports.Receipts
+    appointments: ports.Appointments
+    health: tuple[ports.Health, ...]
+
+
+@asynccontextmanager
+async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
+    """One ClientSession per upstream, closed when the gateway stops."""
+    async with AsyncExitStack() as stack:
+        def session() -> aiohttp.ClientSession:
+            connector = aiohttp.TCPConnector(limit=64, ttl_dns_cache=300)
+            return aiohttp.ClientSession(connector=connector, raise_for_status=False)
+
+        creds, timeout = settings.credentials, settings.upstream_timeout_s
+        erp = ErpAdapter.connect(await stack.enter_async_context(session()), settings.erp_url,
+                                 creds.erp_user, creds.erp_password, timeout_s=timeout,
+                                 sales_org=settings.erp_sales_org,
+                                 distribution_channel=settings.erp_distribution_channel,
+                                 delisted_statuses=tuple(settings.erp_delisted_statuses.split(",")))
+        pos = PosAdapter.connect(await stack.enter_async_context(session()), settings.pos_url, creds.pos_token,
+                                 timeout_s=timeout)
+        crm = CrmAdapter.connect(await stack.enter_async_context(session()), settings.crm_url, creds.crm_token,
+                                 timeout_s=timeout)
+        webshop = WebshopAdapter.connect(await stack.enter_async_context(session()), settings.webshop_url,
+                                         creds.webshop_key, creds.webshop_secret, timeout_s=timeout,
+                                         shop_timezone=settings.webshop_timezone)
+        yield Backends(
+            catalog=erp, erp_pricing=erp, pos_pricing=pos, store_directory=pos, store_inventory=pos,
+            online_catalog=webshop, wishlists=webshop, customers=crm, web_orders=webshop, receipts=pos,
+            appointments=pos, health=(erp, pos, crm, webshop),
+        )

@@ -1,0 +1,34 @@
+"""The per-request context every resolver receives as `info.context`."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from graphql import GraphQLError
+
+from .loaders import Loaders, build_loaders
+from .reference import ReferenceData
+from .settings import Settings
+
+if TYPE_CHECKING:
+    from .backends import Backends
+
+
+
+@dataclass
+class Context:
+    settings: Settings
+    backends: Backends
+    reference: ReferenceData
+    loaders: Loaders
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # errors of a field that still answered in part (e.g. a list missing one system's share)
+    partial_errors: list[GraphQLError] = field(default_factory=list)
+
+    @classmethod
+    def create(cls, settings: Settings, backends: Backends, reference: ReferenceData) -> Context:
+        return cls(settings, backends, reference, build_loaders(backends))

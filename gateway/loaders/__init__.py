@@ -1,0 +1,71 @@
+"""The per-request DataLoaders, one per (record, key), each calling one port method and nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from connectors.domain import (
+    Appointment,
+    CustomerNote,
+    CustomerRecord,
+    Loyalty,
+    OnlineProduct,
+    Product,
+    Purchase,
+    Relation,
+    ShownPrice,
+    StockLevel,
+    System,
+    WishEntry,
+)
+
+from .base import PortLoader
+
+if TYPE_CHECKING:
+    from ..backends import Backends
+
+
+
+@dataclass(frozen=True)
+class Loaders:
+    product_by_sku: PortLoader[str, Product | None]
+    relations_by_sku: PortLoader[str, tuple[Relation, ...]]
+    erp_price_by_sku: PortLoader[str, ShownPrice | None]
+    pos_price_by_gtin: PortLoader[str, ShownPrice | None]
+    stock_by_gtin_and_store: PortLoader[tuple[str, str], StockLevel | None]
+    online_product_by_id: PortLoader[str, OnlineProduct | None]
+    wishlist_by_webshop_customer: PortLoader[str, tuple[WishEntry, ...] | None]
+    customer_by_id: PortLoader[str, CustomerRecord | None]
+    customer_by_card: PortLoader[str, CustomerRecord | None]
+    customer_by_webshop_id: PortLoader[str, CustomerRecord | None]
+    loyalty_by_customer: PortLoader[str, Loyalty | None]
+    notes_by_customer: PortLoader[str, tuple[CustomerNote, ...]]
+    web_orders_by_webshop_customer: PortLoader[str, tuple[Purchase, ...]]
+    order_by_id: PortLoader[str, Purchase | None]
+    receipts_by_card: PortLoader[str, tuple[Purchase, ...]]
+    appointments_by_card: PortLoader[str, tuple[Appointment, ...]]
+
+
+def build_loaders(b: Backends) -> Loaders:
+    """Fresh per request: nothing a loader caches outlives the request or crosses principals."""
+    return Loaders(
+        product_by_sku=PortLoader("product_by_sku", System.ERP, b.catalog.products),
+        relations_by_sku=PortLoader("relations_by_sku", System.ERP, b.catalog.relations),
+        erp_price_by_sku=PortLoader("erp_price_by_sku", System.ERP, b.erp_pricing.prices),
+        pos_price_by_gtin=PortLoader("pos_price_by_gtin", System.POS, b.pos_pricing.prices),
+        stock_by_gtin_and_store=PortLoader("stock_by_gtin_and_store", System.POS, b.store_inventory.stock),
+        online_product_by_id=PortLoader("online_product_by_id", System.WEBSHOP, b.online_catalog.products),
+        wishlist_by_webshop_customer=PortLoader("wishlist_by_webshop_customer", System.WEBSHOP,
+                                                b.wishlists.wishlists),
+        customer_by_id=PortLoader("customer_by_id", System.CRM, b.customers.customers),
+        customer_by_card=PortLoader("customer_by_card", System.CRM, b.customers.customers_by_card),
+        customer_by_webshop_id=PortLoader("customer_by_webshop_id", System.CRM, b.customers.customers_by_webshop_id),
+        loyalty_by_customer=PortLoader("loyalty_by_customer", System.CRM, b.customers.loyalty),
+        notes_by_customer=PortLoader("notes_by_customer", System.CRM, b.customers.notes),
+        web_orders_by_webshop_customer=PortLoader("web_orders_by_webshop_customer", System.WEBSHOP,
+                                                  b.web_orders.orders_of),
+        order_by_id=PortLoader("order_by_id", System.WEBSHOP, b.web_orders.orders),
+        receipts_by_card=PortLoader("receipts_by_card", System.POS, b.receipts.receipts_of),
+        appointments_by_card=PortLoader("appointments_by_card", System.POS, b.appointments.appointments_of),
+    )

@@ -1,0 +1,53 @@
+"""Reference data shared by every request: the store index and the product crosswalk."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+from connectors.errors import ConnectorError
+
+from .cache import Refreshing
+from .crosswalk import Crosswalk, DataQualityLog
+from .geo import StoreIndex
+
+STORES_TTL_S = 300.0
+CROSSWALK_TTL_S = 600.0
+PARTIAL_CROSSWALK_TTL_S = 15.0
+log = logging.getLogger("omnigate.reference")
+
+if TYPE_CHECKING:
+    from .backends import Backends
+
+
+
+class ReferenceData:
+    def __init__(self, backends: Backends) -> None:
+        self._backends = backends
+        self._quality = DataQualityLog()
+        self.stores = Refreshing("store index", self._load_stores, STORES_TTL_S)
+        self.crosswalk = Refreshing("crosswalk", self._load_crosswalk,
+                                    lambda c: CROSSWALK_TTL_S if c.webshop_known else PARTIAL_CROSSWALK_TTL_S)
+
+    async def warm(self) -> None:
+        """Loads both at start-up so the first request does not pay for it; failures wait for first use."""
+        results = await asyncio.gather(self.stores.get(), self.crosswalk.get(), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                log.warning("reference data not loaded at start-up: %s", result)
+
+    async def _load_stores(self) -> StoreIndex:
+        return StoreIndex(await self._backends.store_directory.stores())
+
+    async def _load_crosswalk(self) -> Crosswalk:
+        erp, webshop = await asyncio.gather(self._backends.catalog.product_keys(),
+                                            self._backends.online_catalog.product_keys(), return_exceptions=True)
+        if isinstance(erp, BaseException):
+            raise erp
+        if isinstance(webshop, ConnectorError):
+            log.warning("crosswalk built without the web shop: %s", webshop)
+            return Crosswalk(erp, None, self._quality)
+        if isinstance(webshop, BaseException):
+            raise webshop
+        return Crosswalk(erp, webshop, self._quality)

@@ -1,0 +1,81 @@
+"""Types every domain uses: money, places, channels, the Node interface, page info."""
+
+from decimal import Decimal
+from enum import Enum
+
+import strawberry
+
+from connectors import domain
+
+
+@strawberry.interface(description="An object with an opaque global id that `node(id:)` resolves.")
+class Node:
+    id: strawberry.ID = strawberry.field(description="Opaque global id, stable across releases.")
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Money:
+    amount: Decimal
+    currency_code: str = strawberry.field(description="ISO 4217, e.g. EUR.")
+
+    @classmethod
+    def of(cls, money: domain.Money) -> "Money":
+        return cls(amount=money.amount.quantize(Decimal("0.01")), currency_code=money.currency)
+
+
+@strawberry.type
+class GeoPoint:
+    latitude: float
+    longitude: float
+
+
+@strawberry.input
+class GeoPointInput:
+    latitude: float
+    longitude: float
+
+    def to_domain(self) -> domain.GeoPoint:
+        return domain.GeoPoint(self.latitude, self.longitude)
+
+
+@strawberry.type
+class Address:
+    line1: str
+    line2: str | None
+    postal_code: str
+    city: str
+    region: str | None
+    country_code: str = strawberry.field(description="ISO 3166-1 alpha-2.")
+
+    @classmethod
+    def of(cls, a: domain.Address) -> "Address":
+        return cls(line1=a.line1, line2=a.line2, postal_code=a.postal_code, city=a.city, region=a.region,
+                   country_code=a.country_code)
+
+
+@strawberry.input
+class AddressInput:
+    line1: str
+    line2: str | None = None
+    postal_code: str
+    city: str
+    region: str | None = None
+    country_code: str
+
+
+@strawberry.enum(description="Where a sale, order or request came from.")
+class Channel(Enum):
+    WEB = "WEB"
+    MOBILE_APP = "MOBILE_APP"
+    KIOSK = "KIOSK"
+    STORE = "STORE"
+    PARTNER = "PARTNER"
+    CALL_CENTER = "CALL_CENTER"

@@ -1,0 +1,89 @@
+"""Error codes, mapped once: every error leaves with `extensions.code`, none with a stack trace.
+
+Resolvers raise `GatewayError`s or let connector errors through; `ErrorCodes`
+turns the latter into `UPSTREAM_UNAVAILABLE` with the failing system as
+`extensions.source`, gives validation errors their codes, and replaces
+anything unexpected by "Internal error" with the request id (logged in full).
+"""
+
+import logging
+from collections.abc import Iterator
+from enum import StrEnum
+from typing import Any
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from connectors.errors import ConnectorError, UpstreamUnavailable
+
+log = logging.getLogger("omnigate.errors")
+
+
+class ErrorCode(StrEnum):
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    UPSTREAM_UNAVAILABLE = "UPSTREAM_UNAVAILABLE"
+    UPSTREAM_ERROR = "UPSTREAM_ERROR"
+    FORBIDDEN = "FORBIDDEN"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+
+class GatewayError(Exception):
+    """An error the client should see as is, with its code."""
+
+    def __init__(self, message: str, code: ErrorCode, **extensions: Any) -> None:
+        super().__init__(message)
+        self.extensions = {"code": code.value, **extensions}
+
+
+def bad_input(message: str) -> GatewayError:
+    return GatewayError(message, ErrorCode.BAD_USER_INPUT)
+
+
+def upstream_error(error: ConnectorError) -> GatewayError:
+    code = ErrorCode.UPSTREAM_UNAVAILABLE if isinstance(error, UpstreamUnavailable) else ErrorCode.UPSTREAM_ERROR
+    return GatewayError(f"{error.system} is unavailable" if code is ErrorCode.UPSTREAM_UNAVAILABLE
+                        else f"{error.system} refused the request", code, source=error.system)
+
+
+def partial_error(error: ConnectorError, path: list[str | int]) -> GraphQLError:
+    """For a field that still answered with what the other systems gave."""
+    mapped = upstream_error(error)
+    return GraphQLError(str(mapped), path=path, extensions=mapped.extensions)
+
+
+class ErrorCodes(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is None:
+            return
+        context = self.execution_context.context
+        request_id = getattr(context, "request_id", "-")
+        errors = [self._coded(e, request_id) for e in (result.errors or [])]
+        errors += getattr(context, "partial_errors", [])
+        result.errors = errors or None
+
+    def _coded(self, error: GraphQLError, request_id: str) -> GraphQLError:
+        original = error.original_error
+        if isinstance(original, ConnectorError):
+            log.warning("request %s: %s at %s", request_id, original, error.path)
+            return _with(error, upstream_error(original))
+        if isinstance(original, GatewayError) or (error.extensions or {}).get("code"):
+            return error
+        if original is None:
+            code = ErrorCode.GRAPHQL_PARSE_FAILED if error.message.startswith("Syntax Error") \
+                else ErrorCode.GRAPHQL_VALIDATION_FAILED
+            return GraphQLError(error.message, error.nodes, error.source, error.positions, error.path,
+                                extensions={"code": code.value})
+        log.error("request %s: unexpected error at %s", request_id, error.path, exc_info=original)
+        return GraphQLError(f"Internal error (request id {request_id})", error.nodes, error.source,
+                            error.positions, error.path,
+                            extensions={"code": ErrorCode.INTERNAL_SERVER_ERROR.value, "requestId": request_id})
+
+
+def _with(error: GraphQLError, mapped: GatewayError) -> GraphQLError:
+    return GraphQLError(str(mapped), error.nodes, error.source, error.positions, error.path,
+                        extensions=mapped.extensions)

@@ -1,0 +1,46 @@
+"""`node(id:)`: any Node by its global id, through the same loaders as every other field."""
+
+from collections.abc import Awaitable, Callable
+
+import strawberry
+from strawberry.types import Info
+
+from ..context import Context
+from .common import Node
+from .customers.types import Customer
+from .orders.types import purchase_of
+from .products.types import load_product
+from .relay import parse_global_id
+from .stores.types import Store
+
+
+async def _customer(info: Info[Context, None], key: str) -> Node | None:
+    found = await info.context.loaders.customer_by_id.load(key)
+    return Customer.of(found) if found else None
+
+
+async def _order(info: Info[Context, None], key: str) -> Node | None:
+    found = await info.context.loaders.order_by_id.load(key)
+    return purchase_of(found, await info.context.reference.crosswalk.get()) if found else None
+
+
+async def _store(info: Info[Context, None], key: str) -> Node | None:
+    found = (await info.context.reference.stores.get()).by_code.get(key)
+    return Store.of(found) if found else None
+
+
+RESOLVERS: dict[str, Callable[[Info[Context, None], str], Awaitable[Node | None]]] = {
+    "Product": load_product,
+    "Store": _store,
+    "Customer": _customer,
+    "Order": _order,
+}
+
+
+@strawberry.type
+class NodeQueries:
+    @strawberry.field
+    async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
+        type_name, key = parse_global_id(id)
+        resolve = RESOLVERS.get(type_name)
+        return await resolve(info, key) if resolve else None

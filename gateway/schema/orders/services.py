@@ -1,0 +1,80 @@
+"""In-store services: appointments (read now) and reserve & collect holds (written by mutations)."""
+
+from datetime import datetime, timedelta
+from enum import Enum
+
+import strawberry
+from strawberry.types import Info
+
+from connectors import domain
+
+from ...context import Context
+from ..common import Channel, Node
+from ..errors import ErrorCode, GatewayError
+from ..products.types import Product, load_product
+from ..relay import global_id
+from ..stores.types import Store
+
+RESPOND_WITHIN = timedelta(hours=48)
+
+
+@strawberry.enum
+class AppointmentStatus(Enum):
+    REQUESTED = "REQUESTED"
+    CONFIRMED = "CONFIRMED"
+    DECLINED = "DECLINED"
+    DONE = "DONE"
+    CANCELLED = "CANCELLED"
+
+
+@strawberry.type(description="An in-store consultation, fitting or test drive, asked for on any channel.")
+class Appointment(Node):
+    topic: str
+    requested_for: datetime
+    status: AppointmentStatus
+    respond_by: datetime = strawberry.field(description="The store must answer by then.")
+    channel: Channel
+    record: strawberry.Private[domain.Appointment]
+
+    @classmethod
+    def of(cls, a: domain.Appointment) -> "Appointment":
+        return cls(id=strawberry.ID(global_id("Appointment", a.id)), topic=a.topic, requested_for=a.requested_for,
+                   status=AppointmentStatus(a.status), respond_by=respond_by(a), channel=Channel(a.channel),
+                   record=a)
+
+    @strawberry.field
+    async def store(self, info: Info[Context, None]) -> Store:
+        found = (await info.context.reference.stores.get()).by_code.get(self.record.store_code)
+        if found is None:
+            raise GatewayError(f"store {self.record.store_code} is unknown", ErrorCode.UPSTREAM_ERROR, source="pos")
+        return Store.of(found)
+
+    @strawberry.field
+    async def product(self, info: Info[Context, None]) -> Product | None:
+        return await load_product(info, self.record.sku) if self.record.sku else None
+
+
+def respond_by(a: domain.Appointment) -> datetime:
+    return a.created_at + RESPOND_WITHIN
+
+
+def is_overdue(a: domain.Appointment, now: datetime) -> bool:
+    return a.status == "REQUESTED" and respond_by(a) < now
+
+
+@strawberry.enum
+class ReservationStatus(Enum):
+    ACTIVE = "ACTIVE"
+    COLLECTED = "COLLECTED"
+    CANCELLED = "CANCELLED"
+    EXPIRED = "EXPIRED"
+
+
+@strawberry.type(description="Reserve & collect: units held at a store, paid at the till.")
+class Reservation(Node):
+    product: Product
+    store: Store
+    quantity: int
+    status: ReservationStatus
+    expires_at: datetime
+

@@ -1,0 +1,67 @@
+"""Cursor pagination shared by every connection: `first` capped at 100, opaque offset cursors."""
+
+import base64
+import binascii
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from .common import PageInfo
+from .errors import bad_input
+
+MAX_FIRST = 100
+T = TypeVar("T")
+
+
+def check_first(first: int | None, default: int) -> int:
+    first = default if first is None else first
+    if first < 0 or first > MAX_FIRST:
+        raise bad_input(f"`first` must be between 0 and {MAX_FIRST}, got {first}")
+    return first
+
+
+def check_list(values: Sequence[object], name: str) -> None:
+    if len(values) > MAX_FIRST:
+        raise bad_input(f"`{name}` takes at most {MAX_FIRST} values, got {len(values)}")
+
+
+def offset_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
+
+
+def parse_offset_cursor(cursor: str | None) -> int:
+    """The offset just after `cursor`; 0 without one."""
+    if cursor is None:
+        return 0
+    try:
+        kind, _, number = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        offset = int(number)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise bad_input(f"{cursor!r} is not a valid cursor") from None
+    if kind != "offset" or offset < 0:
+        raise bad_input(f"{cursor!r} is not a valid cursor")
+    return offset + 1
+
+
+@dataclass(frozen=True)
+class Window(Generic[T]):
+    """One page of an in-memory list: the items with their offsets, and the page info."""
+
+    items: list[tuple[int, T]]
+    page_info: PageInfo
+
+
+def window(all_items: Sequence[T], first: int, after: str | None) -> Window[T]:
+    start = parse_offset_cursor(after)
+    chosen = list(enumerate(all_items))[start:start + first]
+    return Window(chosen, page_info(start, [offset for offset, _ in chosen], len(all_items)))
+
+
+def page_info(start: int, offsets: list[int], total: int) -> PageInfo:
+    after_page = offsets[-1] + 1 if offsets else start
+    return PageInfo(
+        has_next_page=after_page < total,
+        has_previous_page=start > 0,
+        start_cursor=offset_cursor(offsets[0]) if offsets else None,
+        end_cursor=offset_cursor(offsets[-1]) if offsets else None,
+    )

@@ -1,0 +1,71 @@
+"""Catalog entry points: by sku, by barcode, a list of skus, and search."""
+
+import strawberry
+from strawberry.types import Info
+
+from ...context import Context
+from ..common import PageInfo
+from ..pagination import check_first, check_list, offset_cursor, page_info, parse_offset_cursor
+from .discrepancies import PriceDiscrepancyConnection, price_discrepancies
+from .search import SEARCH_ALL, AvailabilityFilter, available_skus
+from .types import Product, load_product, load_products
+
+
+@strawberry.type
+class ProductEdge:
+    cursor: str
+    node: Product
+
+
+@strawberry.type
+class ProductConnection:
+    edges: list[ProductEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class ProductQueries:
+    @strawberry.field
+    async def product(self, info: Info[Context, None], sku: str) -> Product | None:
+        crosswalk = await info.context.reference.crosswalk.get()
+        canonical = crosswalk.canonical_sku(sku)
+        return await load_product(info, canonical) if canonical else None
+
+    @strawberry.field(description="A product by its barcode, as a kiosk or a till scans it.")
+    async def product_by_gtin(self, info: Info[Context, None], gtin: str) -> Product | None:
+        sku = (await info.context.reference.crosswalk.get()).sku_of_gtin.get(gtin.strip())
+        return await load_product(info, sku) if sku else None
+
+    @strawberry.field(description="Up to 100 products by sku, in the order asked; null for an unknown sku.")
+    async def products(self, info: Info[Context, None], skus: list[str]) -> list[Product | None]:
+        check_list(skus, "skus")
+        crosswalk = await info.context.reference.crosswalk.get()
+        canonical = [crosswalk.canonical_sku(s) for s in skus]
+        found = iter(await load_products(info, [c for c in canonical if c]))
+        return [next(found) if c else None for c in canonical]
+
+    @strawberry.field
+    async def search_products(self, info: Info[Context, None], query: str | None = None,
+                              category: str | None = None, available_at: AvailabilityFilter | None = None,
+                              first: int | None = 20, after: str | None = None) -> ProductConnection:
+        first = check_first(first, 20)
+        start = parse_offset_cursor(after)
+        catalog = info.context.backends.catalog
+        text = query.strip() if query and query.strip() else None
+        if available_at is None:
+            page = await catalog.search(text, category, start, first)
+            skus, total = list(page.skus), page.total
+        else:
+            everything = await catalog.search(text, category, 0, SEARCH_ALL)
+            matching = await available_skus(info, list(everything.skus), available_at)
+            skus, total = matching[start:start + first], len(matching)
+        products = await load_products(info, skus)
+        edges = [ProductEdge(cursor=offset_cursor(start + i), node=p) for i, p in enumerate(products) if p]
+        offsets = list(range(start, start + len(skus)))
+        return ProductConnection(edges=edges, page_info=page_info(start, offsets, total), total_count=total)
+
+    @strawberry.field(description="Staff only: products whose systems disagree on the price.")
+    async def price_discrepancies(self, info: Info[Context, None], first: int | None = 50,
+                                  after: str | None = None) -> PriceDiscrepancyConnection:
+        return await price_discrepancies(info, first, after)

@@ -1,0 +1,54 @@
+"""`searchProducts`: the ERP's text and category search, narrowed by where stock can be sold."""
+
+import asyncio
+
+import strawberry
+from strawberry.types import Info
+
+from ...context import Context
+from ..common import GeoPointInput
+from ..errors import bad_input
+from ..relay import parse_global_id
+from ..stores.stock import stock_levels
+from .online import online_product
+
+SEARCH_ALL = 100_000  # the whole catalog: availability filters need every candidate to count them
+
+
+@strawberry.input
+class AvailabilityFilter:
+    store_id: strawberry.ID | None = strawberry.field(default=None,
+                                                      description="Only products with sellable stock in this store.")
+    near: GeoPointInput | None = strawberry.field(
+        default=None, description="Only products with sellable stock in a store within radiusKm of this point.")
+    radius_km: float | None = 30
+    online: bool | None = strawberry.field(default=None, description="Only products that can be delivered.")
+
+
+async def available_skus(info: Info[Context, None], skus: list[str], where: AvailabilityFilter) -> list[str]:
+    """The skus, in order, that pass every condition given."""
+    if where.store_id is None and where.near is None and not where.online:
+        raise bad_input("`availableAt` needs `storeId`, `near` or `online: true`")
+    if where.store_id is not None:
+        _, code = parse_global_id(where.store_id, "Store")
+        skus = await _sellable_in(info, skus, [code])
+    if where.near is not None:
+        radius = 30 if where.radius_km is None else where.radius_km
+        if radius <= 0:
+            raise bad_input("`radiusKm` must be positive")
+        index = await info.context.reference.stores.get()
+        codes = [n.store.code for n in index.nearest(where.near.to_domain(), radius)]
+        skus = await _sellable_in(info, skus, codes)
+    if where.online:
+        products = await asyncio.gather(*(online_product(info, sku) for sku in skus))
+        skus = [sku for sku, p in zip(skus, products, strict=True) if p and (p.stock or 0) > 0]
+    return skus
+
+
+async def _sellable_in(info: Info[Context, None], skus: list[str], codes: list[str]) -> list[str]:
+    if not codes:
+        return []
+    pairs = [(sku, code) for sku in skus for code in codes]
+    levels = await stock_levels(info, pairs)
+    ok = {sku for (sku, _), level in zip(pairs, levels, strict=True) if level and level.sellable > 0}
+    return [sku for sku in skus if sku in ok]

@@ -1,0 +1,49 @@
+"""`store(id:)` and `stores(near:, radiusKm:, service:, inStockSkus:)`."""
+
+import strawberry
+from strawberry.types import Info
+
+from ...context import Context
+from ...geo import Nearby
+from ..common import GeoPointInput
+from ..errors import bad_input
+from ..pagination import check_first, check_list, offset_cursor, window
+from .stock import stock_levels
+from .types import Store, StoreConnection, StoreEdge, StoreService
+
+
+@strawberry.type
+class StoreQueries:
+    @strawberry.field
+    async def store(self, info: Info[Context, None], id: strawberry.ID) -> Store | None:
+        return await Store.resolve_reference(info, id)
+
+    @strawberry.field(description="Stores, nearest first when `near` is given; with `inStockSkus`, only stores "
+                                  "that can sell every one of them now (the whole basket in one place).")
+    async def stores(self, info: Info[Context, None], near: GeoPointInput | None = None,
+                     radius_km: float | None = None, service: StoreService | None = None,
+                     in_stock_skus: list[str] | None = None, first: int | None = 10,
+                     after: str | None = None) -> StoreConnection:
+        first = check_first(first, 10)
+        if radius_km is not None and (radius_km <= 0 or near is None):
+            raise bad_input("`radiusKm` must be positive and needs `near`")
+        index = await info.context.reference.stores.get()
+        candidates = (index.nearest(near.to_domain(), radius_km) if near
+                      else [Nearby(s, -1.0) for s in index.stores if s.active])
+        if service is not None:
+            candidates = [c for c in candidates if service.value in c.store.services]
+        if in_stock_skus is not None:
+            candidates = await _with_whole_basket(info, candidates, in_stock_skus)
+        page = window(candidates, first, after)
+        edges = [StoreEdge(cursor=offset_cursor(offset), node=Store.of(n.store),
+                           distance_km=round(n.distance_km, 3) if near else None) for offset, n in page.items]
+        return StoreConnection(edges=edges, page_info=page.page_info, total_count=len(candidates))
+
+
+async def _with_whole_basket(info: Info[Context, None], candidates: list[Nearby], skus: list[str]) -> list[Nearby]:
+    check_list(skus, "inStockSkus")
+    wanted = list(dict.fromkeys(skus))
+    pairs = [(sku, c.store.code) for c in candidates for sku in wanted]
+    levels = await stock_levels(info, pairs)
+    sellable = {pair for pair, level in zip(pairs, levels, strict=True) if level and level.sellable > 0}
+    return [c for c in candidates if all((sku, c.store.code) in sellable for sku in wanted)]

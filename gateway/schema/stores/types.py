@@ -1,0 +1,133 @@
+"""Stores: where they are, when they open, what they offer, what they have on the shelf."""
+
+from datetime import datetime, timedelta
+from enum import Enum
+
+import strawberry
+from strawberry.types import Info
+
+from connectors import domain
+
+from ...context import Context
+from ...hours import is_open, pickup_ready_at, stock_status
+from ..common import Address, GeoPoint, Node, PageInfo
+from ..relay import global_id, parse_global_id
+from .stock import stock_levels
+
+
+@strawberry.enum
+class StoreService(Enum):
+    CLICK_AND_COLLECT = "CLICK_AND_COLLECT"
+    RESERVE_AND_COLLECT = "RESERVE_AND_COLLECT"
+    SHIP_FROM_STORE = "SHIP_FROM_STORE"
+    RETURNS = "RETURNS"
+    APPOINTMENTS = "APPOINTMENTS"
+
+
+@strawberry.enum
+class Weekday(Enum):
+    MONDAY = "MONDAY"
+    TUESDAY = "TUESDAY"
+    WEDNESDAY = "WEDNESDAY"
+    THURSDAY = "THURSDAY"
+    FRIDAY = "FRIDAY"
+    SATURDAY = "SATURDAY"
+    SUNDAY = "SUNDAY"
+
+
+@strawberry.enum
+class StockStatus(Enum):
+    IN_STOCK = "IN_STOCK"
+    LOW_STOCK = "LOW_STOCK"
+    OUT_OF_STOCK = "OUT_OF_STOCK"
+
+
+@strawberry.type
+class OpeningHours:
+    day: Weekday
+    opens: str = strawberry.field(description="Local time, HH:MM.")
+    closes: str
+
+
+@strawberry.federation.type(keys=["id"])
+class Store(Node):
+    code: str = strawberry.field(description="The store's code in the POS.")
+    name: str
+    address: Address
+    location: GeoPoint
+    phone: str | None
+    timezone: str = strawberry.field(description="IANA zone, e.g. Europe/Paris.")
+    record: strawberry.Private[domain.Store]
+
+    @classmethod
+    def of(cls, s: domain.Store) -> "Store":
+        return cls(id=strawberry.ID(global_id("Store", s.code)), code=s.code, name=s.name,
+                   address=Address.of(s.address), location=GeoPoint(latitude=s.location.latitude,
+                                                                    longitude=s.location.longitude),
+                   phone=s.phone, timezone=s.timezone, record=s)
+
+    @classmethod
+    async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> "Store | None":
+        _, code = parse_global_id(id, "Store")
+        found = (await info.context.reference.stores.get()).by_code.get(code)
+        return cls.of(found) if found else None
+
+    @strawberry.field
+    def opening_hours(self) -> list[OpeningHours]:
+        return [OpeningHours(day=list(Weekday)[p.weekday], opens=p.opens.strftime("%H:%M"),
+                             closes=p.closes.strftime("%H:%M"))
+                for p in sorted(self.record.hours, key=lambda p: (p.weekday, p.opens))]
+
+    @strawberry.field(description="Whether the store is open at that instant (default: now).")
+    def is_open(self, info: Info[Context, None], at: datetime | None = None) -> bool:
+        return self.record.active and is_open(self.record, at or info.context.now)
+
+    @strawberry.field
+    def services(self) -> list[StoreService]:
+        return [StoreService(s) for s in sorted(self.record.services) if s in StoreService.__members__]
+
+    @strawberry.field(description="Stock of these products in this store, in the order asked.")
+    async def availability(self, info: Info[Context, None], skus: list[str]) -> list["StoreAvailability"] | None:
+        levels = await stock_levels(info, [(sku, self.record.code) for sku in skus])
+        return [StoreAvailability.of(info, self.record, level, sku=sku)
+                for sku, level in zip(skus, levels, strict=True)]
+
+
+@strawberry.type
+class StoreAvailability:
+    store: Store
+    sku: str | None = strawberry.field(description="The product this figure is for.")
+    quantity: int = strawberry.field(description="Sellable units: on hand minus reserved, never negative.")
+    status: StockStatus
+    distance_km: float | None = strawberry.field(
+        description="Great-circle distance from the point asked about; null when none was given.")
+    pickup_ready_at: datetime | None = strawberry.field(
+        description="When a click & collect order placed now could be picked up; null when it cannot.")
+    updated_at: datetime = strawberry.field(description="When the store system last reported this figure.")
+
+    @classmethod
+    def of(cls, info: Info[Context, None], store: domain.Store, level: domain.StockLevel | None,
+           sku: str | None = None, distance_km: float | None = None) -> "StoreAvailability":
+        quantity = max(0, level.sellable) if level else 0
+        ctx = info.context
+        ready = None
+        if quantity > 0 and "CLICK_AND_COLLECT" in store.services:
+            ready = pickup_ready_at(store, ctx.now, timedelta(minutes=ctx.settings.pickup_preparation_minutes))
+        return cls(store=Store.of(store), sku=sku, quantity=quantity, status=StockStatus(stock_status(quantity)),
+                   distance_km=None if distance_km is None else round(distance_km, 3), pickup_ready_at=ready,
+                   updated_at=level.updated_at if level else ctx.now)
+
+
+@strawberry.type
+class StoreEdge:
+    cursor: str
+    node: Store
+    distance_km: float | None = strawberry.field(
+        description="Distance from the point asked about; null when none was given.")
+
+
+@strawberry.type
+class StoreConnection:
+    edges: list[StoreEdge]
+    page_info: PageInfo
+    total_count: int

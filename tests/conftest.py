@@ -1,0 +1,32 @@
+"""Shared fixtures: one small demo world per test session (building it is pure and fast)."""
+
+from collections.abc import AsyncIterator
+from datetime import date
+
+import pytest
+
+from connectors.demo_data import Scale, World, build_world
+
+from .harness import Stack, running_stack
+
+AS_OF = date(2026, 11, 20)
+
+
+@pytest.fixture(scope="session")
+def world() -> World:
+    return build_world(seed=42, scale=Scale.SMALL, as_of=AS_OF)
+
+
+@pytest.fixture(scope="session")
+def live_world() -> World:
+    """A small world dated today, so the gateway's clock and the world's agree on running promotions."""
+    return build_world(seed=42, scale=Scale.SMALL)
+
+
+@pytest.fixture
+async def stack(live_world: World) -> AsyncIterator[Stack]:
+    """Simulators and gateway on 127.0.0.1, reference data warm, call counts reset."""
+    async with running_stack(live_world) as stack:
+        await stack.warm()
+        await stack.reset_calls()
+        yield stack

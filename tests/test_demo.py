@@ -1,0 +1,99 @@
+"""`omnigate demo` as a newcomer runs it: up, ready, answering, and gone without a trace on SIGTERM."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+OMNIGATE = str(Path(sys.executable).parent / "omnigate")
+FIRST_QUERY = '{ stores(first: 3) { totalCount edges { node { code name isOpen } } } }'
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def get(url: str, body: bytes | None = None) -> tuple[int, dict[str, object]]:
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+@pytest.fixture
+def demo() -> Iterator[tuple[subprocess.Popen[str], str]]:
+    port, sim_port = free_port(), free_port()
+    process = subprocess.Popen([OMNIGATE, "demo", "--port", str(port), "--sim-port", str(sim_port),
+                                "--scale", "small"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if get(f"{base}/healthz")[0] == 200:
+                break
+        except OSError:
+            time.sleep(0.2)
+    yield process, base
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+@pytest.mark.timeout(120)
+def test_demo_serves_graphql_and_stops_cleanly_on_sigterm(demo: tuple[subprocess.Popen[str], str]) -> None:
+    process, base = demo
+    assert get(f"{base}/healthz") == (200, {"status": "ok"})
+    status, ready = get(f"{base}/readyz")
+    assert status == 200, ready
+    systems = ready["systems"]
+    assert isinstance(systems, dict) and set(systems) == {"erp", "pos", "crm", "webshop"}
+    status, answer = get(f"{base}/graphql", json.dumps({"query": FIRST_QUERY}).encode())
+    assert status == 200 and "errors" not in answer, answer
+    assert answer["data"]["stores"]["totalCount"] > 0  # type: ignore[index]
+    children = children_of(process.pid)
+    assert children, "the simulators run in a child process"
+
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=30)
+
+    assert process.returncode == 0, output
+    assert "GraphiQL" in output and "demo-pos-token" in output
+    deadline = time.monotonic() + 10
+    while any(alive(c) for c in children) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(c) for c in children)

@@ -1,0 +1,86 @@
+"""Stores through the gateway: nearest first (checked by brute force), pages, ids, the whole basket."""
+
+import math
+
+from tests.direct import pos_locations, pos_sellable
+from tests.harness import Stack
+
+PARIS = {"latitude": 48.8566, "longitude": 2.3522}
+STORES_NEAR = """
+query Near($near: GeoPointInput, $radius: Float, $first: Int, $after: String, $skus: [String!]) {
+  stores(near: $near, radiusKm: $radius, first: $first, after: $after, inStockSkus: $skus) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage endCursor }
+    edges { cursor distanceKm node { id code name timezone phone services isOpen
+                                     location { latitude longitude } openingHours { day opens closes } } }
+  }
+}"""
+STORE_AND_NODE = """
+query One($id: ID!) {
+  store(id: $id) { code name address { line1 postalCode city countryCode } }
+  node(id: $id) { id ... on Store { code } }
+}"""
+
+
+def haversine(a: dict[str, float], b: dict[str, float]) -> float:
+    p1, p2 = math.radians(a["latitude"]), math.radians(b["latitude"])
+    h = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b["longitude"] - a["longitude"]) / 2) ** 2)
+    return 2 * 6371.0088 * math.asin(math.sqrt(h))
+
+
+async def test_stores_near_a_point_come_nearest_first_as_brute_force_says(stack: Stack) -> None:
+    locations = [loc for loc in await pos_locations(stack.http, stack.sim_url) if loc["status"] == "ACTIVE"]
+    expected = sorted((round(haversine(PARIS, loc["coordinates"]), 3), loc["id"]) for loc in locations
+                       if haversine(PARIS, loc["coordinates"]) <= 400)
+    data = await stack.data(STORES_NEAR, {"near": PARIS, "radius": 400, "first": 100})
+    edges = data["stores"]["edges"]
+    assert [(e["distanceKm"], e["node"]["code"]) for e in edges] == expected
+    assert data["stores"]["totalCount"] == len(expected)
+
+
+async def test_walking_the_pages_gives_every_store_once(stack: Stack) -> None:
+    whole = (await stack.data(STORES_NEAR, {"first": 100}))["stores"]
+    seen: list[str] = []
+    after = None
+    while True:
+        page = (await stack.data(STORES_NEAR, {"first": 7, "after": after}))["stores"]
+        seen += [e["node"]["code"] for e in page["edges"]]
+        assert page["totalCount"] == whole["totalCount"]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == [e["node"]["code"] for e in whole["edges"]]
+    assert len(set(seen)) == len(seen) == whole["totalCount"]
+
+
+async def test_a_store_is_found_by_its_global_id_and_as_a_node(stack: Stack) -> None:
+    first = (await stack.data(STORES_NEAR, {"first": 1}))["stores"]["edges"][0]["node"]
+    data = await stack.data(STORE_AND_NODE, {"id": first["id"]})
+    assert data["store"]["code"] == data["node"]["code"] == first["code"]
+    world_store = stack.world.store_by_code[first["code"]]
+    assert data["store"]["address"]["city"] == world_store.city
+    assert first["openingHours"][0]["day"] == "MONDAY"
+
+
+async def test_a_malformed_id_is_bad_input_and_an_unknown_one_is_null(stack: Stack) -> None:
+    bad = await stack.graphql(STORE_AND_NODE, {"id": "not-an-id"})
+    assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    unknown_id = "U3RvcmU6Tk9QRTAx"  # Store:NOPE01
+    assert (await stack.data(STORE_AND_NODE, {"id": unknown_id})) == {"store": None, "node": None}
+
+
+async def test_first_over_100_is_refused(stack: Stack) -> None:
+    body = await stack.graphql(STORES_NEAR, {"first": 101})
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_in_stock_skus_keeps_only_stores_that_can_sell_the_whole_basket(stack: Stack) -> None:
+    products = [p for p in stack.world.products if not p.delisted][:2]
+    data = await stack.data(STORES_NEAR, {"first": 100, "skus": [p.sku for p in products]})
+    chosen = {e["node"]["code"] for e in data["stores"]["edges"]}
+    codes = [loc["id"] for loc in await pos_locations(stack.http, stack.sim_url) if loc["status"] == "ACTIVE"]
+    sellable = await pos_sellable(stack.http, stack.sim_url, [p.gtin for p in products], codes)
+    expected = {c for c in codes if all(sellable.get((p.gtin, c), 0) > 0 for p in products)}
+    assert chosen == expected
+

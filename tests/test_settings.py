@@ -1,0 +1,65 @@
+"""Settings: environment over TOML, demo credentials in development, one clear line when wrong."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gateway.settings import SettingsError, load_settings
+
+URLS = {f"OMNIGATE_{s}_URL": f"http://127.0.0.1:8100/{s.lower()}" for s in ("ERP", "POS", "CRM", "WEBSHOP")}
+OMNIGATE = [str(Path(sys.executable).parent / "omnigate")]
+
+
+def run_omnigate(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*OMNIGATE, *args], env={"PATH": "/usr/bin:/bin", **env}, capture_output=True,
+                          text=True, timeout=30)
+
+
+def test_environment_gives_typed_settings_with_demo_credentials_in_development() -> None:
+    settings = load_settings({**URLS, "OMNIGATE_PORT": "9090"})
+    assert settings.port == 9090
+    assert settings.env == "development"
+    assert settings.credentials.pos_token == "demo-pos-token"
+    assert settings.erp_url == "http://127.0.0.1:8100/erp"
+
+
+def test_environment_wins_over_the_toml_file(tmp_path: Path) -> None:
+    config = tmp_path / "omnigate.toml"
+    config.write_text('port = 7000\npos_token = "from-file"\nerp_url = "http://erp.local:1/x"\n')
+    settings = load_settings({**URLS, "OMNIGATE_PORT": "7001"}, config)
+    assert settings.port == 7001
+    assert settings.credentials.pos_token == "from-file"
+    assert settings.erp_url == "http://127.0.0.1:8100/erp"
+
+
+@pytest.mark.parametrize(("change", "named"), [
+    ({"OMNIGATE_POS_URL": None}, "OMNIGATE_POS_URL"),
+    ({"OMNIGATE_CRM_URL": "crm.local"}, "OMNIGATE_CRM_URL"),
+    ({"OMNIGATE_ENV": "staging"}, "OMNIGATE_ENV"),
+    ({"OMNIGATE_PORT": "http"}, "OMNIGATE_PORT"),
+    ({"OMNIGATE_ENV": "production"}, "OMNIGATE_ERP_USER"),
+])
+def test_a_bad_setting_is_named(change: dict[str, str | None], named: str) -> None:
+    environ = {k: v for k, v in {**URLS, **change}.items() if v is not None}
+    with pytest.raises(SettingsError, match=named):
+        load_settings(environ)
+
+
+@pytest.mark.parametrize("change", [
+    {"OMNIGATE_ERP_URL": None}, {"OMNIGATE_WEBSHOP_URL": "ftp://shop"}, {"OMNIGATE_ENV": "prod"},
+])
+def test_serve_with_a_bad_setting_exits_2_with_one_line(change: dict[str, str | None]) -> None:
+    env = {k: v for k, v in {**URLS, **change}.items() if v is not None}
+    result = run_omnigate("serve", env=env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert next(iter(change)) in lines[0]
+
+
+def test_check_config_accepts_good_settings() -> None:
+    result = run_omnigate("check-config", env=URLS)
+    assert result.returncode == 0, result.stderr
+    assert "configuration valid" in result.stdout
