@@ -16,6 +16,7 @@ from connectors.domain import Appointment, Purchase, ShownPrice, StockLevel, Sto
 
 from . import to_domain
 from .booking_reader import BookingReader
+from .card_lookup import CardLookup
 from .catalog_index import CatalogIndex
 from .receipt_reader import ReceiptReader
 from .square_client import Json, SquareClient, chunked, gather_map, objects
@@ -43,8 +44,9 @@ class PosAdapter:
         self.clock = clock
         self._locations: tuple[float, list[Json]] | None = None
         self._locations_lock = asyncio.Lock()
-        self.receipts = ReceiptReader(api, self.catalog, self._location_ids)
-        self.bookings = BookingReader(api, self.catalog)
+        cards = CardLookup(api)
+        self.receipts = ReceiptReader(api, self.catalog, cards, self._location_ids)
+        self.bookings = BookingReader(api, self.catalog, cards)
 
     @classmethod
     def connect(cls, session: aiohttp.ClientSession, base_url: str, token: str, *, timeout_s: float = 2.0,

@@ -12,7 +12,7 @@ from itertools import product
 from connectors.domain import Appointment
 
 from . import to_domain
-from .card_lookup import customer_ids_by_card
+from .card_lookup import CardLookup
 from .catalog_index import CatalogIndex
 from .square_client import Json, SquareClient, gather_map, objects
 
@@ -56,14 +56,15 @@ def _service_ids(bookings: Iterable[Json]) -> set[str]:
 
 
 class BookingReader:
-    def __init__(self, api: SquareClient, catalog: CatalogIndex) -> None:
+    def __init__(self, api: SquareClient, catalog: CatalogIndex, cards: CardLookup) -> None:
         self.api = api
+        self.cards = cards
         self.catalog = catalog
 
     async def appointments_of(self, cards: Sequence[str], now: datetime) -> list[tuple[Appointment, ...]]:
         """Each card holder's bookings from LOOK_BACK before `now` to LOOK_AHEAD after it, soonest first."""
         now = in_utc(now)
-        ids_by_card = await customer_ids_by_card(self.api, cards)
+        ids_by_card = await self.cards.customer_ids_by_card(cards)
         customers = list(dict.fromkeys(c for ids in ids_by_card.values() for c in ids))
         listed = await self._list("customer_id", customers, windows(now - LOOK_BACK, now + LOOK_AHEAD))
         card_of = {customer: card for card, ids in ids_by_card.items() for customer in ids}

@@ -2,9 +2,12 @@
 
 Square's catalog object ids never change, so once a GTIN has been found its
 variation id serves every later stock read without another search; a GTIN not
-known yet is searched again each time (it may have been added since).
+known yet is searched again each time (it may have been added since). Prices
+and stock of one request ask for the same GTINs at the same moment: a search
+already in flight for a GTIN is joined, not repeated.
 """
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -58,13 +61,30 @@ class CatalogIndex:
         self.api = api
         self._id_by_gtin: dict[str, str] = {}
         self._by_id: dict[str, Variation] = {}
+        self._inflight: dict[str, asyncio.Task[dict[str, Json]]] = {}
 
     async def search_gtins(self, gtins: Sequence[str]) -> dict[str, Json]:
-        """The live (not deleted) variation object per GTIN found, read now: one search per 250 GTINs.
-
-        The answer is the truth for the GTINs asked: a GTIN no longer found forgets its variation id.
-        """
+        """The live (not deleted) variation object per GTIN found, read now: one search per 250 GTINs
+        not already being searched for."""
         asked = list(dict.fromkeys(gtins))
+        fresh = [g for g in asked if g not in self._inflight]
+        if fresh:
+            task = asyncio.ensure_future(self._search_now(fresh))
+            self._inflight.update(dict.fromkeys(fresh, task))
+            task.add_done_callback(lambda _: self._forget_inflight(fresh, task))
+        tasks = list({id(t): t for t in (self._inflight[g] for g in asked)}.values())
+        found: dict[str, Json] = {}
+        for answer in await asyncio.gather(*tasks):
+            found.update(answer)
+        return {g: found[g] for g in asked if g in found}
+
+    def _forget_inflight(self, gtins: list[str], task: "asyncio.Task[dict[str, Json]]") -> None:
+        for g in gtins:
+            if self._inflight.get(g) is task:
+                del self._inflight[g]
+
+    async def _search_now(self, asked: list[str]) -> dict[str, Json]:
+        """The answer is the truth for the GTINs asked: a GTIN no longer found forgets its variation id."""
         found: dict[str, Json] = {}
         for answer in await gather_map(chunked(asked, SET_QUERY_MAX_VALUES), self._search):
             for obj in answer:

@@ -13,7 +13,7 @@ from itertools import product
 from connectors.domain import Purchase
 
 from . import to_domain
-from .card_lookup import customer_ids_by_card
+from .card_lookup import CardLookup
 from .catalog_index import CatalogIndex
 from .square_client import Json, SquareClient, chunked, gather_map, objects
 
@@ -26,15 +26,17 @@ LocationIds = Callable[[], Awaitable[list[str]]]
 
 
 class ReceiptReader:
-    def __init__(self, api: SquareClient, catalog: CatalogIndex, location_ids: LocationIds) -> None:
+    def __init__(self, api: SquareClient, catalog: CatalogIndex, cards: CardLookup,
+                 location_ids: LocationIds) -> None:
         self.api = api
+        self.cards = cards
         self.catalog = catalog
         self.location_ids = location_ids
 
     async def receipts_of(self, cards: Sequence[str]) -> list[tuple[Purchase, ...]]:
         if not cards:
             return []
-        ids_by_card, locations = await asyncio.gather(customer_ids_by_card(self.api, cards), self.location_ids())
+        ids_by_card, locations = await asyncio.gather(self.cards.customer_ids_by_card(cards), self.location_ids())
         customers = list(dict.fromkeys(c for ids in ids_by_card.values() for c in ids))
         by_customer = await self._receipts_by_customer(customers, locations) if customers and locations else {}
         return [_newest_first(r for customer in ids_by_card[card] for r in by_customer.get(customer, ()))

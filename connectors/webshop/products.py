@@ -28,7 +28,7 @@ class ProductsApi:
         args = QueryArgs(request)
         page = args.page()
         include, exclude = args.id_list("include"), args.id_list("exclude")
-        categories = set(args.id_list("category"))
+        categories = _category_ids(args.text("category"))
         status = args.enum("status", "any", STATUS_FILTER)
         stock_status = args.enum("stock_status", "", STOCK_FILTER)
         orderby = args.enum("orderby", "date", ORDER_BY)
@@ -39,7 +39,7 @@ class ProductsApi:
                 if (not include or p.id in include) and p.id not in exclude
                 and (status == "trash" if p.status == "trash" else status in ("any", p.status))
                 and (not stock_status or p.stock_status == stock_status)
-                and (not categories or any(c.id in categories for c in p.categories))
+                and (categories is None or any(c.id in categories for c in p.categories))
                 and (skus is None or p.sku.casefold() in skus) and (not search or _found(p, search))]
         rows.sort(key=self._sort_key(orderby, include), reverse=descending)
         return collection(request, [self._json(p, request) for p in page.cut(rows)], len(rows), page)
@@ -97,6 +97,13 @@ def _sku_set(skus: str | None) -> set[str] | None:
     if not skus:
         return None
     return {s.casefold() for s in skus.split(",") if s} | {skus.casefold()}
+
+
+def _category_ids(category: str | None) -> set[int] | None:
+    """`category` is a plain string of term ids: a word that is no id matches no product."""
+    if category is None:
+        return None
+    return {int(part) for part in category.split(",") if part.strip().isdigit()}
 
 
 def _found(product: Product, search: str) -> bool:

@@ -1,0 +1,131 @@
+"""Upstream calls per document: one per (system, kind of record, nesting level), plus what limits force.
+
+Counts are read from the simulators' `/_sim/stats` after one request on a
+warm gateway (store index and crosswalk loaded), so they show that request's work.
+"""
+
+import math
+
+from connectors.demo_data import DemoProduct, World
+from connectors.domain import GeoPoint
+from gateway.geo import haversine_km
+from gateway.schema.relay import global_id
+from tests.harness import Stack
+
+PARIS = {"latitude": 48.8566, "longitude": 2.3522}
+ERP_PRODUCT = "GET /erp/sap/opu/odata4/sap/api_product/srvd_a2x/sap/product/0002/Product"
+ERP_PRICES = "GET /erp/sap/opu/odata/sap/API_SLSPRICINGCONDITIONRECORD_SRV/A_SlsPrcgCndnRecdValidity"
+ERP_RELATIONS = "GET /erp/sap/opu/odata4/sap/zapi_prodrel/srvd_a2x/sap/zprodrel/0001/ProductRelationship"
+POS_CATALOG = "POST /pos/v2/catalog/search"
+POS_COUNTS = "POST /pos/v2/inventory/counts/batch-retrieve"
+WEB_PRODUCTS = "GET /webshop/wp-json/wc/v3/products"
+
+BULK = """
+query Bulk($skus: [String!]!, $near: GeoPointInput!) {
+  products(skus: $skus) {
+    sku
+    price { amount { amount } channelPrices { source } }
+    onlineAvailability { quantity }
+    nearestAvailability(near: $near, first: 5) { quantity store { name } }
+  }
+}"""
+MOBILE_PRODUCT_PAGE = """
+query ProductPage($sku: String!, $near: GeoPointInput!) {
+  product(sku: $sku) {
+    name brand description images { url altText } attributes { name value }
+    price { amount { amount currencyCode } compareAt { amount } consistent }
+    onlineAvailability { quantity status deliveryEstimate }
+    nearestAvailability(near: $near, first: 5) { quantity distanceKm pickupReadyAt store { name isOpen } }
+    accessories(first: 6) { sku name price { amount { amount } } }
+  }
+}"""
+KIOSK_SEARCH = """
+query KioskSearch($q: String, $store: ID!) {
+  searchProducts(query: $q, availableAt: {storeId: $store}, first: 20) {
+    totalCount
+    edges { node { sku name price { amount { amount } } availabilityInStore(storeId: $store) { quantity status } } }
+  }
+}"""
+CUSTOMER_360 = """
+query Customer360($card: String!) {
+  customerByLoyaltyCard(cardNumber: $card) {
+    firstName loyalty { tier points } favoriteStore { name }
+    purchaseHistory(first: 10) { totalCount edges { node { channel total { amount } lines { product { name } } } } }
+    wishlist { items { product { name } } }
+    appointments { topic status }
+    notes { text }
+  }
+}"""
+
+
+def sellable_products(world: World) -> list[DemoProduct]:
+    return [p for p in world.products if not p.delisted and p.webshop_id is not None]
+
+
+def count_pages(world: World, products: list[DemoProduct], store_codes: list[str]) -> int:
+    """Pages of 1,000 inventory counts the POS needs for these products in these stores."""
+    stores = [world.store_by_code[c] for c in store_codes]
+    counts = sum(1 + (f.reserved > 0) for p in products for s in stores if (f := world.store_stock(s, p)))
+    return max(1, math.ceil(counts / 1000))
+
+
+def stores_within(world: World, km: float) -> list[str]:
+    centre = GeoPoint(PARIS["latitude"], PARIS["longitude"])
+    return [s.code for s in world.stores
+            if s.active and haversine_km(centre, GeoPoint(s.latitude, s.longitude)) <= km]
+
+
+async def test_partner_bulk_makes_the_calls_the_batch_limits_require_whatever_the_length(stack: Stack) -> None:
+    for n in (1, 50, 100):
+        products = sellable_products(stack.world)[:n]
+        await stack.reset_calls()
+        await stack.data(BULK, {"skus": [p.sku for p in products], "near": PARIS})
+        assert await stack.calls() == {
+            ERP_PRODUCT: math.ceil(n / 50),  # products by key: 50 keys a request (ours)
+            ERP_PRICES: math.ceil(n / 50),  # price conditions: 50 materials a request
+            POS_CATALOG: 2,  # variation ids for stock (level 2), live prices for channelPrices (level 3)
+            POS_COUNTS: count_pages(stack.world, products, stores_within(stack.world, 50)),  # 1,000 counts a page
+            WEB_PRODUCTS: 1,  # up to 100 ids a request
+        }
+
+
+async def test_mobile_product_page(stack: Stack) -> None:
+    product = next(p for p in sellable_products(stack.world) if p.relations)
+    await stack.data(MOBILE_PRODUCT_PAGE, {"sku": product.sku, "near": PARIS})
+    assert await stack.calls() == {
+        ERP_PRODUCT: 2,  # the product, then its accessories one level down
+        ERP_PRICES: 2,  # its price, then the accessories' prices
+        ERP_RELATIONS: 1,
+        POS_CATALOG: 2,  # variation ids for stock, then live prices for `consistent`
+        POS_COUNTS: 1,
+        WEB_PRODUCTS: 1,  # images, attributes, description, stock and price: one record, one call
+    }
+
+
+async def test_kiosk_search_in_one_store(stack: Stack) -> None:
+    store = next(s for s in stack.world.stores if s.active)
+    await stack.data(KIOSK_SEARCH, {"q": "casque", "store": global_id("Store", store.code)})
+    assert await stack.calls() == {
+        ERP_PRODUCT: 2,  # the search, then the page's products by key
+        ERP_PRICES: 1,
+        POS_CATALOG: 1,
+        POS_COUNTS: 1,  # availabilityInStore is answered from the same request's loader
+    }
+
+
+async def test_customer_360(stack: Stack) -> None:
+    world = stack.world
+    c = next(c for c in world.customers if c.card and c.webshop_id and world.history.wishlist(c))
+    await stack.data(CUSTOMER_360, {"card": c.card})
+    assert await stack.calls() == {
+        "GET /crm/services/data/v60.0/query": 3,  # contact by card, loyalty member, notes
+        "POST /crm/services/data/v60.0/composite": 1,  # tier and points together
+        "POST /pos/v2/customers/search": 1,  # card -> POS customer, shared by receipts and appointments
+        "POST /pos/v2/orders/search": math.ceil(len(world.stores) / 10),  # 10 locations a search
+        "POST /pos/v2/catalog/batch-retrieve": 1,  # the receipts' articles
+        "GET /pos/v2/bookings": 3,  # 31-day windows from a month back to two months ahead
+        "GET /webshop/wp-json/wc/v3/orders": 1,
+        "GET /webshop/wp-json/wc/v3/wishlist/get_by_user/{user_id}": 1,
+        "GET /webshop/wp-json/wc/v3/wishlist/{share_key}/get_products": 1,
+        ERP_PRODUCT: 2,  # wishlist products, purchase lines' products (another level)
+    }
