@@ -104,10 +104,15 @@ class Receipts(Protocol):
     async def receipts_of(self, cards: Sequence[str]) -> list[tuple[Purchase, ...]]:
         """Every till receipt recorded with each loyalty card, newest first."""
 
+    async def receipts_by_id(self, ids: Sequence[str]) -> list[Purchase | None]: ...
+
 
 class Appointments(Protocol):
+    async def appointments(self, ids: Sequence[str]) -> list[Appointment | None]: ...
+
     async def appointments_of(self, cards: Sequence[str]) -> list[tuple[Appointment, ...]]:
         """Each loyalty card holder's appointments, soonest first."""
 
     async def appointments_at(self, store_codes: Sequence[str], start: datetime,
-                              end: datetime) -> list[Appointment]: ...
+                              end: datetime) -> list[Appointment]:
+        """Appointments starting in [start, end) at these stores; every store when none is named."""

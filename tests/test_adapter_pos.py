@@ -237,9 +237,17 @@ async def test_empty_batches_make_no_call(pos: PosAdapter, sim: PosSimulator) ->
     assert await pos.stock([]) == []
     assert await pos.receipts_of([]) == []
     assert await pos.appointments_of([]) == []
-    assert await pos.appointments_at([], datetime(2026, 11, 1), datetime(2026, 11, 2)) == []
 
     assert routes(sim) == {}
+
+
+async def test_appointments_at_no_named_store_lists_every_store_in_one_call_per_window(
+        pos: PosAdapter, sim: PosSimulator, world: World) -> None:
+    start = min(b.start_at for b in world.bookings)
+    end = start + timedelta(days=20)
+    found = await pos.appointments_at([], start, end)
+    assert {a.id for a in found} == {b.id for b in world.bookings if start <= b.start_at < end}
+    assert routes(sim) == {"GET /pos/v2/bookings": 1, "POST /pos/v2/catalog/batch-retrieve": 1}  # + service names
 
 
 # ---------------------------------------------------------------- stock

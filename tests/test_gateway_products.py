@@ -159,3 +159,18 @@ async def test_price_discrepancies_page_through_every_disagreeing_product(stack:
         after = page["pageInfo"]["endCursor"]
     assert set(seen) == expected and len(seen) == len(expected)
 
+
+
+async def test_search_available_near_a_point_or_online(stack: Stack) -> None:
+    world = stack.world
+    near = [s for s in world.stores if s.active and haversine(PARIS, {"latitude": s.latitude,
+                                                                      "longitude": s.longitude}) <= 30]
+    in_reach = {p.sku for p in world.products if not p.delisted and any(
+        (f := world.store_stock(s, p)) is not None and f.sellable > 0 for s in near)}
+    page = (await stack.data(SEARCH, {"first": 50, "at": {"near": PARIS, "radiusKm": 30}}))["searchProducts"]
+    assert page["totalCount"] == len(in_reach)
+    assert {e["node"]["sku"] for e in page["edges"]} <= in_reach
+    online = {p.sku for p in world.products if not p.delisted and p.webshop_id is not None and p.online_stock > 0}
+    page = (await stack.data(SEARCH, {"first": 50, "at": {"online": True}}))["searchProducts"]
+    assert page["totalCount"] == len(online)
+    assert {e["node"]["sku"] for e in page["edges"]} <= online

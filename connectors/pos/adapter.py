@@ -112,10 +112,16 @@ class PosAdapter:
     async def receipts_of(self, cards: Sequence[str]) -> list[tuple[Purchase, ...]]:
         return await self.receipts.receipts_of(cards)
 
+    async def receipts_by_id(self, ids: Sequence[str]) -> list[Purchase | None]:
+        return await self.receipts.receipts(ids)
+
     # -- Appointments
 
     async def appointments_of(self, cards: Sequence[str]) -> list[tuple[Appointment, ...]]:
         return await self.bookings.appointments_of(cards, self.clock())
+
+    async def appointments(self, ids: Sequence[str]) -> list[Appointment | None]:
+        return await self.bookings.appointments(ids)
 
     async def appointments_at(self, store_codes: Sequence[str], start: datetime,
                               end: datetime) -> list[Appointment]:

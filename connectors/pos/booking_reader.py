@@ -8,8 +8,10 @@ the services' names come from the catalog (cached, they rarely change).
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from itertools import product
+from urllib.parse import quote
 
 from connectors.domain import Appointment
+from connectors.errors import UpstreamNotFound
 
 from . import to_domain
 from .card_lookup import CardLookup
@@ -71,15 +73,31 @@ class BookingReader:
         found = await self._appointments(listed, card_of)
         return [_soonest_first(a for a in found if a.customer_card == card) for card in cards]
 
+    async def appointments(self, ids: Sequence[str]) -> list[Appointment | None]:
+        """By booking id, aligned; RetrieveBooking one by one (Square has no batch read of bookings)."""
+        distinct = list(dict.fromkeys(ids))
+        bookings = await gather_map(distinct, self._one)
+        found = {a.id: a for a in await self._appointments([b for b in bookings if b is not None], {})}
+        return [found.get(i) for i in ids]
+
+    async def _one(self, booking_id: str) -> Json | None:
+        try:
+            booking = (await self.api.get(f"{BOOKINGS_PATH}/{quote(booking_id, safe='')}")).get("booking")
+        except UpstreamNotFound:
+            return None
+        return booking if isinstance(booking, dict) else None
+
     async def appointments_at(self, store_codes: Sequence[str], start: datetime,
                               end: datetime) -> list[Appointment]:
-        """Bookings starting in [start, end) at these stores, soonest first.
+        """Bookings starting in [start, end) at these stores (every store when none is named), soonest first.
 
         The customer's card stays None here: reading it needs RetrieveCustomer or BulkRetrieveCustomers,
         which the sheet (and so the simulator) does not offer.
         """
         start, end = in_utc(start), in_utc(end)
-        listed = await self._list("location_id", list(dict.fromkeys(store_codes)), windows(start, end))
+        codes = list(dict.fromkeys(store_codes))
+        listed = await self._list("location_id", codes, windows(start, end)) if codes \
+            else await self._list_everywhere(windows(start, end))
         found = await self._appointments(listed, {})
         return list(_soonest_first(a for a in found if start <= a.requested_for < end))
 
@@ -87,9 +105,15 @@ class BookingReader:
         pages = await gather_map(product(values, spans), lambda job: self._listing(key, *job))
         return list({b["id"]: b for page in pages for b in page if isinstance(b.get("id"), str)}.values())
 
-    async def _listing(self, key: str, value: str, span: Window) -> list[Json]:
-        params = {key: value, "start_at_min": rfc3339(span[0]), "start_at_max": rfc3339(span[1]),
-                  "limit": str(PAGE_LIMIT)}
+    async def _list_everywhere(self, spans: list[Window]) -> list[Json]:
+        """ListBookings without a location lists every location the seller has: one call per window."""
+        pages = await gather_map(spans, lambda span: self._listing(None, "", span))
+        return list({b["id"]: b for page in pages for b in page if isinstance(b.get("id"), str)}.values())
+
+    async def _listing(self, key: str | None, value: str, span: Window) -> list[Json]:
+        params = {"start_at_min": rfc3339(span[0]), "start_at_max": rfc3339(span[1]), "limit": str(PAGE_LIMIT)}
+        if key is not None:
+            params[key] = value
         return await self.api.get_all(BOOKINGS_PATH, params, "bookings")
 
     async def _appointments(self, bookings: list[Json], card_of: dict[str, str]) -> list[Appointment]:

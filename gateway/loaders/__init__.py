@@ -44,6 +44,8 @@ class Loaders:
     web_orders_by_webshop_customer: PortLoader[str, tuple[Purchase, ...]]
     order_by_id: PortLoader[str, Purchase | None]
     receipts_by_card: PortLoader[str, tuple[Purchase, ...]]
+    receipt_by_id: PortLoader[str, Purchase | None]
+    appointment_by_id: PortLoader[str, Appointment | None]
     appointments_by_card: PortLoader[str, tuple[Appointment, ...]]
 
 
@@ -67,5 +69,7 @@ def build_loaders(b: Backends) -> Loaders:
                                                   b.web_orders.orders_of),
         order_by_id=PortLoader("order_by_id", System.WEBSHOP, b.web_orders.orders),
         receipts_by_card=PortLoader("receipts_by_card", System.POS, b.receipts.receipts_of),
+        receipt_by_id=PortLoader("receipt_by_id", System.POS, b.receipts.receipts_by_id),
+        appointment_by_id=PortLoader("appointment_by_id", System.POS, b.appointments.appointments),
         appointments_by_card=PortLoader("appointments_by_card", System.POS, b.appointments.appointments_of),
     )

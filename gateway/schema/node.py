@@ -8,6 +8,7 @@ from strawberry.types import Info
 from ..context import Context
 from .common import Node
 from .customers.types import Customer
+from .orders.services import Appointment
 from .orders.types import purchase_of
 from .products.types import load_product
 from .relay import parse_global_id
@@ -24,6 +25,16 @@ async def _order(info: Info[Context, None], key: str) -> Node | None:
     return purchase_of(found, await info.context.reference.crosswalk.get()) if found else None
 
 
+async def _receipt(info: Info[Context, None], key: str) -> Node | None:
+    found = await info.context.loaders.receipt_by_id.load(key)
+    return purchase_of(found, await info.context.reference.crosswalk.get()) if found else None
+
+
+async def _appointment(info: Info[Context, None], key: str) -> Node | None:
+    found = await info.context.loaders.appointment_by_id.load(key)
+    return Appointment.of(found) if found else None
+
+
 async def _store(info: Info[Context, None], key: str) -> Node | None:
     found = (await info.context.reference.stores.get()).by_code.get(key)
     return Store.of(found) if found else None
@@ -34,6 +45,8 @@ RESOLVERS: dict[str, Callable[[Info[Context, None], str], Awaitable[Node | None]
     "Store": _store,
     "Customer": _customer,
     "Order": _order,
+    "StoreReceipt": _receipt,
+    "Appointment": _appointment,
 }
 
 

@@ -1,0 +1,42 @@
+"""Opening hours in the store's zone: open now, and when a click & collect order is ready."""
+
+from dataclasses import replace
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from connectors.domain import Address, GeoPoint, OpeningPeriod, Store
+from gateway.hours import is_open, pickup_ready_at, stock_status
+
+HOUR = timedelta(hours=1)
+LYON = Store(code="LYO01", name="Omnigate Lyon", address=Address("1 rue X", "69001", "Lyon", "FR"),
+             location=GeoPoint(45.76, 4.84), timezone="Europe/Paris",
+             hours=tuple(OpeningPeriod(d, time(9), time(19)) for d in range(6)),  # closed on Sunday
+             services=frozenset({"CLICK_AND_COLLECT"}))
+
+
+def paris(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+def test_open_in_local_time_not_utc() -> None:
+    assert is_open(LYON, paris(2026, 11, 24, 9, 30))  # a Tuesday
+    assert not is_open(LYON, paris(2026, 11, 24, 8, 30))
+    assert not is_open(LYON, paris(2026, 11, 29, 12, 0))  # a Sunday
+
+
+def test_an_order_placed_while_open_is_ready_after_the_preparation_time() -> None:
+    assert pickup_ready_at(LYON, paris(2026, 11, 24, 10, 0), HOUR) == paris(2026, 11, 24, 11, 0)
+
+
+def test_an_order_placed_too_late_or_when_closed_is_ready_after_the_next_opening() -> None:
+    assert pickup_ready_at(LYON, paris(2026, 11, 24, 18, 30), HOUR) == paris(2026, 11, 25, 10, 0)
+    assert pickup_ready_at(LYON, paris(2026, 11, 28, 20, 0), HOUR) == paris(2026, 11, 30, 10, 0)  # Sat night
+
+
+def test_a_closed_down_store_prepares_nothing() -> None:
+    assert pickup_ready_at(replace(LYON, active=False), paris(2026, 11, 24, 10, 0), HOUR) is None
+
+
+def test_stock_status_thresholds() -> None:
+    assert [stock_status(q) for q in (0, 1, 3, 4)] == ["OUT_OF_STOCK", "LOW_STOCK", "LOW_STOCK", "IN_STOCK"]
+
