@@ -1,8 +1,9 @@
 """The one error tree every adapter raises, each error naming its system.
 
     ConnectorError
-    ├── UpstreamUnavailable      the system did not answer usefully: network, timeout, 5xx, 429, breaker open
-    │   └── UpstreamTimeout
+    ├── UpstreamUnavailable      the system did not answer usefully: network, timeout, 5xx, breaker open
+    │   ├── UpstreamTimeout
+    │   └── RateLimited          the system asked us to slow down: 429, or a vendor's own signal; not retried
     └── UpstreamRejected         the system answered no to what we sent (4xx)
         ├── UpstreamAuthFailed   our credential was refused
         └── UpstreamNotFound     the record does not exist there
@@ -25,6 +26,10 @@ class UpstreamUnavailable(ConnectorError):
 
 class UpstreamTimeout(UpstreamUnavailable):
     pass
+
+
+class RateLimited(UpstreamUnavailable):
+    """Retrying would only spend more of the limit, so the client opens the breaker instead."""
 
 
 class UpstreamRejected(ConnectorError):

@@ -2,6 +2,9 @@
 
 Adapters call `request()` with a path relative to the system's base URL and
 get parsed JSON back or a `ConnectorError`; aiohttp never leaks past here.
+`request_with_headers()` also hands back the response headers, for APIs that
+page by header (`X-WP-TotalPages`). A vendor whose statuses mislead (a rate
+limit sent as 403) passes `classify`, consulted before the status table.
 """
 
 import asyncio
@@ -17,6 +20,7 @@ import aiohttp
 
 from .errors import (
     ConnectorError,
+    RateLimited,
     UpstreamAuthFailed,
     UpstreamNotFound,
     UpstreamRejected,
@@ -26,12 +30,22 @@ from .errors import (
 
 # Turns an error response's status and body into a readable message, per vendor.
 ErrorReader = Callable[[int, Any], str]
+# Names the error class for an error response when the status alone would mislead, per vendor; None: use the table.
+Classifier = Callable[[int, Any], type[ConnectorError] | None]
 
 
 def basic_auth(user: str, password: str) -> dict[str, str]:
     """The HTTP Basic header (aiohttp's BasicAuth is deprecated and its helper is too new for our range)."""
     token = base64.b64encode(f"{user}:{password}".encode()).decode()
     return {"Authorization": f"Basic {token}"}
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A response's parsed body and its headers (aiohttp's, so look-ups ignore case)."""
+
+    body: Any
+    headers: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -57,6 +71,14 @@ class CircuitBreaker:
             return True
         return False
 
+    def trip(self) -> None:
+        """Opens now, whatever the count: the system said to stop (a rate limit), more calls only make it worse.
+
+        The count is set at the threshold, so a failed trial after the cooldown opens it again.
+        """
+        self._failures = max(self._failures, self.threshold)
+        self._opened_at = time.monotonic()
+
     def record(self, ok: bool) -> None:
         if ok:
             self._failures, self._opened_at = 0, None
@@ -70,24 +92,36 @@ class UpstreamClient:
     def __init__(self, system: str, base_url: str, session: aiohttp.ClientSession, *,
                  headers: Mapping[str, str] | None = None,
                  timeout_s: float = 2.0, read_error: ErrorReader | None = None,
+                 classify: Classifier | None = None,
                  retry: RetryPolicy = RetryPolicy(), breaker: CircuitBreaker | None = None) -> None:
         self.system = system
         self.base_url = base_url.rstrip("/")
         self.session = session
         self.headers = dict(headers or {})
         self.timeout = aiohttp.ClientTimeout(total=timeout_s)
-        self.read_error = read_error or (lambda status, body: f"HTTP {status}")
+        self.read_error = read_error or _status_only
+        self.classify = classify
         self.retry = retry
         self.breaker = breaker or CircuitBreaker()
 
     async def request(self, method: str, path: str, *, params: Mapping[str, str] | None = None,
                       json: Any = None, headers: Mapping[str, str] | None = None,
                       idempotent: bool | None = None) -> Any:
-        """One call, retried when `idempotent` (default: GET only) and the failure is transient."""
+        """One call, retried when `idempotent` (default: GET only) and the failure is transient; the body."""
+        reply = await self.request_with_headers(method, path, params=params, json=json, headers=headers,
+                                                idempotent=idempotent)
+        return reply.body
+
+    async def request_with_headers(self, method: str, path: str, *, params: Mapping[str, str] | None = None,
+                                   json: Any = None, headers: Mapping[str, str] | None = None,
+                                   idempotent: bool | None = None) -> Reply:
+        """As `request`, with the response headers too. A rate limit is never retried: it tripped the breaker."""
         retries = self.retry.attempts if (idempotent if idempotent is not None else method == "GET") else 1
         for attempt in range(retries):
             try:
                 return await self._once(method, path, params, json, headers)
+            except RateLimited:
+                raise
             except UpstreamUnavailable:
                 if attempt + 1 == retries or not self.breaker.allow():
                     raise
@@ -95,7 +129,7 @@ class UpstreamClient:
         raise AssertionError("unreachable")
 
     async def _once(self, method: str, path: str, params: Mapping[str, str] | None, json: Any,
-                    headers: Mapping[str, str] | None) -> Any:
+                    headers: Mapping[str, str] | None) -> Reply:
         if not self.breaker.allow():
             raise UpstreamUnavailable(self.system, "circuit open after repeated failures")
         url = path if path.startswith("http") else f"{self.base_url}{path}"
@@ -104,13 +138,18 @@ class UpstreamClient:
                 async with self.session.request(method, url, params=params, json=json,
                                                 headers={**self.headers, **(headers or {})},
                                                 timeout=self.timeout) as response:
-                    body = await _body(response)
-                    _raise_for_status(self.system, response.status, body, self.read_error)
+                    reply = Reply(await _body(response), response.headers)
+                    if response.status >= 400:
+                        raise error_for_status(self.system, response.status, reply.body, self.read_error,
+                                               classify=self.classify)
+        except RateLimited:
+            self.breaker.trip()
+            raise
         except UpstreamUnavailable:
             self.breaker.record(False)
             raise
         self.breaker.record(True)
-        return body
+        return reply
 
     @contextmanager
     def _mapped_errors(self) -> Iterator[None]:
@@ -132,14 +171,28 @@ async def _body(response: aiohttp.ClientResponse) -> Any:
     return await response.text()
 
 
-def _raise_for_status(system: str, status: int, body: Any, read_error: ErrorReader) -> None:
-    if status < 400:
-        return
-    message = read_error(status, body)
+def _status_only(status: int, body: Any) -> str:
+    """The ErrorReader for a vendor whose error bodies say nothing more than the status."""
+    return f"HTTP {status}"
+
+
+def error_for_status(system: str, status: int, body: Any, read_error: ErrorReader, *,
+                     classify: Classifier | None = None) -> ConnectorError:
+    """The error for an error response (status >= 400): the vendor's `classify` first, then the status table.
+
+    Public so that answers nested in a 200 (composite subrequests) map exactly as whole responses do.
+    """
+    kind = (classify(status, body) if classify else None) or _kind_of(status)
+    return kind(system, read_error(status, body), status)
+
+
+def _kind_of(status: int) -> type[ConnectorError]:
     if status in (401, 403):
-        raise UpstreamAuthFailed(system, message, status)
+        return UpstreamAuthFailed
     if status == 404:
-        raise UpstreamNotFound(system, message, status)
-    if status == 429 or status >= 500:
-        raise UpstreamUnavailable(system, message, status)
-    raise UpstreamRejected(system, message, status)
+        return UpstreamNotFound
+    if status == 429:
+        return RateLimited
+    if status >= 500:
+        return UpstreamUnavailable
+    return UpstreamRejected

@@ -1,33 +1,37 @@
-"""The composition root: `build_app(settings)` wires routes, backends and the GraphQL view."""
+"""The composition root: `build_app(settings)` wires middlewares, routes, backends, security and the schema."""
 
 import asyncio
 import time
 from collections.abc import AsyncIterator
 
+import aiohttp
 from aiohttp import web
 
 from connectors import ports
 from connectors.errors import ConnectorError
 
-from .backends import Backends, open_backends
+from .appkeys import BACKENDS_KEY, REFERENCE_KEY, SECURITY_KEY, SETTINGS_KEY
+from .backends import open_backends
+from .graphql_http import GraphQLEndpoint
+from .middleware import cors, masked_errors, request_ids
 from .reference import ReferenceData
+from .schema import build_schema
+from .security import build_security
 from .settings import Settings
-from .view import GatewayView
-
-SETTINGS_KEY = web.AppKey("settings", Settings)
-BACKENDS_KEY = web.AppKey("backends", Backends)
-REFERENCE_KEY = web.AppKey("reference", ReferenceData)
 
 
 def build_app(settings: Settings) -> web.Application:
-    app = web.Application()
+    """Raises SettingsError when a configured file (keys, safelist, JWKS) cannot be used."""
+    app = web.Application(client_max_size=settings.max_body_bytes,
+                          middlewares=[request_ids, masked_errors, cors(settings.cors_origins)])
     app[SETTINGS_KEY] = settings
     app.cleanup_ctx.append(_backends_ctx)
+    app.cleanup_ctx.append(_security_ctx)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
-    view = GatewayView(settings=settings)
-    app.router.add_route("GET", "/graphql", view)
-    app.router.add_route("POST", "/graphql", view)
+    endpoint = GraphQLEndpoint(settings, build_schema(production=settings.is_production))
+    app.router.add_route("GET", "/graphql", endpoint.handle)
+    app.router.add_route("POST", "/graphql", endpoint.handle)
     return app
 
 
@@ -40,6 +44,13 @@ async def _backends_ctx(app: web.Application) -> AsyncIterator[None]:
         warming.cancel()
 
 
+async def _security_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Its own session: fetching an identity provider's keys must not queue behind back-office calls."""
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as session:
+        app[SECURITY_KEY] = build_security(app[SETTINGS_KEY], session)
+        yield
+
+
 async def _healthz(_: web.Request) -> web.Response:
     """The process is up and serving; says nothing about the back offices."""
     return web.json_response({"status": "ok"})
@@ -47,8 +58,7 @@ async def _healthz(_: web.Request) -> web.Response:
 
 async def _readyz(request: web.Request) -> web.Response:
     """Ready when settings loaded (they did, or we would not run) and every upstream answers."""
-    checks = await asyncio.gather(*(_check(h) for h in request.app[BACKENDS_KEY].health))
-    systems = dict(checks)
+    systems = dict(await asyncio.gather(*(_check(h) for h in request.app[BACKENDS_KEY].health)))
     ready = all(result["ok"] for result in systems.values())
     return web.json_response({"status": "ready" if ready else "unready", "systems": systems},
                              status=200 if ready else 503)

@@ -1,10 +1,12 @@
 """`omnigate serve | demo | simulate | export-schema | check-config`."""
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .auth.principals import Role
 from .settings import SettingsError, load_settings
 
 
@@ -49,7 +51,15 @@ def _simulate(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
-    return run_demo(port=args.port, sim_port=args.sim_port, seed=args.seed, scale=args.scale)
+    return run_demo(port=args.port, sim_port=args.sim_port, seed=args.seed, scale=args.scale,
+                    credentials_file=args.credentials_file)
+
+
+def _token(args: argparse.Namespace) -> int:
+    from .auth.dev_tokens import token_from_environment
+
+    print(token_from_environment(os.environ, Role(args.role), args.subject, store=args.store, ttl_s=args.ttl))
+    return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -80,7 +90,15 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--sim-port", type=int, default=8100)
     demo.add_argument("--seed", type=int, default=42)
     demo.add_argument("--scale", choices=("small", "default", "large"), default="default")
+    demo.add_argument("--credentials-file", type=Path, help="also write the demo credentials there as JSON")
     demo.set_defaults(run=_demo)
+
+    token = commands.add_parser("token", help="mint a development token (refused in production)")
+    token.add_argument("--role", choices=("customer", "staff"), required=True)
+    token.add_argument("--subject", required=True, help="customer: the CRM customer id; staff: a staff id")
+    token.add_argument("--store", help="staff only: the store code they work in")
+    token.add_argument("--ttl", type=int, default=3600, help="seconds until it expires")
+    token.set_defaults(run=_token)
     return parser
 
 

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from graphql import GraphQLError
 
+from .auth.audit import AuditLog
+from .auth.principals import ANONYMOUS, Principal
 from .loaders import Loaders, build_loaders
 from .reference import ReferenceData
 from .settings import Settings
@@ -17,18 +19,20 @@ if TYPE_CHECKING:
     from .backends import Backends
 
 
-
 @dataclass
 class Context:
     settings: Settings
     backends: Backends
     reference: ReferenceData
     loaders: Loaders
+    principal: Principal = ANONYMOUS
+    audit: AuditLog = field(default_factory=AuditLog)
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     # errors of a field that still answered in part (e.g. a list missing one system's share)
     partial_errors: list[GraphQLError] = field(default_factory=list)
 
     @classmethod
-    def create(cls, settings: Settings, backends: Backends, reference: ReferenceData) -> Context:
-        return cls(settings, backends, reference, build_loaders(backends))
+    def create(cls, settings: Settings, backends: Backends, reference: ReferenceData, principal: Principal,
+               request_id: str) -> Context:
+        return cls(settings, backends, reference, build_loaders(backends), principal, request_id=request_id)

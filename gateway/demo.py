@@ -12,22 +12,30 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable
+from pathlib import Path
 
+from .demo_credentials import DemoCredentials, make_demo_credentials
 from .settings import load_settings
 
 DEMO_QUERY = """{
-  product(sku: "CAM-10001") {
-    name
-    price { amount { amount currencyCode } consistent }
-    nearestAvailability(near: {latitude: 48.8566, longitude: 2.3522}, first: 3) {
-      quantity distanceKm store { name }
-    }
+  searchProducts(query: "casque", first: 3) {
+    totalCount
+    edges { node {
+      sku name brand
+      price { amount { amount currencyCode } consistent channelPrices { source amount { amount } } }
+      nearestAvailability(near: {latitude: 48.8566, longitude: 2.3522}, first: 3) {
+        quantity distanceKm pickupReadyAt store { name }
+      }
+    } }
   }
 }"""
 
 
-def run_demo(port: int, sim_port: int, seed: int, scale: str) -> int:
+def run_demo(port: int, sim_port: int, seed: int, scale: str, credentials_file: Path | None = None) -> int:
     sim_url = f"http://127.0.0.1:{sim_port}"
+    credentials = make_demo_credentials(seed, scale)
+    if credentials_file is not None:
+        credentials.write(credentials_file)
     child = subprocess.Popen(
         [sys.executable, "-m", "gateway.cli", "simulate", "--port", str(sim_port), "--seed", str(seed),
          "--scale", scale], preexec_fn=_die_with_parent())
@@ -36,20 +44,22 @@ def run_demo(port: int, sim_port: int, seed: int, scale: str) -> int:
             print("omnigate: the simulators did not start", file=sys.stderr)
             return 1
         environ = {**os.environ, "OMNIGATE_PORT": str(port), "OMNIGATE_ENV": "development",
-                   "OMNIGATE_WEBSHOP_TIMEZONE": "Europe/Paris",
+                   "OMNIGATE_WEBSHOP_TIMEZONE": "Europe/Paris", "OMNIGATE_API_KEYS_FILE": str(credentials.keys_file),
                    **{f"OMNIGATE_{s.upper()}_URL": f"{sim_url}/{s}" for s in ("erp", "pos", "crm", "webshop")}}
         settings = load_settings(environ)
         from .server import serve
 
-        serve(settings, on_ready=lambda: _print_welcome(port))
+        serve(settings, on_ready=lambda: _print_welcome(port, credentials))
         return 0
     finally:
         _stop(child)
+        credentials.keys_file.unlink(missing_ok=True)
 
 
-def _print_welcome(port: int) -> None:
+def _print_welcome(port: int, credentials: DemoCredentials) -> None:
     print(f"\nOmnigate demo is up.\n  GraphiQL: http://127.0.0.1:{port}/graphql\n"
           f"  Health:   http://127.0.0.1:{port}/readyz\n\nA first query to paste:\n{DEMO_QUERY}\n\n"
+          f"Client credentials (add the header in GraphiQL's Headers tab):\n{credentials.describe()}\n\n"
           "Demo back-office credentials: ERP omnigate/demo-erp, POS token demo-pos-token, "
           "CRM token demo-crm-token, web shop ck_demo/cs_demo.\nCtrl-C stops the gateway and the simulators.",
           flush=True)

@@ -68,6 +68,38 @@ def _text(value: str) -> str:
     return value
 
 
+def _file(value: str) -> Path:
+    path = Path(value)
+    if not path.is_file():
+        raise ValueError(f"no such file: {value}")
+    return path
+
+
+def _flag(value: str) -> bool:
+    if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
+        raise ValueError(f"expected true or false, got {value!r}")
+    return value.lower() in ("true", "1", "yes")
+
+
+def _origins(value: str) -> tuple[str, ...]:
+    origins = tuple(o.strip().rstrip("/") for o in value.split(",") if o.strip())
+    for origin in origins:
+        if origin != "*" and not urlsplit(origin).scheme.startswith("http"):
+            raise ValueError(f"expected http(s) origins separated by commas, got {origin!r}")
+    return origins
+
+
+def _rate_limits(value: str) -> str:
+    from .ratelimit import parse_rate_limits
+
+    parse_rate_limits(value)
+    return value
+
+
+class Optional:
+    """Marks a setting that may stay unset (its value is then None)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     erp_url: str
@@ -84,14 +116,33 @@ class Settings:
     erp_delisted_statuses: str = "DL"
     pickup_preparation_minutes: int = 60
     webshop_timezone: str = "UTC"
+    jwt_secret: str | None = None
+    jwt_jwks_url: str | None = None
+    jwt_jwks_file: Path | None = None
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    api_keys_file: Path | None = None
+    rate_limits: str = "anonymous=50/s,customer=20/s,kiosk=50/s,partner=100/s,staff=0"
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 2000
+    max_directives: int = 50
+    max_cost: int = 20000
+    max_body_bytes: int = 65536
+    allow_batching: bool = False
+    max_batch: int = 10
+    cors_origins: tuple[str, ...] = ()
+    apq_cache_size: int = 1000
+    safelist_file: Path | None = None
 
     @property
     def is_production(self) -> bool:
         return self.env == "production"
 
 
-# name (without prefix) -> (parser, default or None when required, attribute on Settings or Credentials)
-SETTINGS: dict[str, tuple[Callable[[str], Any], str | None, str]] = {
+# name (without prefix) -> (parser, default: text, None when required, Optional when it may stay unset,
+# attribute on Settings or Credentials)
+SETTINGS: dict[str, tuple[Callable[[str], Any], str | type[Optional] | None, str]] = {
     "ERP_URL": (_url, None, "erp_url"),
     "POS_URL": (_url, None, "pos_url"),
     "CRM_URL": (_url, None, "crm_url"),
@@ -111,7 +162,27 @@ SETTINGS: dict[str, tuple[Callable[[str], Any], str | None, str]] = {
     "CRM_TOKEN": (_text, DEMO_CREDENTIALS.crm_token, "crm_token"),
     "WEBSHOP_KEY": (_text, DEMO_CREDENTIALS.webshop_key, "webshop_key"),
     "WEBSHOP_SECRET": (_text, DEMO_CREDENTIALS.webshop_secret, "webshop_secret"),
+    "JWT_SECRET": (_text, Optional, "jwt_secret"),
+    "JWT_JWKS_URL": (_url, Optional, "jwt_jwks_url"),
+    "JWT_JWKS_FILE": (_file, Optional, "jwt_jwks_file"),
+    "JWT_ISSUER": (_text, Optional, "jwt_issuer"),
+    "JWT_AUDIENCE": (_text, Optional, "jwt_audience"),
+    "API_KEYS_FILE": (_file, Optional, "api_keys_file"),
+    "RATE_LIMITS": (_rate_limits, "anonymous=50/s,customer=20/s,kiosk=50/s,partner=100/s,staff=0", "rate_limits"),
+    "MAX_DEPTH": (_positive(int), "12", "max_depth"),
+    "MAX_ALIASES": (_positive(int), "30", "max_aliases"),
+    "MAX_TOKENS": (_positive(int), "2000", "max_tokens"),
+    "MAX_DIRECTIVES": (_positive(int), "50", "max_directives"),
+    "MAX_COST": (_positive(int), "20000", "max_cost"),
+    "MAX_BODY_BYTES": (_positive(int), "65536", "max_body_bytes"),
+    "ALLOW_BATCHING": (_flag, "false", "allow_batching"),
+    "MAX_BATCH": (_positive(int), "10", "max_batch"),
+    "CORS_ORIGINS": (_origins, "", "cors_origins"),
+    "APQ_CACHE_SIZE": (_positive(int), "1000", "apq_cache_size"),
+    "SAFELIST_FILE": (_file, Optional, "safelist_file"),
 }
+# In production these have no development fallback: one of each group must be set.
+PRODUCTION_REQUIRED = (("JWT_SECRET", "JWT_JWKS_URL", "JWT_JWKS_FILE"), ("API_KEYS_FILE",))
 _CREDENTIAL_NAMES = {f.name for f in fields(Credentials)}
 
 
@@ -126,10 +197,17 @@ def load_settings(environ: Mapping[str, str] | None = None, config_file: Path | 
         text = raw.get(name)
         if text is None and (default is None or (production and attribute in _CREDENTIAL_NAMES)):
             raise SettingsError(f"{PREFIX}{name} is required but not set")
+        if text is None and default is Optional:
+            values[attribute] = None
+            continue
         try:
             values[attribute] = parse(text if text is not None else str(default))
         except ValueError as exc:
             raise SettingsError(f"{PREFIX}{name}: {exc}") from None
+    if production:
+        for group in PRODUCTION_REQUIRED:
+            if all(raw.get(name) is None for name in group):
+                raise SettingsError(" or ".join(PREFIX + n for n in group) + " is required in production")
     credentials = Credentials(**{k: values.pop(k) for k in list(values) if k in _CREDENTIAL_NAMES})
     return Settings(credentials=credentials, **values)
 

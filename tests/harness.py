@@ -1,8 +1,12 @@
 """The whole stack on 127.0.0.1 for end-to-end tests: simulators, the gateway, and a client of both."""
 
+import hashlib
+import json
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -10,9 +14,55 @@ from aiohttp import web
 
 from connectors.demo_data import World
 from connectors.sim.host import SimulatorHost
-from connectors.webshop.wp import SHOP_TZ
-from gateway.app import REFERENCE_KEY, build_app
+from connectors.webshop.simulation.wp import SHOP_TZ
+from gateway.app import build_app
+from gateway.appkeys import REFERENCE_KEY
+from gateway.auth.api_keys import hash_key, new_key
+from gateway.auth.minting import mint_token
+from gateway.auth.principals import Role
 from gateway.settings import load_settings
+
+JWT_SECRET = "test-secret-for-the-gateway-suite-0123456789"
+PARTNER_SCOPES = ("availability", "catalog", "prices")
+SAFELISTED = "query Stores { stores(first: 2) { totalCount } }"
+
+
+@dataclass(frozen=True)
+class Keys:
+    """Clear API keys the stack's gateway knows by hash."""
+
+    kiosk: str  # bound to the first store
+    other_kiosk: str  # bound to the second store
+    partner: str  # every partner scope
+    catalog_partner: str  # catalog only
+    safelist_partner: str  # every scope, safelisted documents only
+
+    @classmethod
+    def write(cls, world: World, path: Path) -> "Keys":
+        keys = cls(*(new_key("test") for _ in range(5)))
+        first, second = world.stores[0].code, world.stores[1].code
+        entries = [
+            {"name": "kiosk-a", "sha256": hash_key(keys.kiosk), "kind": "kiosk", "store": first},
+            {"name": "kiosk-b", "sha256": hash_key(keys.other_kiosk), "kind": "kiosk", "store": second},
+            {"name": "partner", "sha256": hash_key(keys.partner), "kind": "partner", "scopes": list(PARTNER_SCOPES)},
+            {"name": "catalog-partner", "sha256": hash_key(keys.catalog_partner), "kind": "partner",
+             "scopes": ["catalog"]},
+            {"name": "safelist-partner", "sha256": hash_key(keys.safelist_partner), "kind": "partner",
+             "scopes": list(PARTNER_SCOPES), "safelist_only": True},
+        ]
+        path.write_text(json.dumps({"keys": entries}))
+        return keys
+
+
+def bearer(role: Role, subject: str, store: str | None = None, ttl_s: int = 600) -> dict[str, str]:
+    return {"Authorization": f"Bearer {mint_token(JWT_SECRET, role, subject, store=store, ttl_s=ttl_s)}"}
+
+
+def api_key(key: str) -> dict[str, str]:
+    return {"X-Api-Key": key}
+
+
+STAFF = bearer(Role.STAFF, "staff-suite", ttl_s=3600)
 
 
 @dataclass
@@ -22,19 +72,21 @@ class Stack:
     gateway_url: str
     http: aiohttp.ClientSession
     app: web.Application
+    keys: Keys
 
     async def graphql(self, query: str, variables: dict[str, Any] | None = None,
                       headers: dict[str, str] | None = None) -> dict[str, Any]:
-        """The response body; asserts the HTTP status is 200."""
+        """The response body; asserts the HTTP status is 200. Sent as staff unless other headers are given."""
         async with self.http.post(f"{self.gateway_url}/graphql", json={"query": query, "variables": variables or {}},
-                                  headers=headers) as r:
+                                  headers=STAFF if headers is None else headers) as r:
             body: dict[str, Any] = await r.json()
             assert r.status == 200, body
             return body
 
-    async def data(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+    async def data(self, query: str, variables: dict[str, Any] | None = None,
+                   headers: dict[str, str] | None = None) -> dict[str, Any]:
         """The data of a response that must have no error."""
-        body = await self.graphql(query, variables)
+        body = await self.graphql(query, variables, headers)
         assert "errors" not in body, body["errors"]
         data: dict[str, Any] = body["data"]
         return data
@@ -61,21 +113,29 @@ class Stack:
 
 
 @asynccontextmanager
-async def running_stack(world: World) -> AsyncIterator[Stack]:
+async def running_stack(world: World, environ: dict[str, str] | None = None) -> AsyncIterator[Stack]:
     """Simulators, then the gateway wired to them; both stopped whatever happens."""
     host = SimulatorHost(world)
     sim_url = await host.start()
     runner: web.AppRunner | None = None
+    folder = tempfile.TemporaryDirectory()
     try:
-        urls = {f"OMNIGATE_{s.upper()}_URL": f"{sim_url}/{s}" for s in ("erp", "pos", "crm", "webshop")}
-        settings = load_settings(urls | {"OMNIGATE_WEBSHOP_TIMEZONE": SHOP_TZ.key})
+        keys = Keys.write(world, Path(folder.name) / "keys.json")
+        safelist = Path(folder.name) / "safelist.json"
+        safelist.write_text(json.dumps({hashlib.sha256(SAFELISTED.encode()).hexdigest(): SAFELISTED}))
+        settings = load_settings({
+            **{f"OMNIGATE_{s.upper()}_URL": f"{sim_url}/{s}" for s in ("erp", "pos", "crm", "webshop")},
+            "OMNIGATE_WEBSHOP_TIMEZONE": SHOP_TZ.key, "OMNIGATE_JWT_SECRET": JWT_SECRET,
+            "OMNIGATE_API_KEYS_FILE": str(Path(folder.name) / "keys.json"), "OMNIGATE_SAFELIST_FILE": str(safelist),
+            **(environ or {})})
         app = build_app(settings)
         runner = web.AppRunner(app, shutdown_timeout=1.0)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", 0).start()
         async with aiohttp.ClientSession() as http:
-            yield Stack(world, sim_url, f"http://127.0.0.1:{runner.addresses[0][1]}", http, app)
+            yield Stack(world, sim_url, f"http://127.0.0.1:{runner.addresses[0][1]}", http, app, keys)
     finally:
         if runner is not None:
             await runner.cleanup()
         await host.stop()
+        folder.cleanup()

@@ -14,13 +14,13 @@ import pytest
 from aiohttp import web
 
 from connectors.crm.adapter import CrmAdapter
-from connectors.crm.error_reader import RequestLimitExceeded, read_error
+from connectors.crm.error_reader import classify, read_error
 from connectors.crm.simulator import CrmSimulator
 from connectors.crm.soql_builder import IN_LIST_LIMIT, InQuery, literal
 from connectors.demo_data import DemoCustomer, Note, World
 from connectors.demo_data.customers import crm_id
 from connectors.domain import Address, CustomerNote, CustomerRecord, Loyalty, Preferences
-from connectors.errors import UpstreamAuthFailed, UpstreamUnavailable
+from connectors.errors import RateLimited, UpstreamAuthFailed, UpstreamUnavailable
 from connectors.sim.control import Faults
 
 TOKEN = "demo-crm-token"
@@ -249,7 +249,7 @@ async def test_request_limit_exceeded_is_unavailable_unretried_and_opens_the_bre
     app.router.add_get("/services/data/v60.0/query", refuse)
     crm = CrmAdapter.connect(session, await serve(app), TOKEN)
 
-    with pytest.raises(UpstreamUnavailable) as caught:
+    with pytest.raises(RateLimited) as caught:
         await crm.check()
     with pytest.raises(UpstreamUnavailable, match="circuit open"):
         await crm.check()
@@ -258,10 +258,12 @@ async def test_request_limit_exceeded_is_unavailable_unretried_and_opens_the_bre
     assert hits == ["/crm/services/data/v60.0/query"]
 
 
-def test_the_error_reader_tells_a_rate_limit_from_missing_access() -> None:
-    with pytest.raises(RequestLimitExceeded, match="REQUEST_LIMIT_EXCEEDED"):
-        read_error(403, RATE_LIMITED)
+def test_the_classifier_tells_a_rate_limit_from_missing_access() -> None:
+    assert classify(403, RATE_LIMITED) is RateLimited
+    assert classify(403, NO_ACCESS) is None
+    assert classify(400, RATE_LIMITED) is None
 
+    assert read_error(403, RATE_LIMITED) == "REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded."
     assert read_error(403, NO_ACCESS) == "INSUFFICIENT_ACCESS: insufficient access rights on object id"
     assert read_error(503, "<html>down</html>") == "HTTP 503"
 
@@ -322,7 +324,9 @@ async def test_a_failed_composite_subrequest_maps_like_a_request(serve: Serve, w
     app.router.add_post("/services/data/v60.0/composite", composite)
     crm = CrmAdapter.connect(session, await serve(app), TOKEN)
 
-    with pytest.raises(UpstreamUnavailable, match="REQUEST_LIMIT_EXCEEDED"):
+    with pytest.raises(RateLimited, match="REQUEST_LIMIT_EXCEEDED"):
+        await crm.loyalty([c.crm_id])
+    with pytest.raises(UpstreamUnavailable, match="circuit open"):
         await crm.loyalty([c.crm_id])
 
 

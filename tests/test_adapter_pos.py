@@ -12,6 +12,8 @@ from typing import Any
 
 import aiohttp
 import pytest
+from aiohttp import web
+from pytest_aiohttp import AiohttpServer
 
 from connectors.credentials import DEMO_CREDENTIALS
 from connectors.demo_data import (
@@ -190,6 +192,28 @@ def test_the_error_reader_keeps_squares_first_code_and_detail() -> None:
 
     assert read_square_error(400, body) == "HTTP 400 VALUE_TOO_HIGH: limit"
     assert read_square_error(502, "<html>bad gateway</html>") == "HTTP 502"
+
+
+async def test_a_429_is_retried_as_the_sheet_says(aiohttp_server: AiohttpServer,
+                                                  session: aiohttp.ClientSession) -> None:
+    # given a Square that refuses the first call with its rate limit error
+    hits: list[str] = []
+
+    async def locations(request: web.Request) -> web.Response:
+        hits.append(request.path)
+        if len(hits) == 1:
+            return web.json_response({"errors": [{"category": "RATE_LIMIT_ERROR", "code": "RATE_LIMITED"}]},
+                                     status=429)
+        return web.json_response({"locations": []})
+
+    app = web.Application()
+    app.router.add_get("/v2/locations", locations)
+    server = await aiohttp_server(app)
+    pos = PosAdapter.connect(session, str(server.make_url("")), DEMO_CREDENTIALS.pos_token)
+
+    # when the adapter checks, then the call is retried and succeeds
+    await pos.check()
+    assert hits == ["/v2/locations", "/v2/locations"]
 
 
 # ---------------------------------------------------------------- stores

@@ -4,12 +4,16 @@ Batching is the point of most methods here, so the tests count the simulator's
 hits per route as well as checking values against the demo world.
 """
 
+import asyncio
+import contextlib
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import aiohttp
 import pytest
+from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
 
 from connectors.demo_data import DemoCustomer, DemoProduct, World
 from connectors.domain import Address, Money, System
@@ -17,8 +21,8 @@ from connectors.errors import UpstreamAuthFailed, UpstreamTimeout, UpstreamUnava
 from connectors.http import basic_auth
 from connectors.sim.control import Faults
 from connectors.webshop.adapter import WebshopAdapter
+from connectors.webshop.simulation.wp import SHOP_TZ
 from connectors.webshop.simulator import WebshopSimulator
-from connectors.webshop.wp import SHOP_TZ
 
 API_PATH = "/wp-json/wc/v3"
 API = f"/webshop{API_PATH}"
@@ -28,6 +32,8 @@ WISHLIST_BY_USER = f"GET {API}/wishlist/get_by_user/{{user_id}}"
 WISHLIST_ITEMS = f"GET {API}/wishlist/{{share_key}}/get_products"
 KEY, SECRET = "ck_demo", "cs_demo"
 STATUS = {"processing": "CONFIRMED", "completed": "COMPLETED", "cancelled": "CANCELLED", "refunded": "RETURNED"}
+
+ServeBehind = Callable[[Middleware], Awaitable[str]]
 
 
 @pytest.fixture
@@ -50,6 +56,60 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
 @pytest.fixture
 def adapter(base_url: str, session: aiohttp.ClientSession) -> WebshopAdapter:
     return WebshopAdapter.connect(session, base_url, KEY, SECRET, timeout_s=2.0, shop_timezone=SHOP_TZ.key)
+
+
+@pytest.fixture
+async def serve_behind(sim: WebshopSimulator) -> AsyncIterator[ServeBehind]:
+    """Serves the simulator behind one extra middleware, as a proxy in front of the shop would sit; its URL."""
+    runners: list[web.AppRunner] = []
+
+    async def start(middleware: Middleware) -> str:
+        root = web.Application(middlewares=[middleware])
+        root.add_subapp(sim.prefix, sim.app())
+        runner = web.AppRunner(root, shutdown_timeout=1.0)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        runners.append(runner)
+        return f"http://127.0.0.1:{runner.addresses[0][1]}{sim.prefix}"
+
+    yield start
+    for runner in runners:
+        await runner.cleanup()
+
+
+class Overlap:
+    """Holds each request for a page after the first until `expected` of them are in flight; counts the most.
+
+    A reader that asks one page at a time waits out `patience` on every page and shows a most of 1.
+    """
+
+    def __init__(self, expected: int, patience_s: float = 1.0) -> None:
+        self.expected, self.patience_s = expected, patience_s
+        self.in_flight = self.most = 0
+        self._all_in = asyncio.Event()
+
+    @web.middleware
+    async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.query.get("page", "1") == "1":
+            return await handler(request)
+        self.in_flight += 1
+        self.most = max(self.most, self.in_flight)
+        if self.in_flight == self.expected:
+            self._all_in.set()
+        try:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._all_in.wait(), self.patience_s)
+            return await handler(request)
+        finally:
+            self.in_flight -= 1
+
+
+@web.middleware
+async def without_total_pages(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A proxy that drops WordPress's `X-WP-TotalPages`."""
+    response = await handler(request)
+    response.headers.popall("X-WP-TotalPages", None)
+    return response
 
 
 async def post(session: aiohttp.ClientSession, url: str, body: dict[str, Any]) -> Any:
@@ -152,6 +212,38 @@ async def test_product_keys_lists_every_product_with_its_sku_as_stored(adapter: 
     assert sorted(keys) == sorted(expected)
     assert len(keys) == len(expected)
     assert calls(sim, PRODUCTS) == math.ceil(len(expected) / 100)
+
+
+async def test_product_keys_read_every_page_after_the_first_at_once(sim: WebshopSimulator, world: World,
+                                                                    session: aiohttp.ClientSession,
+                                                                    serve_behind: ServeBehind) -> None:
+    # given a catalog of several pages, served so that a later page waits until all later pages are asked for
+    expected = {(str(p.webshop_id), p.webshop_sku) for p in online(world)}
+    pages = math.ceil(len(expected) / 100)
+    assert pages >= 3, "the small world's catalog spans several pages"
+    overlap = Overlap(expected=pages - 1)
+    url = await serve_behind(overlap.middleware)
+    adapter = WebshopAdapter.connect(session, url, KEY, SECRET, timeout_s=2.0)
+
+    # when every key is listed
+    keys = await adapter.product_keys()
+
+    # then all pages arrive, each asked for once, and all pages after the first were in flight together
+    assert sorted(keys) == sorted(expected)
+    assert calls(sim, PRODUCTS) == pages
+    assert overlap.most == pages - 1
+
+
+async def test_product_keys_without_the_total_read_on_until_a_short_page(sim: WebshopSimulator, world: World,
+                                                                         session: aiohttp.ClientSession,
+                                                                         serve_behind: ServeBehind) -> None:
+    expected = {(str(p.webshop_id), p.webshop_sku) for p in online(world)}
+    adapter = WebshopAdapter.connect(session, await serve_behind(without_total_pages), KEY, SECRET, timeout_s=2.0)
+
+    keys = await adapter.product_keys()
+
+    assert sorted(keys) == sorted(expected)
+    assert calls(sim, PRODUCTS) == len(expected) // 100 + 1
 
 
 async def test_products_in_chunks_of_a_hundred_match_the_world(adapter: WebshopAdapter, sim: WebshopSimulator,

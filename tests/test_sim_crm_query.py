@@ -5,7 +5,7 @@ from datetime import UTC
 
 import pytest
 
-from connectors.crm.values import format_datetime
+from connectors.crm.simulation.values import format_datetime
 from connectors.demo_data import World
 from tests.test_sim_crm_support import API, CrmClient, quoted, running
 

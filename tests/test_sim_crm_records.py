@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from connectors.crm.schema import CONTACT
+from connectors.crm.simulation.schema import CONTACT
 from connectors.demo_data import World
 from tests.test_sim_crm_support import API, CrmClient, running
 

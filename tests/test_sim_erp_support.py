@@ -9,7 +9,7 @@ import aiohttp
 from yarl import URL
 
 from connectors.demo_data import World
-from connectors.erp.sim_services import PRICING_ROOT, PRODREL_ROOT, PRODUCT_ROOT, STOCK_ROOT
+from connectors.erp.simulation.services import PRICING_ROOT, PRODREL_ROOT, PRODUCT_ROOT, STOCK_ROOT
 from connectors.erp.simulator import ErpSimulator
 
 AUTH = {"Authorization": aiohttp.encode_basic_auth("omnigate", "demo-erp")}

@@ -19,11 +19,11 @@ from connectors.demo_data import World
 from connectors.sim.base import Simulator
 from connectors.sim.control import Control, Handler
 
-from .calls import Call, Endpoint, Org, Reply, invoke
-from .composite import composite
-from .errors import ApiError, Json, json_parser_error, not_found
-from .routes import ROUTES
-from .schema import API
+from .simulation.calls import Call, Endpoint, Org, Reply, invoke
+from .simulation.composite import composite
+from .simulation.errors import ApiError, Json, json_parser_error, not_found
+from .simulation.routes import ROUTES
+from .simulation.schema import API
 
 TOKEN_PATH = "/services/oauth2/token"
 TOKEN_ROUTE = "oauth2-token"

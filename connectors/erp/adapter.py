@@ -7,7 +7,6 @@ condition records (v2). Every batch is cut into requests of at most 50 keys
 """
 
 import asyncio
-import base64
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import TypeVar
@@ -15,7 +14,7 @@ from typing import TypeVar
 import aiohttp
 
 from connectors.domain import Product, Relation, SearchPage, ShownPrice, System
-from connectors.http import UpstreamClient
+from connectors.http import UpstreamClient, basic_auth
 
 from .odata_reader import V2, V4, ODataReader, Row, read_error, unexpected_payload
 from .odata_urls import all_of, any_of, chunked, literal, unique, v2_datetime
@@ -45,11 +44,6 @@ def _utc_today() -> date:
     return datetime.now(UTC).date()
 
 
-def _basic(user: str, password: str) -> str:
-    """The Basic header by hand: aiohttp 3.14 deprecates BasicAuth and older ones lack its replacement."""
-    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-
-
 class ErpAdapter:
     system = System.ERP
 
@@ -67,7 +61,7 @@ class ErpAdapter:
                 brand_field: str | None = "YY1_Brand_PRD",
                 today: Callable[[], date] = _utc_today) -> "ErpAdapter":
         """`today` dates validity (prices, relations); `brand_field` is None when the system has none."""
-        headers = {"Accept": "application/json", "Authorization": _basic(user, password)}
+        headers = {"Accept": "application/json", **basic_auth(user, password)}
         client = UpstreamClient(System.ERP.value, base_url, session, headers=headers, timeout_s=timeout_s,
                                 read_error=read_error)
         statuses = frozenset(status.strip() for status in delisted_statuses if status.strip())

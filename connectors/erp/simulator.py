@@ -13,10 +13,10 @@ from connectors.demo_data import World
 from connectors.sim.base import Simulator
 from connectors.sim.control import Control, Handler
 
-from .odata_server.logon import Logon
-from .odata_server.resource import ServiceResource
-from .sim_services import build_services
-from .sim_world import build_view
+from .simulation.odata_server.logon import Logon
+from .simulation.odata_server.resource import ServiceResource
+from .simulation.services import build_services
+from .simulation.world import build_view
 
 _TARGET: ContextVar[ServiceResource | None] = ContextVar("erp_target_service", default=None)
 

@@ -14,22 +14,22 @@ from connectors.demo_data import World
 from connectors.sim.base import Simulator
 from connectors.sim.control import Control
 
-from .booking_book import BOOKING_STATUSES, BookingBook
-from .bookings import BookingsApi
-from .catalog import build_catalog
-from .catalog_api import CatalogApi
-from .customers import CustomerDirectory, CustomersApi
-from .errors import SquareError, for_status
-from .idempotency import IdempotencyKeys
-from .inventory import InventoryApi
-from .locations import Locations
-from .loyalty import LoyaltyApi
-from .orders import OrdersApi
-from .paging import Cursors
-from .receipts import Receipts
-from .routing import Part, Route, guarded
-from .stock import StockBook
-from .wire import Clock, utcnow
+from .simulation.booking_book import BOOKING_STATUSES, BookingBook
+from .simulation.bookings import BookingsApi
+from .simulation.catalog import build_catalog
+from .simulation.catalog_api import CatalogApi
+from .simulation.customers import CustomerDirectory, CustomersApi
+from .simulation.errors import SquareError, for_status
+from .simulation.idempotency import IdempotencyKeys
+from .simulation.inventory import InventoryApi
+from .simulation.locations import Locations
+from .simulation.loyalty import LoyaltyApi
+from .simulation.orders import OrdersApi
+from .simulation.paging import Cursors
+from .simulation.receipts import Receipts
+from .simulation.routing import Part, Route, guarded
+from .simulation.stock import StockBook
+from .simulation.wire import Clock, utcnow
 
 SQUARE_VERSION = "2025-08-20"  # the version the simulated app is pinned to
 

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import aiohttp
 
 from connectors.domain import System
-from connectors.errors import UpstreamUnavailable
+from connectors.errors import ConnectorError, UpstreamUnavailable
 from connectors.http import UpstreamClient
 
 # Pinned so a Square release cannot change field shapes under us; the sheet was checked against it.
@@ -30,6 +30,14 @@ def read_square_error(status: int, body: Any) -> str:
     first = errors[0]
     detail = first.get("detail")
     return f"HTTP {status} {first.get('code', 'UNKNOWN')}" + (f": {detail}" if detail else "")
+
+
+def square_classify(status: int, body: Any) -> type[ConnectorError] | None:
+    """Square's 429 is retried with backoff and jitter (the sheet), so it stays a plain UpstreamUnavailable.
+
+    The client's default would make it RateLimited: unretried, and the whole POS off until the breaker cools.
+    """
+    return UpstreamUnavailable if status == 429 else None
 
 
 def chunked(items: Sequence[T], size: int) -> list[Sequence[T]]:
@@ -57,7 +65,7 @@ class SquareClient:
         headers = {"Authorization": f"Bearer {token}", "Square-Version": SQUARE_VERSION,
                    "Accept": "application/json"}
         return cls(UpstreamClient(System.POS.value, base_url, session, headers=headers, timeout_s=timeout_s,
-                                  read_error=read_square_error))
+                                  read_error=read_square_error, classify=square_classify))
 
     async def get(self, path: str, params: Mapping[str, str] | None = None) -> Json:
         return self._object(await self.upstream.request("GET", path, params=params))

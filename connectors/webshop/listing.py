@@ -1,10 +1,11 @@
 """Lists the shop answers in pages: core's `page`/`per_page`, the wishlist plugin's `count`/`offset`.
 
-`UpstreamClient.request` hands back the body only, so the `X-WP-TotalPages`
-header cannot be read here: full lists are read page after page until a short
-page. With the header, every page after the first could be fetched at once.
+A full core list reads page 1, whose `X-WP-TotalPages` says how many pages there
+are, then fetches all the others at once. A host that strips the header (some
+proxies do) is read page after page until a short page, as the plugin's lists are.
 """
 
+import asyncio
 from collections.abc import Iterator, Mapping, Sequence
 
 from connectors.errors import UpstreamUnavailable
@@ -23,21 +24,25 @@ class Lister:
         self._client = client
 
     async def page(self, path: str, params: Mapping[str, str]) -> list[Json]:
-        body = await self._client.request("GET", path, params=params)
-        if not isinstance(body, list) or not all(isinstance(row, dict) for row in body):
-            answered = type(body).__name__
-            raise UpstreamUnavailable(self._client.system, f"GET {path} answered {answered}, not a list")
-        return body
+        return self._rows(path, await self._client.request("GET", path, params=params))
 
     async def all_pages(self, path: str, params: Mapping[str, str]) -> list[Json]:
-        """Every row of a core list, `per_page` at its ceiling."""
-        rows: list[Json] = []
-        while True:
-            number = len(rows) // PER_PAGE + 1
-            batch = await self.page(path, {**params, "page": str(number), "per_page": str(PER_PAGE)})
-            rows += batch
-            if len(batch) < PER_PAGE:
-                return rows
+        """Every row of a core list, `per_page` at its ceiling; pages after the first all at once."""
+        first = await self._client.request_with_headers("GET", path, params=_numbered(params, 1))
+        rows = self._rows(path, first.body)
+        total = _total_pages(first.headers)
+        if total is None:
+            return await self._until_short_page(path, params, rows)
+        later = await asyncio.gather(*(self.page(path, _numbered(params, n)) for n in range(2, total + 1)))
+        return rows + [row for page in later for row in page]
+
+    async def _until_short_page(self, path: str, params: Mapping[str, str], first: list[Json]) -> list[Json]:
+        """The pages after `first`, one after another: without a total, only a short page ends the list."""
+        rows, batch = first, first
+        while len(batch) >= PER_PAGE:
+            batch = await self.page(path, _numbered(params, len(rows) // PER_PAGE + 1))
+            rows = rows + batch
+        return rows
 
     async def all_offsets(self, path: str) -> list[Json]:
         """Every row of a plugin list, which has no totals: offset on until a short page."""
@@ -47,6 +52,22 @@ class Lister:
             rows += batch
             if len(batch) < WISHLIST_COUNT:
                 return rows
+
+    def _rows(self, path: str, body: object) -> list[Json]:
+        if not isinstance(body, list) or not all(isinstance(row, dict) for row in body):
+            answered = type(body).__name__
+            raise UpstreamUnavailable(self._client.system, f"GET {path} answered {answered}, not a list")
+        return body
+
+
+def _numbered(params: Mapping[str, str], number: int) -> dict[str, str]:
+    return {**params, "page": str(number), "per_page": str(PER_PAGE)}
+
+
+def _total_pages(headers: Mapping[str, str]) -> int | None:
+    """`X-WP-TotalPages` (0 for an empty list); None when absent or not a count."""
+    value = headers.get("X-WP-TotalPages", "").strip()
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def shop_ids(keys: Sequence[str]) -> list[str]:

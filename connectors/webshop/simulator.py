@@ -15,19 +15,19 @@ from connectors.demo_data import World
 from connectors.sim.base import Simulator
 from connectors.sim.control import Control
 
-from . import auth
-from .catalog import Catalog
-from .customers import CustomersApi, Directory
-from .order_book import OrderBook
-from .order_flow import OrderFlow
-from .order_json import OrderJson
-from .order_writes import OrderWriter
-from .orders import OrdersApi
-from .products import ProductsApi
-from .refunds import RefundsApi
-from .wishlist import WishlistApi, unauthorized
-from .wishlist_book import Wishlists
-from .wp import API_ROOT, Handler, answering_errors, no_route_handler, status_error
+from .simulation import auth
+from .simulation.catalog import Catalog
+from .simulation.customers import CustomersApi, Directory
+from .simulation.order_book import OrderBook
+from .simulation.order_flow import OrderFlow
+from .simulation.order_json import OrderJson
+from .simulation.order_writes import OrderWriter
+from .simulation.orders import OrdersApi
+from .simulation.products import ProductsApi
+from .simulation.refunds import RefundsApi
+from .simulation.wishlist import WishlistApi, unauthorized
+from .simulation.wishlist_book import Wishlists
+from .simulation.wp import API_ROOT, Handler, answering_errors, no_route_handler, status_error
 
 SHARE_KEY = "{share_key:[A-Fa-f0-9]{6}}"
 EDITABLE = ("POST", "PUT", "PATCH")

@@ -7,39 +7,19 @@ anything unexpected by "Internal error" with the request id (logged in full).
 """
 
 import logging
+import re
 from collections.abc import Iterator
-from enum import StrEnum
-from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from connectors.errors import ConnectorError, UpstreamUnavailable
 
+from ..errors import ErrorCode, GatewayError
+
 log = logging.getLogger("omnigate.errors")
-
-
-class ErrorCode(StrEnum):
-    BAD_USER_INPUT = "BAD_USER_INPUT"
-    UPSTREAM_UNAVAILABLE = "UPSTREAM_UNAVAILABLE"
-    UPSTREAM_ERROR = "UPSTREAM_ERROR"
-    FORBIDDEN = "FORBIDDEN"
-    UNAUTHENTICATED = "UNAUTHENTICATED"
-    GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
-    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
-    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
-
-
-class GatewayError(Exception):
-    """An error the client should see as is, with its code."""
-
-    def __init__(self, message: str, code: ErrorCode, **extensions: Any) -> None:
-        super().__init__(message)
-        self.extensions = {"code": code.value, **extensions}
-
-
-def bad_input(message: str) -> GatewayError:
-    return GatewayError(message, ErrorCode.BAD_USER_INPUT)
+# graphql-core's "Did you mean ...?" hints map the schema for whoever probes it: not in production
+_SUGGESTION = re.compile(r" Did you mean .*\?$")
 
 
 def upstream_error(error: ConnectorError) -> GatewayError:
@@ -62,11 +42,12 @@ class ErrorCodes(SchemaExtension):
             return
         context = self.execution_context.context
         request_id = getattr(context, "request_id", "-")
-        errors = [self._coded(e, request_id) for e in (result.errors or [])]
+        production = getattr(getattr(context, "settings", None), "is_production", False)
+        errors = [self._coded(e, request_id, production) for e in (result.errors or [])]
         errors += getattr(context, "partial_errors", [])
         result.errors = errors or None
 
-    def _coded(self, error: GraphQLError, request_id: str) -> GraphQLError:
+    def _coded(self, error: GraphQLError, request_id: str, production: bool) -> GraphQLError:
         original = error.original_error
         if isinstance(original, ConnectorError):
             log.warning("request %s: %s at %s", request_id, original, error.path)
@@ -76,7 +57,8 @@ class ErrorCodes(SchemaExtension):
         if original is None:
             code = ErrorCode.GRAPHQL_PARSE_FAILED if error.message.startswith("Syntax Error") \
                 else ErrorCode.GRAPHQL_VALIDATION_FAILED
-            return GraphQLError(error.message, error.nodes, error.source, error.positions, error.path,
+            message = _SUGGESTION.sub("", error.message) if production else error.message
+            return GraphQLError(message, error.nodes, error.source, error.positions, error.path,
                                 extensions={"code": code.value})
         log.error("request %s: unexpected error at %s", request_id, error.path, exc_info=original)
         return GraphQLError(f"Internal error (request id {request_id})", error.nodes, error.source,

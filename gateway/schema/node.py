@@ -5,32 +5,44 @@ from collections.abc import Awaitable, Callable
 import strawberry
 from strawberry.types import Info
 
+from ..auth import guards
+from ..auth.principals import Role
 from ..context import Context
 from .common import Node
-from .customers.types import Customer
+from .customers.types import load_customer
 from .orders.services import Appointment
-from .orders.types import purchase_of
+from .orders.types import load_order, purchase_of
 from .products.types import load_product
 from .relay import parse_global_id
 from .stores.types import Store
 
 
+async def _product(info: Info[Context, None], key: str) -> Node | None:
+    principal = info.context.principal
+    if principal.role is Role.PARTNER and "catalog" not in principal.scopes:
+        raise guards.forbidden()
+    return await load_product(info, key)
+
+
 async def _customer(info: Info[Context, None], key: str) -> Node | None:
-    found = await info.context.loaders.customer_by_id.load(key)
-    return Customer.of(found) if found else None
+    guards.check_customer_by_id(info.context.principal, key)
+    return await load_customer(info, key)
 
 
 async def _order(info: Info[Context, None], key: str) -> Node | None:
-    found = await info.context.loaders.order_by_id.load(key)
-    return purchase_of(found, await info.context.reference.crosswalk.get()) if found else None
+    return await load_order(info, key)
 
 
 async def _receipt(info: Info[Context, None], key: str) -> Node | None:
+    """Staff only: customers reach their receipts through their purchase history."""
+    guards.check_staff(info.context.principal)
     found = await info.context.loaders.receipt_by_id.load(key)
     return purchase_of(found, await info.context.reference.crosswalk.get()) if found else None
 
 
 async def _appointment(info: Info[Context, None], key: str) -> Node | None:
+    """Staff only: customers reach their appointments through their profile."""
+    guards.check_staff(info.context.principal)
     found = await info.context.loaders.appointment_by_id.load(key)
     return Appointment.of(found) if found else None
 
@@ -41,7 +53,7 @@ async def _store(info: Info[Context, None], key: str) -> Node | None:
 
 
 RESOLVERS: dict[str, Callable[[Info[Context, None], str], Awaitable[Node | None]]] = {
-    "Product": load_product,
+    "Product": _product,
     "Store": _store,
     "Customer": _customer,
     "Order": _order,

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from ..errors import bad_input
 from .common import PageInfo
-from .errors import bad_input
 
 MAX_FIRST = 100
 T = TypeVar("T")

@@ -3,7 +3,7 @@
 import base64
 import binascii
 
-from .errors import bad_input
+from ..errors import bad_input
 
 
 def global_id(type_name: str, key: str) -> str:

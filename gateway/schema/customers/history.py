@@ -9,9 +9,9 @@ from connectors import domain
 from connectors.errors import ConnectorError
 
 from ...context import Context
+from ...errors import bad_input
 from ...history import after_cursor, decode_cursor, encode_cursor, merge_newest_first
 from ..common import Channel, PageInfo
-from ..errors import bad_input
 from ..orders.types import Order, Purchase, purchase_of
 
 

@@ -8,12 +8,14 @@ from strawberry.types import Info
 
 from connectors import domain
 
+from ...auth import guards
+from ...auth.permissions import PersonalData, StaffOnly
 from ...context import Context
 from ..common import Channel, Node
 from ..orders.services import Appointment
 from ..pagination import check_first
 from ..products.types import Product
-from ..relay import global_id
+from ..relay import global_id, parse_global_id
 from ..stores.types import Store
 from .history import OrderConnection, PurchaseConnection, order_page, purchase_page
 from .recommendations import recommended_accessories
@@ -66,14 +68,22 @@ class CustomerNote:
 class Customer(Node):
     first_name: str
     last_name: str | None
-    email: str | None = strawberry.field(description="Personal data: the customer and staff only.")
-    phone: str | None
+    email: str | None = strawberry.field(description="Personal data: the customer and staff only.",
+                                         permission_classes=[PersonalData])
+    phone: str | None = strawberry.field(description="Personal data: the customer and staff only.",
+                                         permission_classes=[PersonalData])
     record: strawberry.Private[domain.CustomerRecord]
 
     @classmethod
     def of(cls, c: domain.CustomerRecord) -> "Customer":
         return cls(id=strawberry.ID(global_id("Customer", c.id)), first_name=c.first_name, last_name=c.last_name,
                    email=c.email, phone=c.phone, record=c)
+
+    @classmethod
+    async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> "Customer | None":
+        _, crm_id = parse_global_id(id, "Customer")
+        guards.check_customer_by_id(info.context.principal, crm_id)
+        return await load_customer(info, crm_id)
 
     @strawberry.field
     async def loyalty(self, info: Info[Context, None]) -> Loyalty | None:
@@ -122,7 +132,8 @@ class Customer(Node):
         found = await info.context.loaders.appointments_by_card.load(self.record.loyalty_card)
         return [Appointment.of(a) for a in found]
 
-    @strawberry.field(description="Staff only: notes from every store and customer service, newest first.")
+    @strawberry.field(description="Staff only: notes from every store and customer service, newest first.",
+                      permission_classes=[StaffOnly])
     async def notes(self, info: Info[Context, None], first: int | None = 20) -> list[CustomerNote] | None:
         first = check_first(first, 20)
         found = await info.context.loaders.notes_by_customer.load(self.record.id)
@@ -130,3 +141,11 @@ class Customer(Node):
                              channel=Channel(n.channel), created_at=n.created_at, store_code=n.store_code)
                 for n in found[:first]]
 
+
+async def load_customer(info: Info[Context, None], crm_id: str) -> Customer | None:
+    """A customer the caller was allowed to ask for, recorded for the audit trail."""
+    found = await info.context.loaders.customer_by_id.load(crm_id)
+    if found is None:
+        return None
+    info.context.audit.record(info, found.id)
+    return Customer.of(found)

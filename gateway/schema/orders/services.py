@@ -9,8 +9,8 @@ from strawberry.types import Info
 from connectors import domain
 
 from ...context import Context
+from ...errors import ErrorCode, GatewayError
 from ..common import Channel, Node
-from ..errors import ErrorCode, GatewayError
 from ..products.types import Product, load_product
 from ..relay import global_id
 from ..stores.types import Store

@@ -9,11 +9,14 @@ from strawberry.types import Info
 
 from connectors import domain
 
+from ...auth import guards
+from ...auth.permissions import PersonalData
+from ...auth.principals import Role
 from ...context import Context
 from ...crosswalk import Crosswalk
 from ..common import Address, Channel, Money, Node
 from ..products.types import Product, load_product
-from ..relay import global_id
+from ..relay import global_id, parse_global_id
 from ..stores.types import Store
 
 if TYPE_CHECKING:
@@ -86,7 +89,8 @@ class FulfillmentMethod(Enum):
 @strawberry.type
 class Fulfillment:
     method: FulfillmentMethod
-    address: Address | None
+    address: Address | None = strawberry.field(description="Personal data: the customer and staff only.",
+                                               permission_classes=[PersonalData])
     ready_at: datetime | None
     store_code: strawberry.Private[str | None]
 
@@ -100,6 +104,11 @@ class Order(Node, Purchase):
     order_number: str
     status: OrderStatus
     fulfillment: Fulfillment
+
+    @classmethod
+    async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> "Order | None":
+        _, order_id = parse_global_id(id, "Order")
+        return await load_order(info, order_id)
 
     @strawberry.field
     async def customer(self, info: Info[Context, None]
@@ -126,3 +135,17 @@ def purchase_of(p: domain.Purchase, crosswalk: Crosswalk) -> StoreReceipt | Orde
                                          ready_at=None, store_code=fulfillment.store_code),
                  channel=channel, occurred_at=p.occurred_at, total=total, lines=lines, record=p)
 
+
+async def load_order(info: Info[Context, None], order_id: str) -> Order | None:
+    """Staff see any order; a customer their own (another's looks exactly like a missing one)."""
+    principal = info.context.principal
+    guards.check_order_reader(principal)
+    found = await info.context.loaders.order_by_id.load(order_id)
+    if principal.role is Role.CUSTOMER:
+        owner = await info.context.loaders.customer_by_webshop_id.load(found.customer_id) \
+            if found and found.customer_id else None
+        guards.check_order_owner(principal, owner.id if owner else None)
+    if found is None:
+        return None
+    order = purchase_of(found, await info.context.reference.crosswalk.get())
+    return order if isinstance(order, Order) else None

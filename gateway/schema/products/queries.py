@@ -3,6 +3,7 @@
 import strawberry
 from strawberry.types import Info
 
+from ...auth.permissions import CATALOG, StaffOnly
 from ...context import Context
 from ..common import PageInfo
 from ..pagination import check_first, check_list, offset_cursor, page_info, parse_offset_cursor
@@ -26,18 +27,20 @@ class ProductConnection:
 
 @strawberry.type
 class ProductQueries:
-    @strawberry.field
+    @strawberry.field(permission_classes=[CATALOG])
     async def product(self, info: Info[Context, None], sku: str) -> Product | None:
         crosswalk = await info.context.reference.crosswalk.get()
         canonical = crosswalk.canonical_sku(sku)
         return await load_product(info, canonical) if canonical else None
 
-    @strawberry.field(description="A product by its barcode, as a kiosk or a till scans it.")
+    @strawberry.field(description="A product by its barcode, as a kiosk or a till scans it.",
+                      permission_classes=[CATALOG])
     async def product_by_gtin(self, info: Info[Context, None], gtin: str) -> Product | None:
         sku = (await info.context.reference.crosswalk.get()).sku_of_gtin.get(gtin.strip())
         return await load_product(info, sku) if sku else None
 
-    @strawberry.field(description="Up to 100 products by sku, in the order asked; null for an unknown sku.")
+    @strawberry.field(description="Up to 100 products by sku, in the order asked; null for an unknown sku.",
+                      permission_classes=[CATALOG])
     async def products(self, info: Info[Context, None], skus: list[str]) -> list[Product | None]:
         check_list(skus, "skus")
         crosswalk = await info.context.reference.crosswalk.get()
@@ -45,7 +48,7 @@ class ProductQueries:
         found = iter(await load_products(info, [c for c in canonical if c]))
         return [next(found) if c else None for c in canonical]
 
-    @strawberry.field
+    @strawberry.field(permission_classes=[CATALOG])
     async def search_products(self, info: Info[Context, None], query: str | None = None,
                               category: str | None = None, available_at: AvailabilityFilter | None = None,
                               first: int | None = 20, after: str | None = None) -> ProductConnection:
@@ -65,7 +68,8 @@ class ProductQueries:
         offsets = list(range(start, start + len(skus)))
         return ProductConnection(edges=edges, page_info=page_info(start, offsets, total), total_count=total)
 
-    @strawberry.field(description="Staff only: products whose systems disagree on the price.")
+    @strawberry.field(description="Staff only: products whose systems disagree on the price.",
+                      permission_classes=[StaffOnly])
     async def price_discrepancies(self, info: Info[Context, None], first: int | None = 50,
                                   after: str | None = None) -> PriceDiscrepancyConnection:
         return await price_discrepancies(info, first, after)

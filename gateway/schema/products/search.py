@@ -5,9 +5,11 @@ import asyncio
 import strawberry
 from strawberry.types import Info
 
+from ...auth.guards import forbidden
+from ...auth.principals import Role
 from ...context import Context
+from ...errors import bad_input
 from ..common import GeoPointInput
-from ..errors import bad_input
 from ..relay import parse_global_id
 from ..stores.stock import stock_levels
 from .online import online_product
@@ -27,6 +29,9 @@ class AvailabilityFilter:
 
 async def available_skus(info: Info[Context, None], skus: list[str], where: AvailabilityFilter) -> list[str]:
     """The skus, in order, that pass every condition given."""
+    principal = info.context.principal
+    if principal.role is Role.PARTNER and "availability" not in principal.scopes:
+        raise forbidden()
     if where.store_id is None and where.near is None and not where.online:
         raise bad_input("`availableAt` needs `storeId`, `near` or `online: true`")
     if where.store_id is not None:

@@ -8,10 +8,12 @@ from strawberry.types import Info
 from connectors import domain
 from connectors.errors import ConnectorError
 
+from ...auth.permissions import AVAILABILITY, PRICES
 from ...context import Context
+from ...errors import ErrorCode, GatewayError, bad_input
 from ...hours import stock_status
 from ..common import GeoPointInput, Node
-from ..errors import ErrorCode, GatewayError, bad_input, partial_error
+from ..errors import partial_error
 from ..pagination import check_first
 from ..relay import global_id, parse_global_id
 from ..stores.stock import stock_levels
@@ -73,14 +75,14 @@ class Product(Node):
         online = await _online_or_partial(info, self.sku)
         return [Attribute(name=n, value=v) for n, v in online.attributes] if online else []
 
-    @strawberry.field(description="The one selling price, the same on every channel.")
+    @strawberry.field(description="The one selling price, the same on every channel.", permission_classes=[PRICES])
     async def price(self, info: Info[Context, None]) -> Price:
         shown = await info.context.loaders.erp_price_by_sku.load(self.sku)
         if shown is None:
             raise GatewayError(f"the ERP holds no price for {self.sku}", ErrorCode.UPSTREAM_ERROR, source="erp")
         return Price.of(self.sku, shown)
 
-    @strawberry.field
+    @strawberry.field(permission_classes=[AVAILABILITY])
     async def online_availability(self, info: Info[Context, None]) -> OnlineAvailability | None:
         online = await online_product(info, self.sku)
         if online is None:
@@ -90,7 +92,8 @@ class Product(Node):
         return OnlineAvailability(quantity=quantity, status=StockStatus(stock_status(quantity)),
                                   delivery_estimate=estimate)
 
-    @strawberry.field(description="Stock in one store; null when the store is unknown.")
+    @strawberry.field(description="Stock in one store; null when the store is unknown.",
+                      permission_classes=[AVAILABILITY])
     async def availability_in_store(self, info: Info[Context, None],
                                     store_id: strawberry.ID) -> StoreAvailability | None:
         _, code = parse_global_id(store_id, "Store")
@@ -100,7 +103,8 @@ class Product(Node):
         [level] = await stock_levels(info, [(self.sku, code)])
         return StoreAvailability.of(info, store, level, sku=self.sku)
 
-    @strawberry.field(description="Stores around a point, nearest first, with this product's stock in each.")
+    @strawberry.field(description="Stores around a point, nearest first, with this product's stock in each.",
+                      permission_classes=[AVAILABILITY])
     async def nearest_availability(self, info: Info[Context, None], near: GeoPointInput, radius_km: float | None = 50,
                                    first: int | None = 5,
                                    in_stock_only: bool | None = True) -> list[StoreAvailability] | None:

@@ -3,10 +3,12 @@
 import strawberry
 from strawberry.types import Info
 
+from ...auth.guards import forbidden
+from ...auth.principals import Role
 from ...context import Context
+from ...errors import bad_input
 from ...geo import Nearby
 from ..common import GeoPointInput
-from ..errors import bad_input
 from ..pagination import check_first, check_list, offset_cursor, window
 from .stock import stock_levels
 from .types import Store, StoreConnection, StoreEdge, StoreService
@@ -41,6 +43,9 @@ class StoreQueries:
 
 
 async def _with_whole_basket(info: Info[Context, None], candidates: list[Nearby], skus: list[str]) -> list[Nearby]:
+    principal = info.context.principal
+    if principal.role is Role.PARTNER and "availability" not in principal.scopes:
+        raise forbidden()
     check_list(skus, "inStockSkus")
     wanted = list(dict.fromkeys(skus))
     pairs = [(sku, c.store.code) for c in candidates for sku in wanted]

@@ -8,6 +8,7 @@ from strawberry.types import Info
 
 from connectors import domain
 
+from ...auth.permissions import AVAILABILITY
 from ...context import Context
 from ...hours import is_open, pickup_ready_at, stock_status
 from ..common import Address, GeoPoint, Node, PageInfo
@@ -86,7 +87,8 @@ class Store(Node):
     def services(self) -> list[StoreService]:
         return [StoreService(s) for s in sorted(self.record.services) if s in StoreService.__members__]
 
-    @strawberry.field(description="Stock of these products in this store, in the order asked.")
+    @strawberry.field(description="Stock of these products in this store, in the order asked.",
+                      permission_classes=[AVAILABILITY])
     async def availability(self, info: Info[Context, None], skus: list[str]) -> list["StoreAvailability"] | None:
         levels = await stock_levels(info, [(sku, self.record.code) for sku in skus])
         return [StoreAvailability.of(info, self.record, level, sku=sku)

@@ -2,7 +2,7 @@
 
 from .odata_server.errors import Version
 from .odata_server.model import Edm, EntitySet, EntityType, Navigation, Service
-from .sim_world import ErpView
+from .world import ErpView
 
 PRODUCT_ROOT = "/sap/opu/odata4/sap/api_product/srvd_a2x/sap/product/0002"
 PRICING_ROOT = "/sap/opu/odata/sap/API_SLSPRICINGCONDITIONRECORD_SRV"

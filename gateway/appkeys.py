@@ -1,0 +1,13 @@
+"""Typed keys for what the composition root stores on the application."""
+
+from aiohttp import web
+
+from .backends import Backends
+from .reference import ReferenceData
+from .security import Security
+from .settings import Settings
+
+SETTINGS_KEY = web.AppKey("settings", Settings)
+BACKENDS_KEY = web.AppKey("backends", Backends)
+REFERENCE_KEY = web.AppKey("reference", ReferenceData)
+SECURITY_KEY = web.AppKey("security", Security)

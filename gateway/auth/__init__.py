@@ -1,0 +1,1 @@
+"""Who is asking: principals from JWTs and API keys, and what each may see."""

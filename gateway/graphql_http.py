@@ -1,0 +1,182 @@
+"""GraphQL over HTTP: the `/graphql` endpoint, from request bytes to a response with the right status.
+
+Follows the GraphQL-over-HTTP spec: POST with `application/json` only (a form
+post cannot forge a query: CSRF), GET for queries only (a mutation over GET is
+405), and with `Accept: application/graphql-response+json` a request error
+(parse, validation, limits) answers 4xx while an executed operation answers 200.
+"""
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from graphql import GraphQLError, OperationDefinitionNode, OperationType
+from strawberry.http.ides import get_graphql_ide_html
+from strawberry.schema import BaseSchema
+
+from .appkeys import BACKENDS_KEY, REFERENCE_KEY, SECURITY_KEY
+from .auth.principals import AuthenticationError, Principal
+from .context import Context
+from .errors import ErrorCode
+from .limits import check, measure, parse_operation
+from .middleware import request_id
+from .persisted import PersistedQueryError
+from .security import Security
+from .settings import Settings
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+
+
+class HttpError(Exception):
+    """Refused before any GraphQL ran: the status and one error with a code."""
+
+    def __init__(self, status: int, message: str, code: str, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.headers = status, code, dict(headers or {})
+
+
+@dataclass(frozen=True)
+class Operation:
+    query: str | None
+    variables: dict[str, Any]
+    operation_name: str | None
+    extensions: dict[str, Any] | None
+
+
+class GraphQLEndpoint:
+    def __init__(self, settings: Settings, schema: BaseSchema) -> None:
+        self.settings = settings
+        self.schema = schema
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        media = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in request.headers.get("Accept", "") else JSON
+        try:
+            if self._wants_ide(request):
+                return web.Response(text=get_graphql_ide_html("graphiql"), content_type="text/html")
+            return await self._serve(request, media)
+        except HttpError as error:
+            body = {"errors": [{"message": str(error), "extensions": {"code": error.code}}]}
+            return _json(body, error.status, media, error.headers)
+
+    def _wants_ide(self, request: web.Request) -> bool:
+        return (request.method == "GET" and not self.settings.is_production and "query" not in request.query
+                and "extensions" not in request.query and "text/html" in request.headers.get("Accept", ""))
+
+    async def _serve(self, request: web.Request, media: str) -> web.Response:
+        security = request.app[SECURITY_KEY]
+        operations = await _read_operations(request, self.settings)
+        principal = await _authenticate(security, request)
+        wait = await security.retry_after(principal, request.remote or "-")
+        if wait is not None:
+            raise HttpError(429, "too many requests", "RATE_LIMITED", {"Retry-After": str(max(1, math.ceil(wait)))})
+        if isinstance(operations, list):
+            results = [await self._run(request, security, principal, o, media) for o in operations]
+            return _json([body for body, _ in results], 200, media)
+        body, status = await self._run(request, security, principal, operations, media)
+        return _json(body, status, media)
+
+    async def _run(self, request: web.Request, security: Security, principal: Principal, op: Operation,
+                   media: str) -> tuple[dict[str, Any], int]:
+        """The response body of one operation and its status under `media`."""
+        request_error = 400 if media == GRAPHQL_RESPONSE else 200
+        try:
+            document_text = security.persisted.resolve(op.query, op.extensions, principal.safelist_only)
+        except PersistedQueryError as error:
+            return _errors([GraphQLError(str(error), extensions={"code": error.code})]), request_error
+        if document_text is None:
+            raise HttpError(400, "no GraphQL query found in the request", "BAD_REQUEST")
+        try:
+            document = parse_operation(document_text, security.limits)
+        except GraphQLError as error:
+            return _errors([error]), request_error
+        _refuse_mutation_over_get(request, document, op.operation_name)
+        measured = measure(document, self.schema._schema, op.operation_name, op.variables)  # type: ignore[attr-defined]
+        if problems := check(measured, security.limits):
+            return _errors(problems), request_error
+        app = request.app
+        context = Context.create(self.settings, app[BACKENDS_KEY], app[REFERENCE_KEY], principal, request_id(request))
+        result = await self.schema.execute(document_text, variable_values=op.variables, context_value=context,
+                                           operation_name=op.operation_name)
+        context.audit.flush(principal, context.request_id)
+        body: dict[str, Any] = {}
+        if result.errors:
+            body["errors"] = [e.formatted for e in result.errors]
+        if result.data is not None:
+            body["data"] = result.data
+        if not self.settings.is_production:
+            body["extensions"] = {"cost": measured.cost}
+        return body, 200 if result.data is not None or media == JSON else 400
+
+
+async def _authenticate(security: Security, request: web.Request) -> Principal:
+    try:
+        return await security.principal(request)
+    except AuthenticationError as error:
+        raise HttpError(401, str(error), ErrorCode.UNAUTHENTICATED.value,
+                        {"WWW-Authenticate": 'Bearer realm="omnigate"'}) from None
+
+
+async def _read_operations(request: web.Request, settings: Settings) -> Operation | list[Operation]:
+    if request.method == "GET":
+        return _operation({k: request.query[k] for k in ("query", "variables", "operationName", "extensions")
+                           if k in request.query}, from_query_string=True)
+    if request.content_type != JSON:
+        raise HttpError(415, "POST /graphql takes `Content-Type: application/json`", "UNSUPPORTED_MEDIA_TYPE")
+    try:
+        data = json.loads(await request.read())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise HttpError(400, "the body is not valid JSON", "BAD_REQUEST") from None
+    if isinstance(data, list):
+        if not settings.allow_batching:
+            raise HttpError(400, "batched requests are not enabled", "BATCHING_DISABLED")
+        if not data or len(data) > settings.max_batch:
+            raise HttpError(400, f"a batch holds 1 to {settings.max_batch} operations", "BAD_REQUEST")
+        return [_operation(item) for item in data]
+    return _operation(data)
+
+
+def _operation(data: Any, from_query_string: bool = False) -> Operation:
+    if not isinstance(data, dict):
+        raise HttpError(400, "expected a JSON object with a `query`", "BAD_REQUEST")
+    variables, extensions = data.get("variables"), data.get("extensions")
+    if from_query_string:
+        variables, extensions = _json_param(variables, "variables"), _json_param(extensions, "extensions")
+    query, name = data.get("query"), data.get("operationName")
+    if not isinstance(query, str | None) or not isinstance(name, str | None):
+        raise HttpError(400, "`query` and `operationName` must be strings", "BAD_REQUEST")
+    if not isinstance(variables, dict | None) or not isinstance(extensions, dict | None):
+        raise HttpError(400, "`variables` and `extensions` must be objects", "BAD_REQUEST")
+    return Operation(query, variables or {}, name, extensions)
+
+
+def _json_param(value: str | None, name: str) -> Any:
+    if value is None:
+        return None
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError:
+        raise HttpError(400, f"`{name}` is not valid JSON", "BAD_REQUEST") from None
+
+
+def _refuse_mutation_over_get(request: web.Request, document: Any, name: str | None) -> None:
+    if request.method != "GET":
+        return
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    chosen = [o for o in operations if name is None or (o.name and o.name.value == name)]
+    if any(o.operation is not OperationType.QUERY for o in chosen[:1] or operations[:1]):
+        raise HttpError(405, "only queries may be sent with GET; use POST", "METHOD_NOT_ALLOWED",
+                        {"Allow": "POST"})
+
+
+def _errors(errors: list[GraphQLError]) -> dict[str, Any]:
+    return {"errors": [e.formatted for e in errors]}
+
+
+def _json(body: Any, status: int, media: str, headers: Mapping[str, str] | None = None) -> web.Response:
+    return web.Response(text=json.dumps(body), status=status, headers=headers,
+                        content_type=media, charset="utf-8")
+

@@ -1,0 +1,69 @@
+"""HTTP middlewares: a request id on every request, CORS for kiosk web frontends, no stack traces out."""
+
+import json
+import logging
+import re
+import uuid
+
+from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
+
+from .errors import ErrorCode
+
+log = logging.getLogger("omnigate.http")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+CORS_HEADERS = "Content-Type, Authorization, X-Api-Key, X-Request-Id"
+REQUEST_ID = web.RequestKey("request_id", str)
+
+
+def request_id(request: web.Request) -> str:
+    rid: str = request.get(REQUEST_ID, "-")
+    return rid
+
+
+@web.middleware
+async def request_ids(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Keeps a caller's well-formed X-Request-Id (to join logs across hops), else makes one."""
+    given = request.headers.get("X-Request-Id", "")
+    request[REQUEST_ID] = given if _SAFE_ID.match(given) else uuid.uuid4().hex
+    response = await handler(request)
+    response.headers["X-Request-Id"] = request[REQUEST_ID]
+    return response
+
+
+@web.middleware
+async def masked_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """An unexpected exception becomes a 500 naming the request id; the full error goes to the log."""
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception:
+        rid = request_id(request)
+        log.exception("request %s failed", rid)
+        body = {"errors": [{"message": f"Internal error (request id {rid})",
+                            "extensions": {"code": ErrorCode.INTERNAL_SERVER_ERROR.value, "requestId": rid}}]}
+        return web.Response(text=json.dumps(body), status=500, content_type="application/json")
+
+
+def cors(origins: tuple[str, ...]) -> Middleware:
+    """Answers preflights and marks responses for the configured origins only (none by default)."""
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        origin = request.headers.get("Origin")
+        allowed = origin is not None and ("*" in origins or origin.rstrip("/") in origins)
+        if request.method == "OPTIONS" and request.headers.get("Access-Control-Request-Method"):
+            if not allowed:
+                return web.Response(status=403, text="origin not allowed")
+            response: web.StreamResponse = web.Response(status=204, headers={
+                "Access-Control-Allow-Methods": "GET, POST", "Access-Control-Allow-Headers": CORS_HEADERS,
+                "Access-Control-Max-Age": "600"})
+        else:
+            response = await handler(request)
+        if allowed and origin is not None:
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Access-Control-Expose-Headers"] = "X-Request-Id, Retry-After"
+            response.headers["Vary"] = "Origin"
+        return response
+
+    return middleware

@@ -1,0 +1,128 @@
+"""Automatic persisted queries (Apollo's protocol) and a safelist of documents known in advance.
+
+A client may send `extensions.persistedQuery = {"version": 1, "sha256Hash": h}` instead of the
+document text. The first time, it gets PERSISTED_QUERY_NOT_FOUND and sends the text with the hash,
+which registers it in a bounded in-process store. Safelisted documents need no registration. For
+principals limited to the safelist (kiosks, some partners), nothing else runs, whether sent as text
+or as a hash.
+
+With APQ off, an unknown hash gets PERSISTED_QUERY_NOT_SUPPORTED rather than NOT_FOUND: Apollo's
+clients then stop sending hashes, where NOT_FOUND would have them send every document twice.
+"""
+
+import hashlib
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from cachetools import LRUCache
+
+PersistedQueryCode = Literal["PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_HASH_MISMATCH",
+                             "PERSISTED_QUERY_NOT_ALLOWED", "PERSISTED_QUERY_NOT_SUPPORTED"]
+
+_MESSAGES: dict[PersistedQueryCode, str] = {  # Apollo's texts where it has one: its clients match on them
+    "PERSISTED_QUERY_NOT_FOUND": "PersistedQueryNotFound",
+    "PERSISTED_QUERY_HASH_MISMATCH": "provided sha does not match query",
+    "PERSISTED_QUERY_NOT_ALLOWED": "only safelisted operations may run with these credentials",
+    "PERSISTED_QUERY_NOT_SUPPORTED": "PersistedQueryNotSupported",
+}
+
+
+class PersistedQueryError(Exception):
+    """The document cannot be resolved; the message is safe to show the client."""
+
+    def __init__(self, code: PersistedQueryCode) -> None:
+        super().__init__(_MESSAGES[code])
+        self.code = code
+
+
+def sha256_hex(document: str) -> str:
+    """The hash Apollo's clients send: sha256 of the document's UTF-8 text, lowercase hex."""
+    return hashlib.sha256(document.encode()).hexdigest()
+
+
+def load_safelist(path: Path) -> dict[str, str]:
+    """Reads a JSON object of hash -> document; raises ValueError naming the first bad entry."""
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(entries, dict):
+        raise ValueError("expected a JSON object of sha256 hash -> document")
+    for sha, document in entries.items():
+        if not isinstance(document, str):
+            raise ValueError(f"safelist entry {sha}: the document must be a string")
+    return _verified(entries)
+
+
+def _verified(safelist: Mapping[str, str]) -> dict[str, str]:
+    """A hash that is not its document's would run one document under another's name."""
+    for sha, document in safelist.items():
+        if sha256_hex(document) != sha:
+            raise ValueError(f"safelist entry {sha}: not the sha256 of its document")
+    return dict(safelist)
+
+
+class PersistedQueries:
+    """Turns a request's query and extensions into the document to run.
+
+    Registered documents are held in an LRU of `max_entries`; a document longer than
+    `max_document_chars` still runs but is not kept, so the store's memory stays bounded.
+    """
+
+    def __init__(self, max_entries: int = 1000, safelist: Mapping[str, str] | None = None,
+                 apq_enabled: bool = True, max_document_chars: int = 20_000) -> None:
+        self._safelist = _verified(safelist or {})
+        self._store: LRUCache[str, str] = LRUCache(maxsize=max_entries)
+        self._apq_enabled = apq_enabled
+        self._max_document_chars = max_document_chars
+
+    def resolve(self, query: str | None, extensions: Mapping[str, Any] | None,
+                safelist_only: bool = False) -> str | None:
+        """The document to run; None when the request has neither a query nor a hash.
+
+        Raises PersistedQueryError when the hash is unknown, does not match, is refused to this
+        principal, or the extension is malformed.
+        """
+        sha = _requested_hash(extensions)
+        if sha is None:
+            if query is not None and safelist_only and sha256_hex(query) not in self._safelist:
+                raise PersistedQueryError("PERSISTED_QUERY_NOT_ALLOWED")
+            return query
+        if query is not None:
+            return self._register(sha, query, safelist_only)
+        return self._lookup(sha, safelist_only)
+
+    def _register(self, sha: str, query: str, safelist_only: bool) -> str:
+        if sha256_hex(query) != sha:
+            raise PersistedQueryError("PERSISTED_QUERY_HASH_MISMATCH")
+        if sha in self._safelist:
+            return query
+        if safelist_only:
+            raise PersistedQueryError("PERSISTED_QUERY_NOT_ALLOWED")
+        if self._apq_enabled and len(query) <= self._max_document_chars:
+            self._store[sha] = query
+        return query
+
+    def _lookup(self, sha: str, safelist_only: bool) -> str:
+        if sha in self._safelist:
+            return self._safelist[sha]
+        if safelist_only:
+            raise PersistedQueryError("PERSISTED_QUERY_NOT_ALLOWED")
+        if not self._apq_enabled:
+            raise PersistedQueryError("PERSISTED_QUERY_NOT_SUPPORTED")
+        document = self._store.get(sha)
+        if document is None:
+            raise PersistedQueryError("PERSISTED_QUERY_NOT_FOUND")
+        return document
+
+
+def _requested_hash(extensions: Mapping[str, Any] | None) -> str | None:
+    """The hash asked for; NOT_SUPPORTED for a version other than 1 or a malformed extension."""
+    persisted = (extensions or {}).get("persistedQuery")
+    if persisted is None:
+        return None
+    if not isinstance(persisted, Mapping):
+        raise PersistedQueryError("PERSISTED_QUERY_NOT_SUPPORTED")
+    version, sha = persisted.get("version"), persisted.get("sha256Hash")
+    if type(version) is not int or version != 1 or not isinstance(sha, str):
+        raise PersistedQueryError("PERSISTED_QUERY_NOT_SUPPORTED")
+    return sha

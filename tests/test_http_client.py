@@ -1,0 +1,171 @@
+"""The shared upstream client over real HTTP: headers handed back, rate limits, vendor classification.
+
+A stub application on 127.0.0.1 gives the answers; every test counts how often it was hit,
+because "not retried" and "breaker open" are claims about calls that did not happen.
+"""
+
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from pytest_aiohttp import AiohttpServer
+
+from connectors.errors import (
+    ConnectorError,
+    RateLimited,
+    UpstreamAuthFailed,
+    UpstreamNotFound,
+    UpstreamRejected,
+    UpstreamUnavailable,
+)
+from connectors.http import CircuitBreaker, Classifier, RetryPolicy, UpstreamClient, error_for_status
+
+VENDOR_LIMIT = {"code": "rate_limit_exceeded", "message": "come back later"}
+FORBIDDEN = {"code": "forbidden", "message": "not for you"}
+ROWS = [{"id": 1}, {"id": 2}]
+
+Connect = Callable[[Classifier | None], UpstreamClient]
+Handler = Callable[[web.Request], Awaitable[web.Response]]
+
+
+def vendor_classify(status: int, body: Any) -> type[ConnectorError] | None:
+    """A vendor that signals its rate limit as a 403 with its own code."""
+    return RateLimited if status == 403 and body.get("code") == VENDOR_LIMIT["code"] else None
+
+
+def retry_429(status: int, body: Any) -> type[ConnectorError] | None:
+    """A vendor whose documentation says to retry a 429 with backoff."""
+    return UpstreamUnavailable if status == 429 else None
+
+
+def read_message(status: int, body: Any) -> str:
+    return f"HTTP {status} {body.get('message')}"
+
+
+@pytest.fixture
+def hits() -> Counter[str]:
+    return Counter()
+
+
+@pytest.fixture
+async def base_url(aiohttp_server: AiohttpServer, hits: Counter[str]) -> str:
+    def answer(status: int, body: Any, headers: dict[str, str] | None = None) -> Handler:
+        async def handle(request: web.Request) -> web.Response:
+            hits[request.path] += 1
+            return web.json_response(body, status=status, headers=headers)
+        return handle
+
+    app = web.Application()
+    app.router.add_get("/rows", answer(200, ROWS, {"X-WP-TotalPages": "7"}))
+    app.router.add_get("/limited", answer(429, {"message": "slow down"}))
+    app.router.add_get("/vendor-limit", answer(403, VENDOR_LIMIT))
+    app.router.add_get("/forbidden", answer(403, FORBIDDEN))
+    server = await aiohttp_server(app)
+    return str(server.make_url(""))
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as client_session:
+        yield client_session
+
+
+@pytest.fixture
+def connect(base_url: str, session: aiohttp.ClientSession) -> Connect:
+    """A client with three attempts, no backoff and a breaker that stays open for the whole test."""
+    def client(classify: Classifier | None) -> UpstreamClient:
+        return UpstreamClient("shop", base_url, session, read_error=read_message, classify=classify,
+                              retry=RetryPolicy(attempts=3, backoff_s=0.0),
+                              breaker=CircuitBreaker(threshold=5, cooldown_s=60.0))
+    return client
+
+
+async def expect_open(client: UpstreamClient, path: str, hits: Counter[str]) -> None:
+    """The breaker is open: the next call fails without reaching the server."""
+    before = hits[path]
+    with pytest.raises(UpstreamUnavailable, match="circuit open"):
+        await client.request("GET", path)
+    assert hits[path] == before
+
+
+async def test_request_with_headers_hands_back_body_and_headers(connect: Connect) -> None:
+    client = connect(None)
+
+    reply = await client.request_with_headers("GET", "/rows")
+
+    assert reply.body == ROWS
+    assert reply.headers["x-wp-totalpages"] == "7"
+    assert await client.request("GET", "/rows") == ROWS
+
+
+async def test_a_429_is_rate_limited_unretried_and_opens_the_breaker(connect: Connect,
+                                                                     hits: Counter[str]) -> None:
+    client = connect(None)
+
+    with pytest.raises(RateLimited) as raised:
+        await client.request("GET", "/limited")
+
+    assert (raised.value.system, raised.value.status, str(raised.value)) == ("shop", 429, "shop: HTTP 429 slow down")
+    assert hits["/limited"] == 1
+    await expect_open(client, "/limited", hits)
+
+
+async def test_classify_is_asked_before_the_status_table(connect: Connect, hits: Counter[str]) -> None:
+    client = connect(vendor_classify)
+
+    with pytest.raises(RateLimited) as limited:
+        await client.request("GET", "/vendor-limit")
+
+    assert (limited.value.status, hits["/vendor-limit"]) == (403, 1)
+    await expect_open(client, "/vendor-limit", hits)
+
+
+async def test_what_classify_leaves_alone_goes_by_the_status_table(connect: Connect) -> None:
+    client = connect(vendor_classify)
+
+    with pytest.raises(UpstreamAuthFailed):
+        await client.request("GET", "/forbidden")
+
+    assert await client.request("GET", "/rows") == ROWS, "a refusal does not open the breaker"
+
+
+async def test_classify_can_keep_a_429_retryable(connect: Connect, hits: Counter[str]) -> None:
+    client = connect(retry_429)
+
+    with pytest.raises(UpstreamUnavailable) as raised:
+        await client.request("GET", "/limited")
+
+    assert not isinstance(raised.value, RateLimited)
+    assert hits["/limited"] == 3
+
+
+@pytest.mark.parametrize(("status", "kind"), [
+    (400, UpstreamRejected), (401, UpstreamAuthFailed), (403, UpstreamAuthFailed), (404, UpstreamNotFound),
+    (409, UpstreamRejected), (429, RateLimited), (500, UpstreamUnavailable), (503, UpstreamUnavailable),
+])
+def test_the_status_table(status: int, kind: type[ConnectorError]) -> None:
+    error = error_for_status("shop", status, {"message": "no"}, read_message)
+
+    assert type(error) is kind
+    assert (error.system, error.status, str(error)) == ("shop", status, f"shop: HTTP {status} no")
+
+
+def test_classify_overrides_the_table_and_none_defers_to_it() -> None:
+    limited = error_for_status("shop", 403, VENDOR_LIMIT, read_message, classify=vendor_classify)
+    forbidden = error_for_status("shop", 403, FORBIDDEN, read_message, classify=vendor_classify)
+
+    assert (type(limited), type(forbidden)) == (RateLimited, UpstreamAuthFailed)
+
+
+def test_a_tripped_breaker_is_open_until_a_success() -> None:
+    breaker = CircuitBreaker(threshold=5, cooldown_s=60.0)
+
+    breaker.trip()
+
+    assert not breaker.allow()
+    breaker.record(True)
+    assert breaker.allow()
+
