@@ -4,7 +4,6 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 
-import aiohttp
 from aiohttp import web
 
 from connectors import ports
@@ -25,8 +24,9 @@ def build_app(settings: Settings) -> web.Application:
     app = web.Application(client_max_size=settings.max_body_bytes,
                           middlewares=[request_ids, masked_errors, cors(settings.cors_origins)])
     app[SETTINGS_KEY] = settings
+    app[SECURITY_KEY] = build_security(settings)
     app.cleanup_ctx.append(_backends_ctx)
-    app.cleanup_ctx.append(_security_ctx)
+    app.on_cleanup.append(_close_security)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
     endpoint = GraphQLEndpoint(settings, build_schema(production=settings.is_production))
@@ -44,11 +44,8 @@ async def _backends_ctx(app: web.Application) -> AsyncIterator[None]:
         warming.cancel()
 
 
-async def _security_ctx(app: web.Application) -> AsyncIterator[None]:
-    """Its own session: fetching an identity provider's keys must not queue behind back-office calls."""
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as session:
-        app[SECURITY_KEY] = build_security(app[SETTINGS_KEY], session)
-        yield
+async def _close_security(app: web.Application) -> None:
+    await app[SECURITY_KEY].tokens.close()
 
 
 async def _healthz(_: web.Request) -> web.Response:

@@ -55,6 +55,20 @@ def _demo(args: argparse.Namespace) -> int:
                     credentials_file=args.credentials_file)
 
 
+def _api_key(args: argparse.Namespace) -> int:
+    from .auth.api_keys import hash_key, new_key
+
+    if (args.kind == "kiosk") != (args.store is not None) or (args.kind == "partner") != bool(args.scopes):
+        print("omnigate: a kiosk key needs --store, a partner key needs --scopes (and nothing else)", file=sys.stderr)
+        return 2
+    key = new_key(f"ogk_{args.kind}")
+    binding = f'store = "{args.store}"' if args.store else "scopes = [" + ", ".join(
+        f'"{s}"' for s in args.scopes.split(",")) + "]"
+    print(f"# give the client this key (shown once): {key}\n[[keys]]\nname = \"{args.name}\"\n"
+          f'sha256 = "{hash_key(key)}"\nkind = "{args.kind}"\n{binding}')
+    return 0
+
+
 def _token(args: argparse.Namespace) -> int:
     from .auth.dev_tokens import token_from_environment
 
@@ -92,6 +106,13 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--scale", choices=("small", "default", "large"), default="default")
     demo.add_argument("--credentials-file", type=Path, help="also write the demo credentials there as JSON")
     demo.set_defaults(run=_demo)
+
+    api_key = commands.add_parser("api-key", help="make a kiosk or partner key and its entry for the keys file")
+    api_key.add_argument("--kind", choices=("kiosk", "partner"), required=True)
+    api_key.add_argument("--name", required=True)
+    api_key.add_argument("--store", help="kiosk: the store code it stands in")
+    api_key.add_argument("--scopes", help="partner: comma-separated, from catalog, prices, availability")
+    api_key.set_defaults(run=_api_key)
 
     token = commands.add_parser("token", help="mint a development token (refused in production)")
     token.add_argument("--role", choices=("customer", "staff"), required=True)

@@ -7,7 +7,6 @@ persisted-query store and pass the operation limits.
 
 from dataclasses import dataclass
 
-import aiohttp
 from aiohttp import web
 
 from .auth.api_keys import ApiKeyEntry, ApiKeys, load_api_keys
@@ -55,10 +54,12 @@ class Security:
         return await self.limiter.acquire(key, rate)
 
 
-def build_security(settings: Settings, session: aiohttp.ClientSession) -> Security:
-    """Raises SettingsError naming the setting whose file cannot be used."""
+def build_security(settings: Settings) -> Security:
+    """Raises SettingsError naming the setting whose file cannot be used, before the server starts. The
+    token verifier opens its own session when it first fetches keys: an identity provider's keys must not
+    queue behind back-office calls."""
     return Security(
-        tokens=_token_verifier(settings, session),
+        tokens=_token_verifier(settings),
         api_keys=ApiKeys(_api_keys(settings)),
         rates=parse_rate_limits(settings.rate_limits),
         limiter=InProcessRateLimiter(),
@@ -69,9 +70,9 @@ def build_security(settings: Settings, session: aiohttp.ClientSession) -> Securi
     )
 
 
-def _token_verifier(settings: Settings, session: aiohttp.ClientSession) -> TokenVerifier:
+def _token_verifier(settings: Settings) -> TokenVerifier:
     try:
-        return TokenVerifier(_jwt_config(settings), session)
+        return TokenVerifier(_jwt_config(settings))
     except (OSError, ValueError) as exc:
         raise SettingsError(f"OMNIGATE_JWT_*: {exc}") from None
 

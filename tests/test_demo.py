@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,8 +46,8 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-def get(url: str, body: bytes | None = None) -> tuple[int, dict[str, object]]:
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+def get(url: str, body: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, dict[str, Any]]:
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json", **(headers or {})})
     try:
         with urllib.request.urlopen(request, timeout=10) as r:
             return r.status, json.loads(r.read())
@@ -55,10 +56,12 @@ def get(url: str, body: bytes | None = None) -> tuple[int, dict[str, object]]:
 
 
 @pytest.fixture
-def demo() -> Iterator[tuple[subprocess.Popen[str], str]]:
+def demo(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str, Path]]:
     port, sim_port = free_port(), free_port()
+    credentials = tmp_path / "credentials.json"
     process = subprocess.Popen([OMNIGATE, "demo", "--port", str(port), "--sim-port", str(sim_port),
-                                "--scale", "small"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                "--scale", "small", "--credentials-file", str(credentials)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -68,23 +71,32 @@ def demo() -> Iterator[tuple[subprocess.Popen[str], str]]:
                 break
         except OSError:
             time.sleep(0.2)
-    yield process, base
+    yield process, base, credentials
     if process.poll() is None:
         process.kill()
         process.wait()
 
 
 @pytest.mark.timeout(120)
-def test_demo_serves_graphql_and_stops_cleanly_on_sigterm(demo: tuple[subprocess.Popen[str], str]) -> None:
-    process, base = demo
+def test_demo_serves_graphql_and_stops_cleanly_on_sigterm(demo: tuple[subprocess.Popen[str], str, Path]) -> None:
+    process, base, credentials_file = demo
     assert get(f"{base}/healthz") == (200, {"status": "ok"})
     status, ready = get(f"{base}/readyz")
     assert status == 200, ready
-    systems = ready["systems"]
-    assert isinstance(systems, dict) and set(systems) == {"erp", "pos", "crm", "webshop"}
+    assert set(ready["systems"]) == {"erp", "pos", "crm", "webshop"}
     status, answer = get(f"{base}/graphql", json.dumps({"query": FIRST_QUERY}).encode())
     assert status == 200 and "errors" not in answer, answer
-    assert answer["data"]["stores"]["totalCount"] > 0  # type: ignore[index]
+    assert answer["data"]["stores"]["totalCount"] > 0
+    credentials = json.loads(credentials_file.read_text())
+    customer = {"Authorization": f"Bearer {credentials['customer']['token']}"}
+    status, me = get(f"{base}/graphql", json.dumps({"query": "{ me { id } }"}).encode(), customer)
+    assert status == 200 and me["data"]["me"]["id"] == credentials["customer"]["customerId"]
+    kiosk = {"X-Api-Key": credentials["kiosk"]["apiKey"]}
+    scan = {"query": "query($c: String!) { customerByLoyaltyCard(cardNumber: $c) { firstName } }",
+            "variables": {"c": credentials["customer"]["loyaltyCard"]}}
+    status, found = get(f"{base}/graphql", json.dumps(scan).encode(), kiosk)
+    assert status == 200 and found["data"]["customerByLoyaltyCard"]["firstName"], found
+    assert set(credentials) == {"customer", "staff", "kiosk", "partner"}
     children = children_of(process.pid)
     assert children, "the simulators run in a child process"
 
@@ -93,6 +105,7 @@ def test_demo_serves_graphql_and_stops_cleanly_on_sigterm(demo: tuple[subprocess
 
     assert process.returncode == 0, output
     assert "GraphiQL" in output and "demo-pos-token" in output
+    assert credentials["partner"]["apiKey"] in output and credentials["staff"]["token"] in output
     deadline = time.monotonic() + 10
     while any(alive(c) for c in children) and time.monotonic() < deadline:
         time.sleep(0.1)

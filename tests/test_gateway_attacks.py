@@ -187,3 +187,12 @@ async def test_an_unexpected_error_is_masked_with_a_request_id() -> None:
     error = result.errors[0]
     assert error.message.startswith("Internal error (request id")
     assert error.extensions == {"code": "INTERNAL_SERVER_ERROR", "requestId": "-"}
+
+
+async def test_batched_requests_run_when_enabled_and_stay_bounded(live_world: World) -> None:
+    async with running_stack(live_world, {"OMNIGATE_ALLOW_BATCHING": "true", "OMNIGATE_MAX_BATCH": "2"}) as stack:
+        status, body = await post(stack, [{"query": HEALTHY}, {"query": "{ me { id } }"}], STAFF)
+        assert status == 200 and isinstance(body, list)
+        assert body[0]["data"]["stores"]["totalCount"] > 0 and body[1]["data"] == {"me": None}
+        status, _ = await post(stack, [{"query": HEALTHY}] * 3, STAFF)
+        assert status == 400
