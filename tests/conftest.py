@@ -3,6 +3,7 @@
 from collections.abc import AsyncIterator
 from datetime import date
 
+import aiohttp
 import pytest
 
 from connectors.demo_data import Scale, World, build_world
@@ -15,6 +16,13 @@ AS_OF = date(2026, 11, 20)
 @pytest.fixture(scope="session")
 def world() -> World:
     return build_world(seed=42, scale=Scale.SMALL, as_of=AS_OF)
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    """A client for tests that talk to one simulator or adapter directly."""
+    async with aiohttp.ClientSession() as client_session:
+        yield client_session
 
 
 @pytest.fixture(scope="session")

@@ -51,12 +51,6 @@ async def url(sim: CrmSimulator) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
-
-
-@pytest.fixture
 def crm(url: str, session: aiohttp.ClientSession) -> CrmAdapter:
     return CrmAdapter.connect(session, url, TOKEN, timeout_s=5.0)
 

@@ -44,12 +44,6 @@ async def base_url(sim: ErpSimulator) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
-
-
-@pytest.fixture
 def connect(base_url: str, session: aiohttp.ClientSession, world: World) -> Connect:
     """Builds an adapter on the simulator; keyword arguments override the demo configuration."""
     def build(**overrides: Any) -> ErpAdapter:

@@ -76,12 +76,6 @@ async def base_url(sim: PosSimulator) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
-
-
-@pytest.fixture
 def connect(base_url: str, session: aiohttp.ClientSession, world: World) -> Connect:
     def build(token: str = DEMO_CREDENTIALS.pos_token) -> PosAdapter:
         return PosAdapter.connect(session, base_url, token, timeout_s=2.0, clock=lambda: world.now)

@@ -48,12 +48,6 @@ async def base_url(sim: WebshopSimulator) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
-
-
-@pytest.fixture
 def adapter(base_url: str, session: aiohttp.ClientSession) -> WebshopAdapter:
     return WebshopAdapter.connect(session, base_url, KEY, SECRET, timeout_s=2.0, shop_timezone=SHOP_TZ.key)
 

@@ -153,12 +153,6 @@ async def jwks_server(rsa_key: rsa.RSAPrivateKey, ec_key: ec.EllipticCurvePrivat
 
 
 @pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client:
-        yield client
-
-
-@pytest.fixture
 def jwks_url(jwks_server: JwksServer) -> str:
     return jwks_server.url
 

@@ -5,7 +5,7 @@ because "not retried" and "breaker open" are claims about calls that did not hap
 """
 
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -65,12 +65,6 @@ async def base_url(aiohttp_server: AiohttpServer, hits: Counter[str]) -> str:
     app.router.add_get("/forbidden", answer(403, FORBIDDEN))
     server = await aiohttp_server(app)
     return str(server.make_url(""))
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as client_session:
-        yield client_session
 
 
 @pytest.fixture
