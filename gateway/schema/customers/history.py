@@ -1,7 +1,5 @@
 """`Customer.purchaseHistory` and `Customer.orders`: both systems' purchases, merged, paged by key."""
 
-import asyncio
-
 import strawberry
 from strawberry.types import Info
 
@@ -11,6 +9,7 @@ from connectors.errors import ConnectorError
 from ...context import Context
 from ...errors import bad_input
 from ...history import after_cursor, decode_cursor, encode_cursor, merge_newest_first
+from ...settle import answered, settle
 from ..common import Channel, PageInfo
 from ..orders.types import Order, Purchase, purchase_of
 
@@ -52,18 +51,15 @@ async def purchase_page(info: Info[Context, None], c: domain.CustomerRecord, fir
         sources["webshop"] = loaders.web_orders_by_webshop_customer.load(c.webshop_customer_id)
     if c.loyalty_card:
         sources["pos"] = loaders.receipts_by_card.load(c.loyalty_card)
-    results = dict(zip(sources, await asyncio.gather(*sources.values(), return_exceptions=True), strict=True))
-    for result in results.values():
-        if isinstance(result, BaseException) and not isinstance(result, ConnectorError):
-            raise result
-    answered = [r for r in results.values() if not isinstance(r, BaseException)]
-    merged = [p for p in merge_newest_first(*answered) if channel is None or p.channel == channel.value]
+    results = dict(zip(sources, await settle(*sources.values()), strict=True))
+    merged = [p for p in merge_newest_first(*answered(list(results.values())))
+              if channel is None or p.channel == channel.value]
     rest = after_cursor(merged, key)
     crosswalk = await info.context.reference.crosswalk.get()
     edges = [PurchaseEdge(cursor=encode_cursor(p), node=purchase_of(p, crosswalk)) for p in rest[:first]]
+    missing = sorted(s for s, r in results.items() if isinstance(r, ConnectorError))
     return PurchaseConnection(edges=edges, page_info=_page_info(edges, len(rest) > first, after),
-                              total_count=len(merged),
-                              unavailable_sources=sorted(s for s, r in results.items() if isinstance(r, BaseException)))
+                              total_count=len(merged), unavailable_sources=missing)
 
 
 async def order_page(info: Info[Context, None], c: domain.CustomerRecord, first: int,

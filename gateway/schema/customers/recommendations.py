@@ -5,10 +5,10 @@ import asyncio
 from strawberry.types import Info
 
 from connectors import domain
-from connectors.errors import ConnectorError
 
 from ...context import Context
 from ...history import merge_newest_first
+from ...settle import answered, settle
 from ..products.online import online_product
 from ..products.types import Product, load_products
 from ..stores.stock import stock_levels
@@ -31,8 +31,7 @@ async def _bought_skus(info: Info[Context, None], c: domain.CustomerRecord) -> l
         pending.append(loaders.web_orders_by_webshop_customer.load(c.webshop_customer_id))
     if c.loyalty_card:
         pending.append(loaders.receipts_by_card.load(c.loyalty_card))
-    results = await asyncio.gather(*pending, return_exceptions=True)
-    histories = [r for r in results if not isinstance(r, BaseException)]
+    histories = answered(await settle(*pending))
     crosswalk = await info.context.reference.crosswalk.get()
     skus = (crosswalk.sku_for_line(line.sku, line.gtin) for p in merge_newest_first(*histories) for line in p.lines)
     return list(dict.fromkeys(s for s in skus if s))
@@ -50,8 +49,4 @@ async def _sellable(info: Info[Context, None], c: domain.CustomerRecord, skus: l
         levels = await stock_levels(info, [(s, c.favourite_store) for s in skus])
         return {s for s, level in zip(skus, levels, strict=True) if level and level.sellable > 0}
 
-    results = await asyncio.gather(online(), in_store(), return_exceptions=True)
-    for r in results:
-        if isinstance(r, BaseException) and not isinstance(r, ConnectorError):
-            raise r
-    return set().union(*(r for r in results if isinstance(r, set)))
+    return set().union(*answered(await settle(online(), in_store())))

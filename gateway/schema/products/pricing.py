@@ -1,7 +1,5 @@
 """One price: the ERP's is the selling price; each system's copy is shown for audits."""
 
-import asyncio
-
 import strawberry
 from strawberry.types import Info
 
@@ -9,6 +7,7 @@ from connectors.domain import ShownPrice
 from connectors.errors import ConnectorError
 
 from ...context import Context
+from ...settle import settle
 from ..common import Money
 from ..errors import partial_error
 from .online import online_product
@@ -55,8 +54,7 @@ async def shown_prices(info: Info[Context, None], sku: str) -> list[ShownPrice |
         product = await online_product(info, sku)
         return product.price if product else None
 
-    results = await asyncio.gather(pos(), webshop(), return_exceptions=True)
-    return [r if not isinstance(r, BaseException) or isinstance(r, ConnectorError) else _reraise(r) for r in results]
+    return await settle(pos(), webshop())
 
 
 async def _all_shown(info: Info[Context, None], sku: str, reference: ShownPrice) -> tuple[list[ShownPrice], bool]:
@@ -70,6 +68,3 @@ async def _all_shown(info: Info[Context, None], sku: str, reference: ShownPrice)
             shown.append(result)
     return shown, complete
 
-
-def _reraise(error: BaseException) -> ShownPrice:
-    raise error
