@@ -102,14 +102,14 @@ class GraphQLEndpoint:
         result = await self.schema.execute(document_text, variable_values=op.variables, context_value=context,
                                            operation_name=op.operation_name)
         context.audit.flush(principal, context.request_id)
-        body: dict[str, Any] = {}
-        if result.errors:
-            body["errors"] = [e.formatted for e in result.errors]
-        if result.data is not None:
-            body["data"] = result.data
+        errors = result.errors or []
+        executed = result.data is not None or any(e.path is not None for e in errors)
+        body: dict[str, Any] = {"errors": [e.formatted for e in errors]} if errors else {}
+        if executed:
+            body["data"] = result.data  # null when an error reached a non-null root field
         if not self.settings.is_production:
             body["extensions"] = {"cost": measured.cost}
-        return body, 200 if result.data is not None or media == JSON else 400
+        return body, 200 if executed else request_error
 
 
 async def _authenticate(security: Security, request: web.Request) -> Principal:

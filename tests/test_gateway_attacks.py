@@ -196,3 +196,10 @@ async def test_batched_requests_run_when_enabled_and_stay_bounded(live_world: Wo
         assert body[0]["data"]["stores"]["totalCount"] > 0 and body[1]["data"] == {"me": None}
         status, _ = await post(stack, [{"query": HEALTHY}] * 3, STAFF)
         assert status == 400
+
+
+async def test_an_execution_error_at_a_non_null_root_is_200_with_null_data(stack: Stack) -> None:
+    """GraphQL over HTTP: the operation ran, so even `graphql-response+json` clients get 200."""
+    status, body = await post(stack, {"query": "{ priceDiscrepancies { nodes { expected { amount } } } }"},
+                              {"Accept": "application/graphql-response+json"})
+    assert status == 200 and body["data"] is None and code(body) == "FORBIDDEN"

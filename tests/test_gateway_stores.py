@@ -84,3 +84,18 @@ async def test_in_stock_skus_keeps_only_stores_that_can_sell_the_whole_basket(st
     expected = {c for c in codes if all(sellable.get((p.gtin, c), 0) > 0 for p in products)}
     assert chosen == expected
 
+
+
+AGREE = """
+query Agree($sku: String!, $near: GeoPointInput!) {
+  stores(near: $near, radiusKm: 300, inStockSkus: [$sku], first: 100) { edges { distanceKm node { code } } }
+  product(sku: $sku) { nearestAvailability(near: $near, radiusKm: 300, first: 100) { distanceKm store { code } } }
+}"""
+
+
+async def test_stores_near_a_point_and_nearest_availability_agree(stack: Stack) -> None:
+    sku = next(p.sku for p in stack.world.products if not p.delisted)
+    data = await stack.data(AGREE, {"sku": sku, "near": PARIS})
+    from_stores = [(e["distanceKm"], e["node"]["code"]) for e in data["stores"]["edges"]]
+    from_product = [(a["distanceKm"], a["store"]["code"]) for a in data["product"]["nearestAvailability"]]
+    assert from_stores == from_product and from_stores
