@@ -3,6 +3,8 @@
 import math
 from dataclasses import dataclass
 
+from cachetools import LRUCache
+
 from connectors.domain import GeoPoint, Store
 
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
@@ -27,9 +29,18 @@ class StoreIndex:
     def __init__(self, stores: list[Store]) -> None:
         self.stores = sorted(stores, key=lambda s: s.code)
         self.by_code = {s.code: s for s in self.stores}
+        # one answer per point: a list of 100 products asks for the stores around the same point 100 times
+        self._recent: LRUCache[tuple[GeoPoint, float | None, bool], list[Nearby]] = LRUCache(maxsize=1024)
 
     def nearest(self, point: GeoPoint, radius_km: float | None = None, active_only: bool = True) -> list[Nearby]:
         """Stores within `radius_km` (all when None), nearest first, ties broken by store code."""
+        key = (point, radius_km, active_only)
+        found = self._recent.get(key)
+        if found is None:
+            found = self._recent[key] = self._scan(point, radius_km, active_only)
+        return list(found)
+
+    def _scan(self, point: GeoPoint, radius_km: float | None, active_only: bool) -> list[Nearby]:
         found = [Nearby(s, haversine_km(point, s.location)) for s in self.stores if s.active or not active_only]
         if radius_km is not None:
             found = [n for n in found if n.distance_km <= radius_km]

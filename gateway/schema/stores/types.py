@@ -103,21 +103,23 @@ class StoreAvailability:
     status: StockStatus
     distance_km: float | None = strawberry.field(
         description="Great-circle distance from the point asked about; null when none was given.")
-    pickup_ready_at: datetime | None = strawberry.field(
-        description="When a click & collect order placed now could be picked up; null when it cannot.")
     updated_at: datetime = strawberry.field(description="When the store system last reported this figure.")
+    record: strawberry.Private[domain.Store]
 
     @classmethod
     def of(cls, info: Info[Context, None], store: domain.Store, level: domain.StockLevel | None,
            sku: str | None = None, distance_km: float | None = None) -> "StoreAvailability":
         quantity = max(0, level.sellable) if level else 0
-        ctx = info.context
-        ready = None
-        if quantity > 0 and "CLICK_AND_COLLECT" in store.services:
-            ready = pickup_ready_at(store, ctx.now, timedelta(minutes=ctx.settings.pickup_preparation_minutes))
         return cls(store=Store.of(store), sku=sku, quantity=quantity, status=StockStatus(stock_status(quantity)),
-                   distance_km=None if distance_km is None else round(distance_km, 3), pickup_ready_at=ready,
-                   updated_at=level.updated_at if level else ctx.now)
+                   distance_km=None if distance_km is None else round(distance_km, 3),
+                   updated_at=level.updated_at if level else info.context.now, record=store)
+
+    @strawberry.field(description="When a click & collect order placed now could be picked up; null when it cannot.")
+    def pickup_ready_at(self, info: Info[Context, None]) -> datetime | None:
+        if self.quantity <= 0 or "CLICK_AND_COLLECT" not in self.record.services:
+            return None
+        preparation = timedelta(minutes=info.context.settings.pickup_preparation_minutes)
+        return pickup_ready_at(self.record, info.context.now, preparation)
 
 
 @strawberry.type
