@@ -6,22 +6,18 @@ import strawberry
 from strawberry.types import Info
 
 from ..auth import guards
-from ..auth.principals import Role
 from ..context import Context
 from .common import Node
 from .customers.types import load_customer
 from .orders.services import Appointment
 from .orders.types import load_order, purchase_of
-from .products.types import load_product
+from .products.types import Product
 from .relay import parse_global_id
 from .stores.types import Store
 
 
 async def _product(info: Info[Context, None], key: str) -> Node | None:
-    principal = info.context.principal
-    if principal.role is Role.PARTNER and "catalog" not in principal.scopes:
-        raise guards.forbidden()
-    return await load_product(info, key)
+    return await Product.resolve_reference(info, key)
 
 
 async def _customer(info: Info[Context, None], key: str) -> Node | None:
