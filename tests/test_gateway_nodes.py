@@ -33,6 +33,10 @@ query Entities($reps: [_Any!]!) {
   _entities(representations: $reps) { __typename ... on Product { sku name } ... on Store { code } }
 }"""
 ME = "{ me { id } }"
+RECEIPT = """
+query Receipt($id: ID!) {
+  node(id: $id) { ... on StoreReceipt { receiptNumber channel store { code } total { amount } lines { sku } } }
+}"""
 
 
 async def test_node_resolves_every_node_type(stack: Stack) -> None:
@@ -95,3 +99,13 @@ async def test_federation_entities_resolve_through_the_same_loaders(stack: Stack
 
 async def test_me_is_null_without_a_signed_in_customer(stack: Stack) -> None:
     assert await stack.data(ME) == {"me": None}
+
+
+async def test_an_anonymous_till_receipt_resolves_without_a_customer(stack: Stack) -> None:
+    store = next(s for s in stack.world.stores if stack.world.history.anonymous_receipts(s))
+    receipt = stack.world.history.anonymous_receipts(store)[0]
+    node = (await stack.data(RECEIPT, {"id": global_id("StoreReceipt", receipt.id)}))["node"]
+    assert (node["receiptNumber"], node["channel"], node["store"]["code"]) == (receipt.id, "STORE", store.code)
+    assert node["total"]["amount"] == f"{receipt.total / 100:.2f}"
+    assert [line["sku"] for line in node["lines"]] == [stack.world.products[x.product_index].sku
+                                                       for x in receipt.lines]
