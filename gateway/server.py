@@ -1,5 +1,6 @@
 """Runs the gateway until SIGINT or SIGTERM."""
 
+import logging
 from collections.abc import Callable
 
 from aiohttp import web
@@ -7,8 +8,12 @@ from aiohttp import web
 from .app import build_app
 from .settings import Settings
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+
 
 def serve(settings: Settings, on_ready: Callable[[], None] | None = None) -> None:
+    """Logs go to stderr at INFO (audit lines included) unless the host configured logging already."""
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     def announce(_: str) -> None:
         print(f"omnigate listening on http://{settings.host}:{settings.port} ({settings.env})", flush=True)
         if on_ready:
