@@ -115,13 +115,14 @@ class UpstreamClient:
     async def request_with_headers(self, method: str, path: str, *, params: Mapping[str, str] | None = None,
                                    json: Any = None, headers: Mapping[str, str] | None = None,
                                    idempotent: bool | None = None) -> Reply:
-        """As `request`, with the response headers too. A rate limit is never retried: it tripped the breaker."""
+        """As `request`, with the response headers too. Neither a rate limit (it tripped the breaker) nor a
+        timeout (a hung system would triple the wait) is retried."""
         retries = self.retry.attempts if (idempotent if idempotent is not None else method == "GET") else 1
         for attempt in range(retries):
             try:
                 return await self._once(method, path, params, json, headers)
-            except RateLimited:
-                raise
+            except (RateLimited, UpstreamTimeout):
+                raise  # a rate limit says stop; a timeout already cost the caller its whole budget
             except UpstreamUnavailable:
                 if attempt + 1 == retries or not self.breaker.allow():
                     raise

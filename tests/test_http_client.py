@@ -4,6 +4,7 @@ A stub application on 127.0.0.1 gives the answers; every test counts how often i
 because "not retried" and "breaker open" are claims about calls that did not happen.
 """
 
+import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -19,6 +20,7 @@ from connectors.errors import (
     UpstreamAuthFailed,
     UpstreamNotFound,
     UpstreamRejected,
+    UpstreamTimeout,
     UpstreamUnavailable,
 )
 from connectors.http import CircuitBreaker, Classifier, RetryPolicy, UpstreamClient, error_for_status
@@ -63,6 +65,14 @@ async def base_url(aiohttp_server: AiohttpServer, hits: Counter[str]) -> str:
     app.router.add_get("/limited", answer(429, {"message": "slow down"}))
     app.router.add_get("/vendor-limit", answer(403, VENDOR_LIMIT))
     app.router.add_get("/forbidden", answer(403, FORBIDDEN))
+    app.router.add_get("/unavailable", answer(503, {"message": "maintenance"}))
+
+    async def hang(request: web.Request) -> web.Response:
+        hits[request.path] += 1
+        await asyncio.sleep(5)
+        return web.json_response({})
+
+    app.router.add_get("/hang", hang)
     server = await aiohttp_server(app)
     return str(server.make_url(""))
 
@@ -163,3 +173,17 @@ def test_a_tripped_breaker_is_open_until_a_success() -> None:
     breaker.record(True)
     assert breaker.allow()
 
+
+
+async def test_a_read_that_fails_transiently_is_retried(connect: Connect, hits: Counter[str]) -> None:
+    with pytest.raises(UpstreamUnavailable):
+        await connect(None).request("GET", "/unavailable")
+    assert hits["/unavailable"] == 3
+
+
+async def test_a_timeout_is_not_retried(base_url: str, session: aiohttp.ClientSession, hits: Counter[str]) -> None:
+    """A hung system already cost the caller the whole timeout; trying again would triple the wait."""
+    client = UpstreamClient("shop", base_url, session, timeout_s=0.2, retry=RetryPolicy(attempts=3, backoff_s=0.0))
+    with pytest.raises(UpstreamTimeout):
+        await client.request("GET", "/hang")
+    assert hits["/hang"] == 1

@@ -1,7 +1,7 @@
 """Lists the shop answers in pages: core's `page`/`per_page`, the wishlist plugin's `count`/`offset`.
 
 A full core list reads page 1, whose `X-WP-TotalPages` says how many pages there
-are, then fetches all the others at once. A host that strips the header (some
+are, then fetches the others concurrently (a few at a time). A host that strips the header (some
 proxies do) is read page after page until a short page, as the plugin's lists are.
 """
 
@@ -14,6 +14,7 @@ from connectors.http import UpstreamClient
 from .read_wire import Json
 
 PER_PAGE = 100  # WooCommerce's ceiling for `per_page`, hence for `include` lists too
+PAGES_AT_ONCE = 8  # a shop's X-WP-TotalPages is trusted for the count, not for how hard to hit it
 WISHLIST_COUNT = 100  # the plugin documents no ceiling for `count`; 100 keeps pages as large as core's
 
 
@@ -33,7 +34,13 @@ class Lister:
         total = _total_pages(first.headers)
         if total is None:
             return await self._until_short_page(path, params, rows)
-        later = await asyncio.gather(*(self.page(path, _numbered(params, n)) for n in range(2, total + 1)))
+        gate = asyncio.Semaphore(PAGES_AT_ONCE)
+
+        async def numbered(n: int) -> list[Json]:
+            async with gate:
+                return await self.page(path, _numbered(params, n))
+
+        later = await asyncio.gather(*(numbered(n) for n in range(2, total + 1)))
         return rows + [row for page in later for row in page]
 
     async def _until_short_page(self, path: str, params: Mapping[str, str], first: list[Json]) -> list[Json]:
