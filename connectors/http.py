@@ -1,7 +1,8 @@
 """The shared upstream client: one session per system, its own timeout, retries for reads, a breaker.
 
 Adapters call `request()` with a path relative to the system's base URL and
-get parsed JSON back or a `ConnectorError`; aiohttp never leaks past here.
+get parsed JSON back or a `ConnectorError`; aiohttp never leaks past here. Each call is a
+client span and carries the W3C trace context on to the back office.
 `request_with_headers()` also hands back the response headers, for APIs that
 page by header (`X-WP-TotalPages`). A vendor whose statuses mislead (a rate
 limit sent as 403) passes `classify`, consulted before the status table.
@@ -15,8 +16,11 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
+from opentelemetry import trace
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from .errors import (
     ConnectorError,
@@ -32,6 +36,10 @@ from .errors import (
 ErrorReader = Callable[[int, Any], str]
 # Names the error class for an error response when the status alone would mislead, per vendor; None: use the table.
 Classifier = Callable[[int, Any], type[ConnectorError] | None]
+
+TRACER = trace.get_tracer("omnigate.upstream")
+_JITTER = random.Random()  # our own, so retries neither read nor disturb the global random state
+PROPAGATOR = TraceContextTextMapPropagator()
 
 
 def basic_auth(user: str, password: str) -> dict[str, str]:
@@ -126,7 +134,7 @@ class UpstreamClient:
             except UpstreamUnavailable:
                 if attempt + 1 == retries or not self.breaker.allow():
                     raise
-                await asyncio.sleep(self.retry.backoff_s * (2**attempt) * (0.5 + random.random()))
+                await asyncio.sleep(self.retry.backoff_s * (2**attempt) * (0.5 + _JITTER.random()))
         raise AssertionError("unreachable")
 
     async def _once(self, method: str, path: str, params: Mapping[str, str] | None, json: Any,
@@ -135,10 +143,12 @@ class UpstreamClient:
             raise UpstreamUnavailable(self.system, "circuit open after repeated failures")
         url = path if path.startswith("http") else f"{self.base_url}{path}"
         try:
-            with self._mapped_errors():
-                async with self.session.request(method, url, params=params, json=json,
-                                                headers={**self.headers, **(headers or {})},
+            with self._span(method, url) as span, self._mapped_errors():
+                outgoing = {**self.headers, **(headers or {})}
+                PROPAGATOR.inject(outgoing)  # the back office joins the caller's trace
+                async with self.session.request(method, url, params=params, json=json, headers=outgoing,
                                                 timeout=self.timeout) as response:
+                    span.set_attribute("http.response.status_code", response.status)
                     reply = Reply(await _body(response), response.headers)
                     if response.status >= 400:
                         raise error_for_status(self.system, response.status, reply.body, self.read_error,
@@ -151,6 +161,17 @@ class UpstreamClient:
             raise
         self.breaker.record(True)
         return reply
+
+    @contextmanager
+    def _span(self, method: str, url: str) -> Iterator[trace.Span]:
+        """A client span per call: the path only, since query strings may carry customer data."""
+        parts = urlsplit(url)
+        attributes: dict[str, str | int] = {
+            "omnigate.system": self.system, "http.request.method": method, "url.path": parts.path,
+            "server.address": parts.hostname or "", "server.port": parts.port or 0}
+        with TRACER.start_as_current_span(f"{self.system} {method}", kind=trace.SpanKind.CLIENT,
+                                          attributes=attributes) as span:
+            yield span
 
     @contextmanager
     def _mapped_errors(self) -> Iterator[None]:

@@ -17,12 +17,14 @@ from .reference import ReferenceData
 from .schema import build_schema
 from .security import build_security
 from .settings import Settings
+from .telemetry import configure_tracing, server_spans
 
 
 def build_app(settings: Settings) -> web.Application:
     """Raises SettingsError when a configured file (keys, safelist, JWKS) cannot be used."""
+    configure_tracing(settings.trace_exporter)
     app = web.Application(client_max_size=settings.max_body_bytes,
-                          middlewares=[request_ids, masked_errors, cors(settings.cors_origins)])
+                          middlewares=[server_spans, request_ids, masked_errors, cors(settings.cors_origins)])
     app[SETTINGS_KEY] = settings
     app[SECURITY_KEY] = build_security(settings)
     app.cleanup_ctx.append(_backends_ctx)

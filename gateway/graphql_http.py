@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
-from graphql import GraphQLError, OperationDefinitionNode, OperationType
+from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, OperationType
 from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema import BaseSchema
 
@@ -26,6 +26,7 @@ from .middleware import request_id
 from .persisted import PersistedQueryError
 from .security import Security
 from .settings import Settings
+from .telemetry import operation_span
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -93,14 +94,17 @@ class GraphQLEndpoint:
             document = parse_operation(document_text, security.limits)
         except GraphQLError as error:
             return _errors([error]), request_error
-        _refuse_mutation_over_get(request, document, op.operation_name)
+        operation = _chosen_operation(document, op.operation_name)
+        _refuse_mutation_over_get(request, operation)
         measured = measure(document, self.schema._schema, op.operation_name, op.variables)  # type: ignore[attr-defined]
         if problems := check(measured, security.limits):
             return _errors(problems), request_error
         app = request.app
         context = Context.create(self.settings, app[BACKENDS_KEY], app[REFERENCE_KEY], principal, request_id(request))
-        result = await self.schema.execute(document_text, variable_values=op.variables, context_value=context,
-                                           operation_name=op.operation_name)
+        name = operation.name.value if operation and operation.name else op.operation_name
+        with operation_span(name, operation.operation.value if operation else "query"):
+            result = await self.schema.execute(document_text, variable_values=op.variables, context_value=context,
+                                               operation_name=op.operation_name)
         context.audit.flush(principal, context.request_id)
         errors = result.errors or []
         executed = result.data is not None or any(e.path is not None for e in errors)
@@ -162,12 +166,16 @@ def _json_param(value: str | None, name: str) -> Any:
         raise HttpError(400, f"`{name}` is not valid JSON", "BAD_REQUEST") from None
 
 
-def _refuse_mutation_over_get(request: web.Request, document: Any, name: str | None) -> None:
-    if request.method != "GET":
-        return
+def _chosen_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+    """The operation that will run, as graphql picks it; None when the name matches none (validation says so)."""
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    chosen = [o for o in operations if name is None or (o.name and o.name.value == name)]
-    if any(o.operation is not OperationType.QUERY for o in chosen[:1] or operations[:1]):
+    if name is None:
+        return operations[0] if len(operations) == 1 else None
+    return next((o for o in operations if o.name and o.name.value == name), None)
+
+
+def _refuse_mutation_over_get(request: web.Request, operation: OperationDefinitionNode | None) -> None:
+    if request.method == "GET" and operation is not None and operation.operation is not OperationType.QUERY:
         raise HttpError(405, "only queries may be sent with GET; use POST", "METHOD_NOT_ALLOWED",
                         {"Allow": "POST"})
 

@@ -89,6 +89,12 @@ def _origins(value: str) -> tuple[str, ...]:
     return origins
 
 
+def _trace_exporter(value: str) -> str:
+    if value not in ("none", "console", "otlp"):
+        raise ValueError(f"expected none, console or otlp, got {value!r}")
+    return value
+
+
 def _rate_limits(value: str) -> str:
     from .ratelimit import parse_rate_limits
 
@@ -134,6 +140,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     apq_cache_size: int = 1000
     safelist_file: Path | None = None
+    trace_exporter: str = "none"
 
     @property
     def is_production(self) -> bool:
@@ -180,6 +187,7 @@ SETTINGS: dict[str, tuple[Callable[[str], Any], str | type[Optional] | None, str
     "CORS_ORIGINS": (_origins, "", "cors_origins"),
     "APQ_CACHE_SIZE": (_positive(int), "1000", "apq_cache_size"),
     "SAFELIST_FILE": (_file, Optional, "safelist_file"),
+    "TRACE_EXPORTER": (_trace_exporter, "none", "trace_exporter"),
 }
 # In production these have no development fallback: one of each group must be set.
 PRODUCTION_REQUIRED = (("JWT_SECRET", "JWT_JWKS_URL", "JWT_JWKS_FILE"), ("API_KEYS_FILE",))
