@@ -2,8 +2,9 @@
 
 Runs the simulators in a child process (`omnigate simulate`, small world by default) and the gateway in
 this one, both on 127.0.0.1, so the gateway's own cost is what this process spends; warms it, then for
-each document: (1) with no injected latency, throughput and latency percentiles at a given concurrency;
-(2) with every simulated call delayed by --latency-ms, the gateway's time per request divided by the
+each document, with the shared caches warm and then expiring at once: (1) with no injected latency,
+throughput and latency percentiles at a given concurrency; (2) without caches and with every simulated
+call delayed by --latency-ms, the gateway's time per request divided by the
 time the same upstream calls would take one after another (a hand-written BFF calling them in sequence).
 A ratio below 1 is the concurrency the gateway buys. Figures are ratios from one run: the machine is shared.
 
@@ -33,6 +34,7 @@ from tests.harness import JWT_SECRET, STAFF, Keys, Stack
 from tests.test_gateway_batching import BULK, CUSTOMER_360, MOBILE_PRODUCT_PAGE, PARIS
 
 SAMPLES = 10
+UNCACHED = {f"OMNIGATE_{kind}_TTL_S": "0.000001" for kind in ("CATALOG", "PRICE", "STOCK")}
 
 
 def documents(stack: Stack) -> dict[str, tuple[str, dict[str, Any]]]:
@@ -84,7 +86,7 @@ async def saving(stack: Stack, query: str, variables: dict[str, Any], latency_ms
 
 
 @asynccontextmanager
-async def gateway_on_child_simulators(world: World, scale: str) -> AsyncIterator[Stack]:
+async def gateway_on_child_simulators(world: World, scale: str, environ: dict[str, str]) -> AsyncIterator[Stack]:
     port = _free_port()
     child = subprocess.Popen([sys.executable, "-m", "gateway", "simulate", "--port", str(port), "--scale", scale],
                              stdout=subprocess.DEVNULL)
@@ -96,7 +98,7 @@ async def gateway_on_child_simulators(world: World, scale: str) -> AsyncIterator
         settings = load_settings({
             **{f"OMNIGATE_{s.upper()}_URL": f"{sim_url}/{s}" for s in ("erp", "pos", "crm", "webshop")},
             "OMNIGATE_JWT_SECRET": JWT_SECRET, "OMNIGATE_API_KEYS_FILE": str(Path(folder.name) / "keys.json"),
-            "OMNIGATE_UPSTREAM_TIMEOUT_S": "10"})
+            "OMNIGATE_UPSTREAM_TIMEOUT_S": "10", **environ})
         runner = web.AppRunner(build_app(settings))
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", 0).start()
@@ -129,17 +131,23 @@ async def _wait_for(url: str) -> None:
 
 
 async def main(args: argparse.Namespace) -> None:
+    """Once with the shared caches as configured by default, once with them expiring at once (every
+    request goes to the back offices: the upstream calls and the concurrency saving are measured there)."""
     world = build_world(seed=42, scale=Scale[args.scale.upper()])
-    async with gateway_on_child_simulators(world, args.scale) as stack:
-        await stack.warm()
-        print(f"world: {len(world.stores)} stores, {len(world.products)} products, {len(world.customers)} customers")
-        print(f"{'document':<24} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'calls':>6} "
-              f"{'ms @' + str(args.latency_ms):>8} {'vs sequential':>13}")
-        for name, (query, variables) in documents(stack).items():
-            await timed(stack, query, variables)  # warm this document's caches
-            rate, p50, p95 = await throughput(stack, query, variables, args.requests, args.concurrency)
-            calls, gateway_ms, ratio = await saving(stack, query, variables, args.latency_ms)
-            print(f"{name:<24} {rate:>7.1f} {p50:>7.1f} {p95:>7.1f} {calls:>6} {gateway_ms:>8.0f} {ratio:>13.2f}")
+    print(f"world: {len(world.stores)} stores, {len(world.products)} products, {len(world.customers)} customers")
+    print(f"{'document':<24} {'cache':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'calls':>6} "
+          f"{'ms @' + str(args.latency_ms):>8} {'vs sequential':>13}")
+    for cache, environ in (("warm", {}), ("off", UNCACHED)):
+        async with gateway_on_child_simulators(world, args.scale, environ) as stack:
+            await stack.warm()
+            for name, (query, variables) in documents(stack).items():
+                await timed(stack, query, variables)
+                rate, p50, p95 = await throughput(stack, query, variables, args.requests, args.concurrency)
+                line = f"{name:<24} {cache:>6} {rate:>7.1f} {p50:>7.1f} {p95:>7.1f}"
+                if cache == "off":
+                    calls, gateway_ms, ratio = await saving(stack, query, variables, args.latency_ms)
+                    line += f" {calls:>6} {gateway_ms:>8.0f} {ratio:>13.2f}"
+                print(line)
 
 
 if __name__ == "__main__":

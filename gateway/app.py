@@ -40,7 +40,7 @@ def build_app(settings: Settings) -> web.Application:
 async def _backends_ctx(app: web.Application) -> AsyncIterator[None]:
     async with open_backends(app[SETTINGS_KEY]) as backends:
         app[BACKENDS_KEY] = backends
-        app[REFERENCE_KEY] = reference = ReferenceData(backends)
+        app[REFERENCE_KEY] = reference = ReferenceData(backends, app[SETTINGS_KEY])
         warming = asyncio.create_task(reference.warm())
         yield
         warming.cancel()

@@ -35,4 +35,5 @@ class Context:
     @classmethod
     def create(cls, settings: Settings, backends: Backends, reference: ReferenceData, principal: Principal,
                request_id: str) -> Context:
-        return cls(settings, backends, reference, build_loaders(backends), principal, request_id=request_id)
+        return cls(settings, backends, reference, build_loaders(backends, reference.caches), principal,
+                   request_id=request_id)

@@ -26,6 +26,7 @@ from .middleware import request_id
 from .persisted import PersistedQueryError
 from .security import Security
 from .settings import Settings
+from .shared_cache import STALE
 from .telemetry import operation_span
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -102,17 +103,25 @@ class GraphQLEndpoint:
         app = request.app
         context = Context.create(self.settings, app[BACKENDS_KEY], app[REFERENCE_KEY], principal, request_id(request))
         name = operation.name.value if operation and operation.name else op.operation_name
-        with operation_span(name, operation.operation.value if operation else "query"):
-            result = await self.schema.execute(document_text, variable_values=op.variables, context_value=context,
-                                               operation_name=op.operation_name)
+        stale: set[str] = set()
+        stale_token = STALE.set(stale)
+        try:
+            with operation_span(name, operation.operation.value if operation else "query"):
+                result = await self.schema.execute(document_text, variable_values=op.variables,
+                                                   context_value=context, operation_name=op.operation_name)
+        finally:
+            STALE.reset(stale_token)
         context.audit.flush(principal, context.request_id)
         errors = result.errors or []
         executed = result.data is not None or any(e.path is not None for e in errors)
         body: dict[str, Any] = {"errors": [e.formatted for e in errors]} if errors else {}
         if executed:
             body["data"] = result.data  # null when an error reached a non-null root field
+        extensions: dict[str, Any] = {"staleSources": sorted(stale)} if stale else {}
         if not self.settings.is_production:
-            body["extensions"] = {"cost": measured.cost}
+            extensions["cost"] = measured.cost
+        if extensions:
+            body["extensions"] = extensions
         return body, 200 if executed else request_error
 
 

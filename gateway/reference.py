@@ -1,4 +1,4 @@
-"""Reference data shared by every request: the store index and the product crosswalk."""
+"""Reference data shared by every request: the store index, the product crosswalk, the keyed caches."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from connectors.errors import ConnectorError
 from .cache import Refreshing
 from .crosswalk import Crosswalk, DataQualityLog
 from .geo import StoreIndex
+from .loaders.shared import build_shared_caches
+from .settings import Settings
 
 STORES_TTL_S = 300.0
 CROSSWALK_TTL_S = 600.0
@@ -21,10 +23,10 @@ if TYPE_CHECKING:
     from .backends import Backends
 
 
-
 class ReferenceData:
-    def __init__(self, backends: Backends) -> None:
+    def __init__(self, backends: Backends, settings: Settings) -> None:
         self._backends = backends
+        self.caches = build_shared_caches(backends, settings)
         self._quality = DataQualityLog()
         self.stores = Refreshing("store index", self._load_stores, STORES_TTL_S)
         self.crosswalk = Refreshing("crosswalk", self._load_crosswalk,

@@ -141,6 +141,9 @@ class Settings:
     apq_cache_size: int = 1000
     safelist_file: Path | None = None
     trace_exporter: str = "none"
+    catalog_ttl_s: float = 300.0
+    price_ttl_s: float = 60.0
+    stock_ttl_s: float = 5.0
 
     @property
     def is_production(self) -> bool:
@@ -188,6 +191,9 @@ SETTINGS: dict[str, tuple[Callable[[str], Any], str | type[Optional] | None, str
     "APQ_CACHE_SIZE": (_positive(int), "1000", "apq_cache_size"),
     "SAFELIST_FILE": (_file, Optional, "safelist_file"),
     "TRACE_EXPORTER": (_trace_exporter, "none", "trace_exporter"),
+    "CATALOG_TTL_S": (_positive(float), "300", "catalog_ttl_s"),
+    "PRICE_TTL_S": (_positive(float), "60", "price_ttl_s"),
+    "STOCK_TTL_S": (_positive(float), "5", "stock_ttl_s"),
 }
 # In production these have no development fallback: one of each group must be set.
 PRODUCTION_REQUIRED = (("JWT_SECRET", "JWT_JWKS_URL", "JWT_JWKS_FILE"), ("API_KEYS_FILE",))

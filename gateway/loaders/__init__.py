@@ -21,6 +21,7 @@ from connectors.domain import (
 )
 
 from .base import PortLoader
+from .shared import SharedCaches
 
 if TYPE_CHECKING:
     from ..backends import Backends
@@ -49,15 +50,16 @@ class Loaders:
     appointments_by_card: PortLoader[str, tuple[Appointment, ...]]
 
 
-def build_loaders(b: Backends) -> Loaders:
-    """Fresh per request: nothing a loader caches outlives the request or crosses principals."""
+def build_loaders(b: Backends, shared: SharedCaches) -> Loaders:
+    """Fresh per request. Catalog, prices and stock go through the cross-request caches; customer data
+    does not: nothing of a customer's outlives the request or crosses principals."""
     return Loaders(
-        product_by_sku=PortLoader("product_by_sku", System.ERP, b.catalog.products),
-        relations_by_sku=PortLoader("relations_by_sku", System.ERP, b.catalog.relations),
-        erp_price_by_sku=PortLoader("erp_price_by_sku", System.ERP, b.erp_pricing.prices),
-        pos_price_by_gtin=PortLoader("pos_price_by_gtin", System.POS, b.pos_pricing.prices),
-        stock_by_gtin_and_store=PortLoader("stock_by_gtin_and_store", System.POS, b.store_inventory.stock),
-        online_product_by_id=PortLoader("online_product_by_id", System.WEBSHOP, b.online_catalog.products),
+        product_by_sku=PortLoader("product_by_sku", System.ERP, shared.products.get_many),
+        relations_by_sku=PortLoader("relations_by_sku", System.ERP, shared.relations.get_many),
+        erp_price_by_sku=PortLoader("erp_price_by_sku", System.ERP, shared.erp_prices.get_many),
+        pos_price_by_gtin=PortLoader("pos_price_by_gtin", System.POS, shared.pos_prices.get_many),
+        stock_by_gtin_and_store=PortLoader("stock_by_gtin_and_store", System.POS, shared.stock.get_many),
+        online_product_by_id=PortLoader("online_product_by_id", System.WEBSHOP, shared.online_products.get_many),
         wishlist_by_webshop_customer=PortLoader("wishlist_by_webshop_customer", System.WEBSHOP,
                                                 b.wishlists.wishlists),
         customer_by_id=PortLoader("customer_by_id", System.CRM, b.customers.customers),

@@ -1,0 +1,36 @@
+"""The cross-request caches in front of the ports whose answers are the same for everyone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from connectors.domain import OnlineProduct, Product, Relation, ShownPrice, StockLevel, System
+
+from ..settings import Settings
+from ..shared_cache import KeyedCache
+
+if TYPE_CHECKING:
+    from ..backends import Backends
+
+
+@dataclass(frozen=True)
+class SharedCaches:
+    products: KeyedCache[str, Product | None]
+    relations: KeyedCache[str, tuple[Relation, ...]]
+    erp_prices: KeyedCache[str, ShownPrice | None]
+    pos_prices: KeyedCache[str, ShownPrice | None]
+    online_products: KeyedCache[str, OnlineProduct | None]  # web shop price and stock: the stock TTL
+    stock: KeyedCache[tuple[str, str], StockLevel | None]
+
+
+def build_shared_caches(b: Backends, settings: Settings) -> SharedCaches:
+    catalog, prices, stock = settings.catalog_ttl_s, settings.price_ttl_s, settings.stock_ttl_s
+    return SharedCaches(
+        products=KeyedCache(System.ERP.value, b.catalog.products, catalog),
+        relations=KeyedCache(System.ERP.value, b.catalog.relations, catalog),
+        erp_prices=KeyedCache(System.ERP.value, b.erp_pricing.prices, prices),
+        pos_prices=KeyedCache(System.POS.value, b.pos_pricing.prices, prices),
+        online_products=KeyedCache(System.WEBSHOP.value, b.online_catalog.products, stock),
+        stock=KeyedCache(System.POS.value, b.store_inventory.stock, stock),
+    )
