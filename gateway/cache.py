@@ -1,23 +1,45 @@
-"""Cross-request caches: reference data loaded once, shared, refreshed on a TTL.
+"""Cross-request caches of reference data (DESIGN rules 3 and 5).
 
-Concurrent misses share one in-flight load (one upstream call), and when a
-refresh fails the last good value is served, marked stale (DESIGN rule 3).
+`Refreshing` holds one whole value (the store index, the crosswalk); `KeyedCache`
+holds records key by key (products, prices, stock), the same for every
+principal. Either way, concurrent misses share one upstream call, and when a
+refresh fails the last good value is served and the request is told, through
+`STALE`, which system's answer it got stale. Customer data never goes through here.
 """
 
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from cachetools import LRUCache
+
+from connectors.errors import ConnectorError
+
 T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
+Fetch = Callable[[Sequence[K]], Awaitable[Sequence[V]]]
 log = logging.getLogger("omnigate.cache")
+
+# The systems whose cached answers a request was given past their TTL (set per request by the endpoint).
+STALE: ContextVar[set[str] | None] = ContextVar("omnigate_stale_sources", default=None)
+
+
+def mark_stale(system: str) -> None:
+    stale = STALE.get()
+    if stale is not None:
+        stale.add(system)
 
 
 class Refreshing(Generic[T]):
-    def __init__(self, name: str, load: Callable[[], Awaitable[T]], ttl_s: float | Callable[[T], float],
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, name: str, system: str, load: Callable[[], Awaitable[T]],
+                 ttl_s: float | Callable[[T], float], clock: Callable[[], float] = time.monotonic) -> None:
         self.name = name
+        self.system = system
         self._load = load
         self._ttl_of = ttl_s if callable(ttl_s) else (lambda _: float(ttl_s))
         self._ttl_s = 0.0
@@ -25,7 +47,6 @@ class Refreshing(Generic[T]):
         self._value: T | None = None
         self._loaded_at = float("-inf")
         self._inflight: asyncio.Task[T] | None = None
-        self.stale = False
 
     async def get(self) -> T:
         if self._value is not None and self._clock() - self._loaded_at < self._ttl_s:
@@ -37,18 +58,82 @@ class Refreshing(Generic[T]):
         except Exception:
             if self._value is None:
                 raise
-            self.stale = True
+            mark_stale(self.system)
             log.warning("serving stale %s after a failed refresh", self.name)
             return self._value
-
-    def invalidate(self) -> None:
-        self._loaded_at = float("-inf")
 
     async def _refresh(self) -> T:
         try:
             value = await self._load()
-            self._value, self._loaded_at, self.stale = value, self._clock(), False
+            self._value, self._loaded_at = value, self._clock()
             self._ttl_s = self._ttl_of(value)
             return value
         finally:
             self._inflight = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry(Generic[V]):
+    value: V
+    stored_at: float
+
+
+class KeyedCache(Generic[K, V]):
+    def __init__(self, system: str, fetch: Fetch[K, V], ttl_s: float, max_entries: int = 100_000,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.system = system
+        self._fetch = fetch
+        self._ttl_s = ttl_s
+        self._clock = clock
+        self._entries: LRUCache[K, _Entry[V]] = LRUCache(maxsize=max_entries)
+        self._inflight: dict[K, asyncio.Task[dict[K, V]]] = {}
+
+    async def get_many(self, keys: Sequence[K]) -> list[V]:
+        """Aligned with `keys`, like the port it stands in front of."""
+        now = self._clock()
+        found: dict[K, V] = {}
+        for key in keys:
+            entry = self._entries.get(key)
+            if entry is not None and now - entry.stored_at < self._ttl_s:
+                found[key] = entry.value
+        wanted = [k for k in dict.fromkeys(keys) if k not in found]
+        for key, result in zip(wanted, await self._settle(wanted), strict=True):
+            found[key] = self._stale_or_raise(key, result) if isinstance(result, ConnectorError) else result
+        return [found[key] for key in keys]
+
+    async def _settle(self, keys: list[K]) -> list[V | ConnectorError]:
+        """One upstream call for the keys nobody is fetching yet; the others join the call in flight."""
+        fresh = [k for k in keys if k not in self._inflight]
+        if fresh:
+            task = asyncio.ensure_future(self._fill(fresh))
+            self._inflight.update(dict.fromkeys(fresh, task))
+            task.add_done_callback(lambda _: self._forget(fresh, task))
+        tasks = {k: self._inflight[k] for k in keys}
+        unique = list(dict.fromkeys(tasks.values()))
+        answers = dict(zip(unique, await asyncio.gather(*unique, return_exceptions=True), strict=True))
+        results: list[V | ConnectorError] = []
+        for key in keys:
+            answer = answers[tasks[key]]
+            if isinstance(answer, BaseException) and not isinstance(answer, ConnectorError):
+                raise answer
+            results.append(answer if isinstance(answer, ConnectorError) else answer[key])
+        return results
+
+    async def _fill(self, keys: list[K]) -> dict[K, V]:
+        values = await self._fetch(keys)
+        stored_at = self._clock()
+        for key, value in zip(keys, values, strict=True):
+            self._entries[key] = _Entry(value, stored_at)
+        return dict(zip(keys, values, strict=True))
+
+    def _forget(self, keys: list[K], task: "asyncio.Task[dict[K, V]]") -> None:
+        for key in keys:
+            if self._inflight.get(key) is task:
+                del self._inflight[key]
+
+    def _stale_or_raise(self, key: K, error: ConnectorError) -> V:
+        entry = self._entries.get(key)
+        if entry is None:
+            raise error
+        mark_stale(self.system)
+        return entry.value

@@ -19,6 +19,7 @@ from strawberry.schema import BaseSchema
 
 from .appkeys import BACKENDS_KEY, REFERENCE_KEY, SECURITY_KEY
 from .auth.principals import AuthenticationError, Principal
+from .cache import STALE
 from .context import Context
 from .errors import ErrorCode
 from .limits import check, measure, parse_operation
@@ -26,7 +27,6 @@ from .middleware import request_id
 from .persisted import PersistedQueryError
 from .security import Security
 from .settings import Settings
-from .shared_cache import STALE
 from .telemetry import operation_span
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"

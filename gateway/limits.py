@@ -65,7 +65,6 @@ class OperationLimits:
     max_tokens: int = 2000
     max_directives: int = 50
     max_cost: int = 20000
-    max_list_size: int = 100  # enforced by the resolvers on list arguments; kept here with the other bounds
 
 
 @dataclass(frozen=True)

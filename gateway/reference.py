@@ -28,8 +28,8 @@ class ReferenceData:
         self._backends = backends
         self.caches = build_shared_caches(backends, settings)
         self._quality = DataQualityLog()
-        self.stores = Refreshing("store index", self._load_stores, STORES_TTL_S)
-        self.crosswalk = Refreshing("crosswalk", self._load_crosswalk,
+        self.stores = Refreshing("store index", "pos", self._load_stores, STORES_TTL_S)
+        self.crosswalk = Refreshing("crosswalk", "erp", self._load_crosswalk,
                                     lambda c: CROSSWALK_TTL_S if c.webshop_known else PARTIAL_CROSSWALK_TTL_S)
 
     async def warm(self) -> None:

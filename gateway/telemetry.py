@@ -26,7 +26,6 @@ from .settings import SettingsError
 
 TRACER = trace.get_tracer("omnigate")
 PROPAGATOR = TraceContextTextMapPropagator()
-EXPORTERS = ("none", "console", "otlp")
 _configured: set[str] = set()
 
 

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from connectors.domain import OnlineProduct, Product, Relation, ShownPrice, StockLevel, System
 
+from ..cache import KeyedCache
 from ..settings import Settings
-from ..shared_cache import KeyedCache
 
 if TYPE_CHECKING:
     from ..backends import Backends
