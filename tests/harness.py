@@ -13,6 +13,7 @@ import aiohttp
 from aiohttp import web
 
 from connectors.demo_data import World
+from connectors.sim.control import Faults
 from connectors.sim.host import SimulatorHost
 from connectors.webshop.simulation.wp import SHOP_TZ
 from gateway.app import build_app
@@ -113,10 +114,14 @@ class Stack:
 
 
 @asynccontextmanager
-async def running_stack(world: World, environ: dict[str, str] | None = None) -> AsyncIterator[Stack]:
-    """Simulators, then the gateway wired to them; both stopped whatever happens."""
+async def running_stack(world: World, environ: dict[str, str] | None = None,
+                        down: str | None = None) -> AsyncIterator[Stack]:
+    """Simulators, then the gateway wired to them; both stopped whatever happens. With `down`, that system
+    is down before the gateway starts (nothing of it is cached)."""
     host = SimulatorHost(world)
     sim_url = await host.start()
+    if down is not None:
+        host.control.set_faults(down, Faults(down=True))
     runner: web.AppRunner | None = None
     folder = tempfile.TemporaryDirectory()
     try:

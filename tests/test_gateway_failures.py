@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from connectors.demo_data import DemoCustomer, DemoProduct, World
-from tests.harness import Stack
+from tests.harness import Stack, running_stack
 
 EVERYTHING = """
 query Everything($sku: String!, $card: String!) {
@@ -112,3 +112,37 @@ async def test_errors_carry_no_upstream_detail(stack: Stack, system: str) -> Non
     for error in body["errors"]:
         assert error["message"] == f"{system} is unavailable"
         assert set(error["extensions"]) == {"code", "source"}
+
+
+ROOTS = """
+query Roots($sku: String!) {
+  stores(first: 2) { totalCount edges { node { code } } }
+  searchProducts(first: 2) { totalCount }
+  products(skus: [$sku, "NOPE-1"]) { sku }
+  priceDiscrepancies(first: 1) { nodes { product { sku } } }
+  overdueAppointments { id }
+}"""
+
+
+@pytest.mark.parametrize(("down", "empty_roots"), [
+    ("pos", {"stores", "overdueAppointments", "priceDiscrepancies"}),
+    ("erp", {"searchProducts", "products", "priceDiscrepancies"}),
+])
+async def test_a_cold_gateway_with_a_system_down_keeps_every_other_root_field(
+        live_world: World, down: str, empty_roots: set[str]) -> None:
+    """No cache to fall back on: the failing system's root fields answer empty with an error, the rest in full."""
+    async with running_stack(live_world, down=down) as stack:
+        sku = next(p.sku for p in live_world.products if not p.delisted)
+        body = await stack.graphql(ROOTS, {"sku": sku})
+        data = body["data"]
+        assert data is not None
+        emptied = {root for root, value in data.items() if _is_empty(value)}
+        assert emptied == empty_roots
+        assert {e["extensions"]["source"] for e in body["errors"]} == {down}
+        assert {e["path"][0] for e in body["errors"]} == empty_roots
+
+
+def _is_empty(value: Any) -> bool:
+    if isinstance(value, list):
+        return all(v is None for v in value)
+    return value.get("totalCount", None) == 0 or value.get("nodes", None) == []

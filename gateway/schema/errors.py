@@ -8,10 +8,12 @@ anything unexpected by "Internal error" with the request id (logged in full).
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
 
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import FieldExtension, SchemaExtension
+from strawberry.types import Info
 
 from connectors.errors import ConnectorError, UpstreamUnavailable
 
@@ -32,6 +34,26 @@ def partial_error(error: ConnectorError, path: list[str | int]) -> GraphQLError:
     """For a field that still answered with what the other systems gave."""
     mapped = upstream_error(error)
     return GraphQLError(str(mapped), path=path, extensions=mapped.extensions)
+
+
+class EmptyWhenUpstreamDown(FieldExtension):
+    """For a non-null root field: its system's failure gives an empty answer with an error, instead of
+    nulling `data` and with it every other root field of the request."""
+
+    def __init__(self, empty: Callable[[dict[str, Any]], Any]) -> None:
+        super().__init__()
+        self.empty = empty  # the field's arguments -> its empty answer
+
+    def resolve(self, next_: Callable[..., Any], source: Any, info: Info[Any, Any], **kwargs: Any) -> Any:
+        return next_(source, info, **kwargs)
+
+    async def resolve_async(self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info[Any, Any],
+                            **kwargs: Any) -> Any:
+        try:
+            return await next_(source, info, **kwargs)
+        except ConnectorError as error:
+            info.context.partial_errors.append(partial_error(error, list(info.path.as_list())))
+            return self.empty(kwargs)
 
 
 class ErrorCodes(SchemaExtension):

@@ -57,6 +57,10 @@ def window(all_items: Sequence[T], first: int, after: str | None) -> Window[T]:
     return Window(chosen, page_info(start, [offset for offset, _ in chosen], len(all_items)))
 
 
+def empty_page() -> PageInfo:
+    return PageInfo(has_next_page=False, has_previous_page=False, start_cursor=None, end_cursor=None)
+
+
 def page_info(start: int, offsets: list[int], total: int) -> PageInfo:
     after_page = offsets[-1] + 1 if offsets else start
     return PageInfo(

@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from ...auth import guards
 from ...context import Context
+from ..errors import EmptyWhenUpstreamDown
 from ..relay import parse_global_id
 from .services import Appointment, is_overdue
 from .types import Order, load_order
@@ -23,7 +24,8 @@ class OrderQueries:
         return await load_order(info, order_id)
 
     @strawberry.field(description="Staff only: appointment requests past their respondBy with no answer. Staff "
-                                  "of a store and the store's kiosk see their store's.")
+                                  "of a store and the store's kiosk see their store's.",
+                      extensions=[EmptyWhenUpstreamDown(lambda _: [])])
     async def overdue_appointments(self, info: Info[Context, None],
                                    store_id: strawberry.ID | None = None) -> list[Appointment]:
         asked = parse_global_id(store_id, "Store")[1] if store_id else None

@@ -6,7 +6,8 @@ from strawberry.types import Info
 from ...auth.permissions import CATALOG, StaffOnly
 from ...context import Context
 from ..common import PageInfo
-from ..pagination import check_first, check_list, offset_cursor, page_info, parse_offset_cursor
+from ..errors import EmptyWhenUpstreamDown
+from ..pagination import check_first, check_list, empty_page, offset_cursor, page_info, parse_offset_cursor
 from .discrepancies import PriceDiscrepancyConnection, price_discrepancies
 from .search import SEARCH_ALL, AvailabilityFilter, available_skus
 from .types import Product, load_product, load_products
@@ -40,7 +41,8 @@ class ProductQueries:
         return await load_product(info, sku) if sku else None
 
     @strawberry.field(description="Up to 100 products by sku, in the order asked; null for an unknown sku.",
-                      permission_classes=[CATALOG])
+                      permission_classes=[CATALOG],
+                      extensions=[EmptyWhenUpstreamDown(lambda kwargs: [None] * len(kwargs["skus"]))])
     async def products(self, info: Info[Context, None], skus: list[str]) -> list[Product | None]:
         check_list(skus, "skus")
         crosswalk = await info.context.reference.crosswalk.get()
@@ -48,7 +50,8 @@ class ProductQueries:
         found = iter(await load_products(info, [c for c in canonical if c]))
         return [next(found) if c else None for c in canonical]
 
-    @strawberry.field(permission_classes=[CATALOG])
+    @strawberry.field(permission_classes=[CATALOG], extensions=[EmptyWhenUpstreamDown(
+        lambda _: ProductConnection(edges=[], page_info=empty_page(), total_count=0))])
     async def search_products(self, info: Info[Context, None], query: str | None = None,
                               category: str | None = None, available_at: AvailabilityFilter | None = None,
                               first: int | None = 20, after: str | None = None) -> ProductConnection:
@@ -69,7 +72,8 @@ class ProductQueries:
         return ProductConnection(edges=edges, page_info=page_info(start, offsets, total), total_count=total)
 
     @strawberry.field(description="Staff only: products whose systems disagree on the price.",
-                      permission_classes=[StaffOnly])
+                      permission_classes=[StaffOnly], extensions=[EmptyWhenUpstreamDown(
+                          lambda _: PriceDiscrepancyConnection(nodes=[], page_info=empty_page()))])
     async def price_discrepancies(self, info: Info[Context, None], first: int | None = 50,
                                   after: str | None = None) -> PriceDiscrepancyConnection:
         return await price_discrepancies(info, first, after)

@@ -9,7 +9,8 @@ from ...context import Context
 from ...errors import bad_input
 from ...geo import Nearby
 from ..common import GeoPointInput
-from ..pagination import check_first, check_list, offset_cursor, window
+from ..errors import EmptyWhenUpstreamDown
+from ..pagination import check_first, check_list, empty_page, offset_cursor, window
 from .stock import stock_levels
 from .types import Store, StoreConnection, StoreEdge, StoreService
 
@@ -21,7 +22,9 @@ class StoreQueries:
         return await Store.resolve_reference(info, id)
 
     @strawberry.field(description="Stores, nearest first when `near` is given; with `inStockSkus`, only stores "
-                                  "that can sell every one of them now (the whole basket in one place).")
+                                  "that can sell every one of them now (the whole basket in one place).",
+                      extensions=[EmptyWhenUpstreamDown(
+                          lambda _: StoreConnection(edges=[], page_info=empty_page(), total_count=0))])
     async def stores(self, info: Info[Context, None], near: GeoPointInput | None = None,
                      radius_km: float | None = None, service: StoreService | None = None,
                      in_stock_skus: list[str] | None = None, first: int | None = 10,
