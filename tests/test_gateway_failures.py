@@ -145,4 +145,4 @@ async def test_a_cold_gateway_with_a_system_down_keeps_every_other_root_field(
 def _is_empty(value: Any) -> bool:
     if isinstance(value, list):
         return all(v is None for v in value)
-    return value.get("totalCount", None) == 0 or value.get("nodes", None) == []
+    return bool(value.get("totalCount") == 0 or value.get("nodes") == [])
