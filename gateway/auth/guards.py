@@ -37,6 +37,16 @@ def check_order_owner(principal: Principal, owner_crm_id: str | None) -> None:
         raise forbidden()
 
 
+def has_scope(principal: Principal, scope: str) -> bool:
+    """Everyone but a partner has every scope; a partner has those on its key."""
+    return principal.role is not Role.PARTNER or scope in principal.scopes
+
+
+def check_scope(principal: Principal, scope: str) -> None:
+    if not has_scope(principal, scope):
+        raise forbidden()
+
+
 def check_staff(principal: Principal) -> None:
     if principal.role is not Role.STAFF:
         raise forbidden()

@@ -9,6 +9,7 @@ from typing import Any
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
+from .guards import has_scope
 from .principals import Principal, Role
 
 REFUSAL = "Not allowed"
@@ -43,8 +44,7 @@ def partner_scope(scope: str) -> type[BasePermission]:
 
     class PartnerScope(_Rule):
         def has_permission(self, source: Any, info: Info[Any, Any], **kwargs: Any) -> bool:
-            principal = principal_of(info)
-            return principal.role is not Role.PARTNER or scope in principal.scopes
+            return has_scope(principal_of(info), scope)
 
     PartnerScope.__name__ = f"PartnerScope_{scope}"
     return PartnerScope

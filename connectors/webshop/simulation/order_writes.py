@@ -15,7 +15,7 @@ from .catalog import Catalog
 from .customers import Directory
 from .order_book import GUEST, OrderBook
 from .order_flow import OrderFlow
-from .order_model import ORDER_STATUSES, LineItem, Order, ShippingItem, empty_address, upsert_meta
+from .order_model import ORDER_STATUSES, LineItem, Meta, Order, ShippingItem, empty_address, upsert_meta
 from .params import BodyArgs
 from .product_writes import stock_amount, to_cents
 from .wp import WpError
@@ -101,12 +101,16 @@ class OrderWriter:
             line.quantity = stock_amount(posted["quantity"])
         if "total" in posted:
             line.total = to_cents(posted["total"]) or 0
-        for meta in posted.get("meta_data") or []:
-            if isinstance(meta, dict) and meta.get("key") is not None:
-                upsert_meta(line.meta, str(meta["key"]), meta.get("value"), meta.get("id"), self.book.new_meta_id)
+        self._posted_meta(line.meta, posted)
         if existing is None:
             line.id = self.book.new_item_id()
         return line
+
+    def _posted_meta(self, meta: list[Meta], posted: Mapping[str, Any]) -> None:
+        """The `meta_data` entries sent for a line item or shipping line, added or updated by id or key."""
+        for entry in posted.get("meta_data") or []:
+            if isinstance(entry, dict) and entry.get("key") is not None:
+                upsert_meta(meta, str(entry["key"]), entry.get("value"), entry.get("id"), self.book.new_meta_id)
 
     def _product_id(self, posted: Mapping[str, Any], action: str) -> int:
         """`get_product_id`: the SKU wins over the id; neither is an error only when creating the line."""
@@ -130,9 +134,7 @@ class OrderWriter:
             item.method_title = str(posted["method_title"])
         if "total" in posted:
             item.total = to_cents(posted["total"]) or 0
-        for meta in posted.get("meta_data") or []:
-            if isinstance(meta, dict) and meta.get("key") is not None:
-                upsert_meta(item.meta, str(meta["key"]), meta.get("value"), meta.get("id"), self.book.new_meta_id)
+        self._posted_meta(item.meta, posted)
         return item
 
 

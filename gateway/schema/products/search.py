@@ -5,8 +5,7 @@ import asyncio
 import strawberry
 from strawberry.types import Info
 
-from ...auth.guards import forbidden
-from ...auth.principals import Role
+from ...auth.guards import check_scope
 from ...context import Context
 from ...errors import bad_input
 from ..common import GeoPointInput
@@ -29,9 +28,7 @@ class AvailabilityFilter:
 
 async def available_skus(info: Info[Context, None], skus: list[str], where: AvailabilityFilter) -> list[str]:
     """The skus, in order, that pass every condition given."""
-    principal = info.context.principal
-    if principal.role is Role.PARTNER and "availability" not in principal.scopes:
-        raise forbidden()
+    check_scope(info.context.principal, "availability")
     if where.store_id is None and where.near is None and not where.online:
         raise bad_input("`availableAt` needs `storeId`, `near` or `online: true`")
     if where.store_id is not None:

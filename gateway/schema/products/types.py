@@ -8,8 +8,8 @@ from strawberry.types import Info
 from connectors import domain
 from connectors.errors import ConnectorError
 
-from ...auth.guards import forbidden
-from ...auth.permissions import AVAILABILITY, CATALOG, PRICES
+from ...auth.guards import check_scope
+from ...auth.permissions import AVAILABILITY, PRICES
 from ...context import Context
 from ...errors import ErrorCode, GatewayError, bad_input
 from ...hours import stock_status
@@ -59,8 +59,7 @@ class Product(Node):
 
     @classmethod
     async def resolve_reference(cls, info: Info[Context, None], sku: str) -> "Product | None":
-        if not CATALOG().has_permission(None, info):
-            raise forbidden()
+        check_scope(info.context.principal, "catalog")
         return await load_product(info, sku)
 
     @strawberry.field

@@ -3,8 +3,7 @@
 import strawberry
 from strawberry.types import Info
 
-from ...auth.guards import forbidden
-from ...auth.principals import Role
+from ...auth.guards import check_scope
 from ...context import Context
 from ...errors import bad_input
 from ...geo import Nearby
@@ -46,9 +45,7 @@ class StoreQueries:
 
 
 async def _with_whole_basket(info: Info[Context, None], candidates: list[Nearby], skus: list[str]) -> list[Nearby]:
-    principal = info.context.principal
-    if principal.role is Role.PARTNER and "availability" not in principal.scopes:
-        raise forbidden()
+    check_scope(info.context.principal, "availability")
     check_list(skus, "inStockSkus")
     wanted = list(dict.fromkeys(skus))
     pairs = [(sku, c.store.code) for c in candidates for sku in wanted]
