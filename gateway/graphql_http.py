@@ -18,7 +18,7 @@ from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema import BaseSchema
 
 from .appkeys import BACKENDS_KEY, REFERENCE_KEY, SECURITY_KEY
-from .auth.principals import AuthenticationError, Principal
+from .auth.principals import AuthenticationError, Principal, Role
 from .cache import STALE
 from .context import Context
 from .errors import ErrorCode
@@ -31,6 +31,8 @@ from .telemetry import operation_span
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
+# a document that failed these was never valid: it is not remembered for persisted-query replays
+_DOCUMENT_ERRORS = (ErrorCode.GRAPHQL_PARSE_FAILED.value, ErrorCode.GRAPHQL_VALIDATION_FAILED.value)
 
 
 class HttpError(Exception):
@@ -83,36 +85,41 @@ class GraphQLEndpoint:
 
     async def _run(self, request: web.Request, security: Security, principal: Principal, op: Operation,
                    media: str) -> tuple[dict[str, Any], int]:
-        """The response body of one operation and its status under `media`."""
+        """The response body of one operation and its status under `media`.
+
+        Limits are measured on the operation that will run, so every way of choosing it (POST, GET, a
+        persisted hash, one item of a batch) passes the same checks.
+        """
         request_error = 400 if media == GRAPHQL_RESPONSE else 200
         try:
-            document_text = security.persisted.resolve(op.query, op.extensions, principal.safelist_only)
+            document_text = security.persisted.resolve(op.query, op.extensions, self._safelist_only(principal))
         except PersistedQueryError as error:
             return _errors([GraphQLError(str(error), extensions={"code": error.code})]), request_error
         if document_text is None:
             raise HttpError(400, "no GraphQL query found in the request", "BAD_REQUEST")
         try:
             document = parse_operation(document_text, security.limits)
+            operation = chosen_operation(document, op.operation_name)
         except GraphQLError as error:
             return _errors([error]), request_error
-        operation = _chosen_operation(document, op.operation_name)
         _refuse_mutation_over_get(request, operation)
         measured = measure(document, self.schema._schema, op.operation_name, op.variables)  # type: ignore[attr-defined]
         if problems := check(measured, security.limits):
             return _errors(problems), request_error
         app = request.app
         context = Context.create(self.settings, app[BACKENDS_KEY], app[REFERENCE_KEY], principal, request_id(request))
-        name = operation.name.value if operation and operation.name else op.operation_name
         stale: set[str] = set()
         stale_token = STALE.set(stale)
         try:
-            with operation_span(name, operation.operation.value if operation else "query"):
+            with operation_span(operation.name.value if operation.name else None, operation.operation.value):
                 result = await self.schema.execute(document_text, variable_values=op.variables,
                                                    context_value=context, operation_name=op.operation_name)
         finally:
             STALE.reset(stale_token)
         context.audit.flush(principal, context.request_id)
         errors = result.errors or []
+        if not any(_code(e) in _DOCUMENT_ERRORS for e in errors):
+            security.persisted.remember(op.query, op.extensions)
         executed = result.data is not None or any(e.path is not None for e in errors)
         body: dict[str, Any] = {"errors": [e.formatted for e in errors]} if errors else {}
         if executed:
@@ -123,6 +130,11 @@ class GraphQLEndpoint:
         if extensions:
             body["extensions"] = extensions
         return body, 200 if executed else request_error
+
+    def _safelist_only(self, principal: Principal) -> bool:
+        """A key may be limited to the safelist; the strong option limits every anonymous caller too."""
+        anonymous = principal.role is Role.ANONYMOUS
+        return principal.safelist_only or (anonymous and self.settings.anonymous_safelist_only)
 
 
 async def _authenticate(security: Security, request: web.Request) -> Principal:
@@ -139,10 +151,7 @@ async def _read_operations(request: web.Request, settings: Settings) -> Operatio
                            if k in request.query}, from_query_string=True)
     if request.content_type != JSON:
         raise HttpError(415, "POST /graphql takes `Content-Type: application/json`", "UNSUPPORTED_MEDIA_TYPE")
-    try:
-        data = json.loads(await request.read())
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise HttpError(400, "the body is not valid JSON", "BAD_REQUEST") from None
+    data = _json_value(await request.read(), "the body")
     if isinstance(data, list):
         if not settings.allow_batching:
             raise HttpError(400, "batched requests are not enabled", "BATCHING_DISABLED")
@@ -167,26 +176,47 @@ def _operation(data: Any, from_query_string: bool = False) -> Operation:
 
 
 def _json_param(value: str | None, name: str) -> Any:
-    if value is None:
-        return None
+    return None if value is None else _json_value(value, f"`{name}`")
+
+
+def _json_value(text: str | bytes, what: str) -> Any:
+    """Python's parser recurses once per level: thousands of `[` are the client's mistake, not a crash."""
     try:
-        return json.loads(value)
-    except json.JSONDecodeError:
-        raise HttpError(400, f"`{name}` is not valid JSON", "BAD_REQUEST") from None
+        return json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise HttpError(400, f"{what} is not valid JSON", "BAD_REQUEST") from None
+    except RecursionError:
+        raise HttpError(400, f"{what} is nested too deeply", "BAD_REQUEST") from None
 
 
-def _chosen_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
-    """The operation that will run, as graphql picks it; None when the name matches none (validation says so)."""
+def chosen_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode:
+    """The operation that will run, as the GraphQL spec's GetOperation picks it.
+
+    Raises a request error when there is none to pick: graphql-core would otherwise run the first
+    of several operations, past limits measured on none of them.
+    """
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if name is None:
-        return operations[0] if len(operations) == 1 else None
-    return next((o for o in operations if o.name and o.name.value == name), None)
+        if len(operations) == 1:
+            return operations[0]
+        message = "the document holds no operation" if not operations \
+            else "the document holds several operations: say which to run with `operationName`"
+        raise GraphQLError(message, extensions={"code": ErrorCode.BAD_USER_INPUT.value})
+    found = next((o for o in operations if o.name and o.name.value == name), None)
+    if found is None:
+        raise GraphQLError(f"the document holds no operation named {name!r}",
+                           extensions={"code": ErrorCode.BAD_USER_INPUT.value})
+    return found
 
 
-def _refuse_mutation_over_get(request: web.Request, operation: OperationDefinitionNode | None) -> None:
-    if request.method == "GET" and operation is not None and operation.operation is not OperationType.QUERY:
+def _refuse_mutation_over_get(request: web.Request, operation: OperationDefinitionNode) -> None:
+    if request.method == "GET" and operation.operation is not OperationType.QUERY:
         raise HttpError(405, "only queries may be sent with GET; use POST", "METHOD_NOT_ALLOWED",
                         {"Allow": "POST"})
+
+
+def _code(error: GraphQLError) -> object:
+    return (error.extensions or {}).get("code")
 
 
 def _errors(errors: list[GraphQLError]) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """Automatic persisted queries (Apollo's protocol) and a safelist of documents known in advance.
 
 A client may send `extensions.persistedQuery = {"version": 1, "sha256Hash": h}` instead of the
-document text. The first time, it gets PERSISTED_QUERY_NOT_FOUND and sends the text with the hash,
-which registers it in a bounded in-process store. Safelisted documents need no registration. For
+document text. The first time, it gets PERSISTED_QUERY_NOT_FOUND and sends the text with the hash;
+once that document has parsed and validated, the endpoint registers it (`remember`) in a bounded
+in-process store, so a broken document is never replayed under a hash. Safelisted documents need no registration. For
 principals limited to the safelist (kiosks, some partners), nothing else runs, whether sent as text
 or as a hash.
 
@@ -88,18 +89,25 @@ class PersistedQueries:
                 raise PersistedQueryError("PERSISTED_QUERY_NOT_ALLOWED")
             return query
         if query is not None:
-            return self._register(sha, query, safelist_only)
+            return self._check(sha, query, safelist_only)
         return self._lookup(sha, safelist_only)
 
-    def _register(self, sha: str, query: str, safelist_only: bool) -> str:
-        if sha256_hex(query) != sha:
-            raise PersistedQueryError("PERSISTED_QUERY_HASH_MISMATCH")
-        if sha in self._safelist:
-            return query
-        if safelist_only:
-            raise PersistedQueryError("PERSISTED_QUERY_NOT_ALLOWED")
+    def remember(self, query: str | None, extensions: Mapping[str, Any] | None) -> None:
+        """Registers a document sent with its hash, once it is known to parse and validate.
+
+        The hash is checked again (it is cheap), so no call order can store a document under another's hash.
+        """
+        sha = _requested_hash(extensions)
+        if sha is None or query is None or sha in self._safelist or sha256_hex(query) != sha:
+            return
         if self._apq_enabled and len(query) <= self._max_document_chars:
             self._store[sha] = query
+
+    def _check(self, sha: str, query: str, safelist_only: bool) -> str:
+        if sha256_hex(query) != sha:
+            raise PersistedQueryError("PERSISTED_QUERY_HASH_MISMATCH")
+        if safelist_only and sha not in self._safelist:
+            raise PersistedQueryError("PERSISTED_QUERY_NOT_ALLOWED")
         return query
 
     def _lookup(self, sha: str, safelist_only: bool) -> str:

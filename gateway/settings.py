@@ -140,6 +140,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     apq_cache_size: int = 1000
     safelist_file: Path | None = None
+    anonymous_safelist_only: bool = False
     trace_exporter: str = "none"
     catalog_ttl_s: float = 300.0
     price_ttl_s: float = 60.0
@@ -190,6 +191,7 @@ SETTINGS: dict[str, tuple[Callable[[str], Any], str | type[Optional] | None, str
     "CORS_ORIGINS": (_origins, "", "cors_origins"),
     "APQ_CACHE_SIZE": (_positive(int), "1000", "apq_cache_size"),
     "SAFELIST_FILE": (_file, Optional, "safelist_file"),
+    "ANONYMOUS_SAFELIST_ONLY": (_flag, "false", "anonymous_safelist_only"),
     "TRACE_EXPORTER": (_trace_exporter, "none", "trace_exporter"),
     "CATALOG_TTL_S": (_positive(float), "300", "catalog_ttl_s"),
     "PRICE_TTL_S": (_positive(float), "60", "price_ttl_s"),

@@ -41,8 +41,9 @@ def test_the_apq_round_trip() -> None:
         store.resolve(None, persisted(sha256_hex(ME)))
     assert (caught.value.code, str(caught.value)) == ("PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound")
 
-    # when the client sends the text with its hash, then the hash alone
+    # when the client sends the text with its hash, it validates, then the client sends the hash alone
     registered = store.resolve(ME, persisted(sha256_hex(ME)))
+    store.remember(ME, persisted(sha256_hex(ME)))
     replayed = store.resolve(None, persisted(sha256_hex(ME)))
 
     # then both run the document
@@ -54,6 +55,7 @@ def test_a_hash_that_is_not_the_query_s_is_refused_and_not_stored() -> None:
 
     with pytest.raises(PersistedQueryError) as caught:
         store.resolve(PRODUCT, persisted(sha256_hex(ME)))
+    store.remember(PRODUCT, persisted(sha256_hex(ME)))
 
     assert (caught.value.code, str(caught.value)) == ("PERSISTED_QUERY_HASH_MISMATCH",
                                                       "provided sha does not match query")
@@ -71,13 +73,21 @@ def test_other_versions_and_malformed_extensions_are_not_supported(extension: di
     assert error_code(PersistedQueries(), ME, extension) == "PERSISTED_QUERY_NOT_SUPPORTED"
 
 
+def test_a_document_is_kept_only_once_remembered() -> None:
+    store = PersistedQueries()
+
+    store.resolve(PRODUCT, persisted(sha256_hex(PRODUCT)))  # sent, but it did not validate: never remembered
+
+    assert error_code(store, None, persisted(sha256_hex(PRODUCT))) == "PERSISTED_QUERY_NOT_FOUND"
+
+
 def test_the_store_forgets_the_least_recently_used() -> None:
     store = PersistedQueries(max_entries=2)
     for document in (ME, PRODUCT):
-        store.resolve(document, persisted(sha256_hex(document)))
+        store.remember(document, persisted(sha256_hex(document)))
     store.resolve(None, persisted(sha256_hex(ME)))  # ME is now the most recently used
 
-    store.resolve(SAFE + " ", persisted(sha256_hex(SAFE + " ")))
+    store.remember(SAFE + " ", persisted(sha256_hex(SAFE + " ")))
 
     assert store.resolve(None, persisted(sha256_hex(ME))) == ME
     assert error_code(store, None, persisted(sha256_hex(PRODUCT))) == "PERSISTED_QUERY_NOT_FOUND"
@@ -87,6 +97,7 @@ def test_an_oversized_document_runs_but_is_not_kept() -> None:
     store = PersistedQueries(max_document_chars=len(ME) - 1)
 
     assert store.resolve(ME, persisted(sha256_hex(ME))) == ME
+    store.remember(ME, persisted(sha256_hex(ME)))
     assert error_code(store, None, persisted(sha256_hex(ME))) == "PERSISTED_QUERY_NOT_FOUND"
 
 
@@ -99,7 +110,7 @@ def test_safelisted_hashes_run_without_registration() -> None:
 
 def test_safelist_only_principals_run_safelisted_documents_only() -> None:
     store = PersistedQueries(safelist=SAFELIST)
-    store.resolve(ME, persisted(sha256_hex(ME)))  # registered by someone else
+    store.remember(ME, persisted(sha256_hex(ME)))  # registered by someone else
 
     assert store.resolve(SAFE, None, safelist_only=True) == SAFE
     assert store.resolve(SAFE, persisted(sha256_hex(SAFE)), safelist_only=True) == SAFE
@@ -118,6 +129,7 @@ def test_without_apq_only_the_safelist_answers_hashes() -> None:
     store = PersistedQueries(safelist=SAFELIST, apq_enabled=False)
 
     assert store.resolve(ME, persisted(sha256_hex(ME))) == ME  # runs, verified, not stored
+    store.remember(ME, persisted(sha256_hex(ME)))
     assert error_code(store, None, persisted(sha256_hex(ME))) == "PERSISTED_QUERY_NOT_SUPPORTED"
     assert store.resolve(None, persisted(sha256_hex(SAFE))) == SAFE
 

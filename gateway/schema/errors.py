@@ -2,12 +2,13 @@
 
 Resolvers raise `GatewayError`s or let connector errors through; `ErrorCodes`
 turns the latter into `UPSTREAM_UNAVAILABLE` with the failing system as
-`extensions.source`, gives validation errors their codes, and replaces
-anything unexpected by "Internal error" with the request id (logged in full).
+`extensions.source`, gives request errors (parse, validation, variables that do
+not fit their types) their codes, and replaces anything unexpected by
+"Internal error" with the request id (logged in full). In production, request
+errors name only what the request sent (see `redaction`).
 """
 
 import logging
-import re
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
@@ -18,10 +19,9 @@ from strawberry.types import Info
 from connectors.errors import ConnectorError, UpstreamUnavailable
 
 from ..errors import ErrorCode, GatewayError
+from .redaction import redact, schema_type_names, sent_names
 
 log = logging.getLogger("omnigate.errors")
-# graphql-core's "Did you mean ...?" hints map the schema for whoever probes it: not in production
-_SUGGESTION = re.compile(r" Did you mean .*\?$")
 
 
 def upstream_error(error: ConnectorError) -> GatewayError:
@@ -64,28 +64,45 @@ class ErrorCodes(SchemaExtension):
             return
         context = self.execution_context.context
         request_id = getattr(context, "request_id", "-")
-        production = getattr(getattr(context, "settings", None), "is_production", False)
-        errors = [self._coded(e, request_id, production) for e in (result.errors or [])]
+        errors = [self._coded(e, request_id) for e in (result.errors or [])]
         errors += getattr(context, "partial_errors", [])
         result.errors = errors or None
 
-    def _coded(self, error: GraphQLError, request_id: str, production: bool) -> GraphQLError:
+    def _coded(self, error: GraphQLError, request_id: str) -> GraphQLError:
         original = error.original_error
         if isinstance(original, ConnectorError):
             log.warning("request %s: %s at %s", request_id, original, error.path)
             return _with(error, upstream_error(original))
         if isinstance(original, GatewayError) or (error.extensions or {}).get("code"):
             return error
-        if original is None:
-            code = ErrorCode.GRAPHQL_PARSE_FAILED if error.message.startswith("Syntax Error") \
-                else ErrorCode.GRAPHQL_VALIDATION_FAILED
-            message = _SUGGESTION.sub("", error.message) if production else error.message
-            return GraphQLError(message, error.nodes, error.source, error.positions, error.path,
-                                extensions={"code": code.value})
+        if error.path is None and (original is None or isinstance(original, GraphQLError)):
+            return self._request_error(error)
         log.error("request %s: unexpected error at %s", request_id, error.path, exc_info=original)
         return GraphQLError(f"Internal error (request id {request_id})", error.nodes, error.source,
                             error.positions, error.path,
                             extensions={"code": ErrorCode.INTERNAL_SERVER_ERROR.value, "requestId": request_id})
+
+    def _request_error(self, error: GraphQLError) -> GraphQLError:
+        """Raised before any resolver ran: the document does not parse or validate, or a variable does not fit
+        its type (graphql-core then keeps the coercion error as the original)."""
+        if error.original_error is not None:
+            code = ErrorCode.BAD_USER_INPUT
+        elif error.message.startswith("Syntax Error"):
+            code = ErrorCode.GRAPHQL_PARSE_FAILED
+        else:
+            code = ErrorCode.GRAPHQL_VALIDATION_FAILED
+        message = self._redacted(error.message) if _production(self.execution_context.context) else error.message
+        return GraphQLError(message, error.nodes, error.source, error.positions, error.path,
+                            extensions={"code": code.value})
+
+    def _redacted(self, message: str) -> str:
+        execution = self.execution_context
+        sent = sent_names(execution.query or "", execution.variables)
+        return redact(message, sent, schema_type_names(execution.schema._schema))
+
+
+def _production(context: Any) -> bool:
+    return bool(getattr(getattr(context, "settings", None), "is_production", False))
 
 
 def _with(error: GraphQLError, mapped: GatewayError) -> GraphQLError:
