@@ -12,6 +12,8 @@ from connectors.errors import ConnectorError
 from .appkeys import BACKENDS_KEY, REFERENCE_KEY, SECURITY_KEY, SETTINGS_KEY
 from .backends import open_backends
 from .graphql_http import GraphQLEndpoint
+from .http.compression import compression
+from .http.forwarded import client_addresses
 from .middleware import cors, masked_errors, request_ids
 from .reference import ReferenceData
 from .schema import build_schema
@@ -23,8 +25,9 @@ from .telemetry import configure_tracing, server_spans
 def build_app(settings: Settings) -> web.Application:
     """Raises SettingsError when a configured file (keys, safelist, JWKS) cannot be used."""
     configure_tracing(settings.trace_exporter)
-    app = web.Application(client_max_size=settings.max_body_bytes,
-                          middlewares=[server_spans, request_ids, masked_errors, cors(settings.cors_origins)])
+    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[
+        server_spans, request_ids, cors(settings.cors_origins), client_addresses(settings.trusted_proxies),
+        masked_errors, compression])
     app[SETTINGS_KEY] = settings
     app[SECURITY_KEY] = build_security(settings)
     app.cleanup_ctx.append(_backends_ctx)

@@ -151,7 +151,11 @@ async def _read_operations(request: web.Request, settings: Settings) -> Operatio
                            if k in request.query}, from_query_string=True)
     if request.content_type != JSON:
         raise HttpError(415, "POST /graphql takes `Content-Type: application/json`", "UNSUPPORTED_MEDIA_TYPE")
-    data = _json_value(await request.read(), "the body")
+    try:
+        body = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise HttpError(413, f"the body is over {settings.max_body_bytes} bytes", "PAYLOAD_TOO_LARGE") from None
+    data = _json_value(body, "the body")
     if isinstance(data, list):
         if not settings.allow_batching:
             raise HttpError(400, "batched requests are not enabled", "BATCHING_DISABLED")

@@ -4,6 +4,7 @@ import json
 import logging
 import re
 import uuid
+from collections.abc import MutableMapping
 
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
@@ -12,7 +13,10 @@ from .errors import ErrorCode
 
 log = logging.getLogger("omnigate.http")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-CORS_HEADERS = "Content-Type, Authorization, X-Api-Key, X-Request-Id"
+# what browser clients send: ours, W3C trace context, Apollo Client's client awareness and CSRF headers
+CORS_HEADERS = ", ".join(("Content-Type", "Authorization", "X-Api-Key", "X-Request-Id", "traceparent", "tracestate",
+                          "apollographql-client-name", "apollographql-client-version", "apollo-require-preflight"))
+CORS_EXPOSED = "X-Request-Id, Retry-After, WWW-Authenticate"
 REQUEST_ID = web.RequestKey("request_id", str)
 
 
@@ -47,7 +51,11 @@ async def masked_errors(request: web.Request, handler: Handler) -> web.StreamRes
 
 
 def cors(origins: tuple[str, ...]) -> Middleware:
-    """Answers preflights and marks responses for the configured origins only (none by default)."""
+    """Answers preflights and marks responses for the configured origins only (none by default).
+
+    Error answers (401, 413, 429, 500) are marked too: a browser hides an unmarked answer from the app,
+    which would then see a network failure instead of the error.
+    """
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         origin = request.headers.get("Origin")
@@ -59,11 +67,20 @@ def cors(origins: tuple[str, ...]) -> Middleware:
                 "Access-Control-Allow-Methods": "GET, POST", "Access-Control-Allow-Headers": CORS_HEADERS,
                 "Access-Control-Max-Age": "600"})
         else:
-            response = await handler(request)
+            try:
+                response = await handler(request)
+            except web.HTTPException as error:
+                if allowed and origin is not None:
+                    _mark(error.headers, origin)
+                raise
         if allowed and origin is not None:
-            response.headers["Access-Control-Allow-Origin"] = origin
-            response.headers["Access-Control-Expose-Headers"] = "X-Request-Id, Retry-After"
-            response.headers["Vary"] = "Origin"
+            _mark(response.headers, origin)
         return response
 
     return middleware
+
+
+def _mark(headers: MutableMapping[str, str], origin: str) -> None:
+    headers["Access-Control-Allow-Origin"] = origin
+    headers["Access-Control-Expose-Headers"] = CORS_EXPOSED
+    headers["Vary"] = "Origin"

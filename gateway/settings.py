@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from connectors.credentials import DEMO_CREDENTIALS, Credentials
 
+from .http.forwarded import Network, parse_networks
+
 PREFIX = "OMNIGATE_"
 Environment = Literal["development", "production"]
 
@@ -138,6 +140,7 @@ class Settings:
     allow_batching: bool = False
     max_batch: int = 10
     cors_origins: tuple[str, ...] = ()
+    trusted_proxies: tuple[Network, ...] = ()
     apq_cache_size: int = 1000
     safelist_file: Path | None = None
     anonymous_safelist_only: bool = False
@@ -189,6 +192,7 @@ SETTINGS: dict[str, tuple[Callable[[str], Any], str | type[Optional] | None, str
     "ALLOW_BATCHING": (_flag, "false", "allow_batching"),
     "MAX_BATCH": (_positive(int), "10", "max_batch"),
     "CORS_ORIGINS": (_origins, "", "cors_origins"),
+    "TRUSTED_PROXIES": (parse_networks, "", "trusted_proxies"),
     "APQ_CACHE_SIZE": (_positive(int), "1000", "apq_cache_size"),
     "SAFELIST_FILE": (_file, Optional, "safelist_file"),
     "ANONYMOUS_SAFELIST_ONLY": (_flag, "false", "anonymous_safelist_only"),

@@ -1,0 +1,1 @@
+"""What the gateway does to every HTTP exchange: who the client is, compression."""
