@@ -125,12 +125,12 @@ class Customer(Node):
     async def recommended_accessories(self, info: Info[Context, None], first: int | None = 10) -> list[Product] | None:
         return await recommended_accessories(info, self.record, check_first(first, 10))
 
-    @strawberry.field
+    @strawberry.field(description="Staff of a store and a store's kiosk see those at their store only.")
     async def appointments(self, info: Info[Context, None]) -> list[Appointment] | None:
         if self.record.loyalty_card is None:
             return []
         found = await info.context.loaders.appointments_by_card.load(self.record.loyalty_card)
-        return [Appointment.of(a) for a in found]
+        return await Appointment.visible(info, found)
 
     @strawberry.field(description="Staff only: notes from every store and customer service, newest first.",
                       permission_classes=[StaffOnly])
