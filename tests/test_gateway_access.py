@@ -4,12 +4,12 @@ Refusals are `FORBIDDEN` and leak nothing: another customer and a customer
 who does not exist get the same answer.
 """
 
-import logging
 from typing import Any
 
 import pytest
 
 from connectors.demo_data import DemoCustomer, World
+from connectors.demo_data.records import Booking
 from gateway.auth.principals import Role
 from gateway.schema.relay import global_id
 from tests.harness import STAFF, Stack, api_key, bearer
@@ -35,6 +35,11 @@ AUDIT = "{ priceDiscrepancies(first: 1) { nodes { product { sku } } } }"
 OVERDUE = "query($store: ID) { overdueAppointments(storeId: $store) { id store { code } } }"
 NODE = "query($id: ID!) { node(id: $id) { id ... on Customer { firstName } } }"
 ENTITIES = "query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Customer { firstName } } }"
+APPOINTMENT = "query($id: ID!) { node(id: $id) { id ... on Appointment { store { code } } } }"
+MY_APPOINTMENTS = "{ me { appointments { id store { code } } } }"
+CUSTOMER_APPOINTMENTS = "query($id: ID!) { customer(id: $id) { appointments { id store { code } } } }"
+CARD_APPOINTMENTS = "query($card: String!) { customerByLoyaltyCard(cardNumber: $card) { appointments { id } } }"
+MISSING_APPOINTMENT = global_id("Appointment", "BK999999")
 ANONYMOUS: dict[str, str] = {}
 
 
@@ -48,6 +53,21 @@ def codes(body: dict[str, Any]) -> dict[str, str]:
 
 def as_customer(c: DemoCustomer) -> dict[str, str]:
     return bearer(Role.CUSTOMER, c.crm_id)
+
+
+def bookings_at_two_stores(world: World, first: str | None = None) -> tuple[Booking, Booking]:
+    """A booking at `first` (by default the first store with one) and one at another store."""
+    own = next(b for b in world.bookings if first in (None, b.store_code))
+    return own, next(b for b in world.bookings if b.store_code != own.store_code)
+
+
+def booked_in_two_stores(world: World) -> tuple[DemoCustomer, dict[str, str]]:
+    """A card holder with appointments at two stores, and their appointments' ids by store."""
+    for index, customer in enumerate(world.customers):
+        stores = {global_id("Appointment", b.id): b.store_code for b in world.bookings if b.customer_index == index}
+        if customer.card and len(set(stores.values())) == 2:
+            return customer, stores
+    raise AssertionError("the demo world has no customer booked at two stores")
 
 
 async def test_anonymous_reads_catalog_prices_stores_and_availability(stack: Stack) -> None:
@@ -141,6 +161,58 @@ async def test_staff_of_a_store_list_their_stores_appointments_only(stack: Stack
         {"overdueAppointments": "FORBIDDEN"}
 
 
+async def test_staff_of_a_store_read_that_stores_appointment_by_id_and_no_other(stack: Stack) -> None:
+    own, other = bookings_at_two_stores(stack.world)
+    staff = bearer(Role.STAFF, "staff-7", store=own.store_code)
+    data = await stack.data(APPOINTMENT, {"id": global_id("Appointment", own.id)}, staff)
+    assert data == {"node": {"id": global_id("Appointment", own.id), "store": {"code": own.store_code}}}
+    theirs = await stack.graphql(APPOINTMENT, {"id": global_id("Appointment", other.id)}, staff)
+    missing = await stack.graphql(APPOINTMENT, {"id": MISSING_APPOINTMENT}, staff)
+    assert theirs["data"] == missing["data"] == {"node": None}
+    assert codes(theirs) == codes(missing) == {"node": "FORBIDDEN"}
+
+
+async def test_staff_without_a_store_read_any_appointment_by_id(stack: Stack) -> None:
+    for booking in bookings_at_two_stores(stack.world):
+        data = await stack.data(APPOINTMENT, {"id": global_id("Appointment", booking.id)}, STAFF)
+        assert data == {"node": {"id": global_id("Appointment", booking.id), "store": {"code": booking.store_code}}}
+    assert await stack.data(APPOINTMENT, {"id": MISSING_APPOINTMENT}, STAFF) == {"node": None}
+
+
+async def test_a_kiosk_reads_its_stores_appointment_by_id_and_no_other(stack: Stack) -> None:
+    own, other = bookings_at_two_stores(stack.world, stack.world.stores[0].code)  # the kiosk's store
+    kiosk = api_key(stack.keys.kiosk)
+    data = await stack.data(APPOINTMENT, {"id": global_id("Appointment", own.id)}, kiosk)
+    assert data == {"node": {"id": global_id("Appointment", own.id), "store": {"code": own.store_code}}}
+    for appointment_id in (global_id("Appointment", other.id), MISSING_APPOINTMENT):
+        assert codes(await stack.graphql(APPOINTMENT, {"id": appointment_id}, kiosk)) == {"node": "FORBIDDEN"}
+
+
+async def test_a_customer_sees_their_appointments_in_every_store_through_their_profile(stack: Stack) -> None:
+    c, stores = booked_in_two_stores(stack.world)
+    data = await stack.data(MY_APPOINTMENTS, headers=as_customer(c))
+    assert {a["id"]: a["store"]["code"] for a in data["me"]["appointments"]} == stores
+    some_id = next(iter(stores))
+    assert codes(await stack.graphql(APPOINTMENT, {"id": some_id}, as_customer(c))) == {"node": "FORBIDDEN"}
+
+
+async def test_staff_of_a_store_see_a_customers_appointments_at_their_store_only(stack: Stack) -> None:
+    c, stores = booked_in_two_stores(stack.world)
+    store = min(stores.values())
+    staff = bearer(Role.STAFF, "staff-7", store=store)
+    data = await stack.data(CUSTOMER_APPOINTMENTS, {"id": global_id("Customer", c.crm_id)}, staff)
+    assert {a["id"]: a["store"]["code"] for a in data["customer"]["appointments"]} == \
+        {i: s for i, s in stores.items() if s == store}
+
+
+async def test_a_kiosk_sees_a_scanned_customers_appointments_at_its_store_only(stack: Stack) -> None:
+    c, stores = booked_in_two_stores(stack.world)
+    kiosk_store = stack.world.stores[0].code
+    data = await stack.data(CARD_APPOINTMENTS, {"card": c.card}, api_key(stack.keys.kiosk))
+    assert {a["id"] for a in data["customerByLoyaltyCard"]["appointments"]} == \
+        {i for i, s in stores.items() if s == kiosk_store}
+
+
 async def test_a_partner_sees_catalog_prices_and_availability_and_no_customer(stack: Stack) -> None:
     sku = next(p.sku for p in stack.world.products if not p.delisted)
     partner = api_key(stack.keys.partner)
@@ -168,20 +240,6 @@ async def test_another_customer_by_node_is_refused_too(stack: Stack) -> None:
     assert codes(await stack.graphql(NODE, {"id": global_id("Customer", other.crm_id)}, as_customer(c))) == \
         {"node": "FORBIDDEN"}
     assert (await stack.data(NODE, {"id": global_id("Customer", c.crm_id)}, as_customer(c)))["node"]
-
-
-async def test_staff_and_kiosk_reads_of_customer_data_are_audited(stack: Stack,
-                                                                  caplog: pytest.LogCaptureFixture) -> None:
-    c = shopper(stack.world)
-    with caplog.at_level(logging.INFO, logger="omnigate.audit"):
-        await stack.graphql(BY_CARD, {"card": c.card}, api_key(stack.keys.kiosk))
-        await stack.graphql(BY_ID, {"id": global_id("Customer", c.crm_id)}, STAFF)
-        await stack.graphql(ME, headers=as_customer(c))
-    lines = [r.getMessage() for r in caplog.records if r.name == "omnigate.audit"]
-    assert len(lines) == 2
-    assert '"principal": "kiosk"' in lines[0] and f'"customer": "{c.crm_id}"' in lines[0]
-    assert '"email"' in lines[0] and '"purchaseHistory"' in lines[0]
-    assert '"principal": "staff"' in lines[1] and '"notes"' in lines[1]
 
 
 @pytest.mark.parametrize("headers", [

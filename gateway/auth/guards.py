@@ -1,9 +1,13 @@
-"""Who may reach which customer, order or store's appointments: checked at every entry point.
+"""Who may reach which customer, order, appointment or reservation.
 
-Entry points are `me`, `customer`, `customerByLoyaltyCard`, `order`, `node`
-and federation `_entities`; what is nested under an allowed customer or
-order is theirs to see (minus the field permissions).
+Customers and orders are checked at every entry point (`me`, `customer`,
+`customerByLoyaltyCard`, `order`, `node`, federation `_entities`); what is
+nested under an allowed customer or order is theirs to see (minus the field
+permissions). Appointments and reservations belong to a store and are checked
+on each record, however it was reached (`sees_held_at_store`).
 """
+
+from typing import Protocol
 
 from ..errors import ErrorCode, GatewayError
 from .principals import Principal, Role
@@ -63,3 +67,32 @@ def appointment_stores(principal: Principal, asked: str | None) -> list[str]:
     if own is None or (asked is not None and asked != own):
         raise forbidden()
     return [own]
+
+
+class HeldAtStore(Protocol):
+    """What the rule needs of an appointment or a reservation."""
+
+    @property
+    def store_code(self) -> str: ...
+
+    @property
+    def customer_card(self) -> str | None: ...
+
+
+def check_held_at_store_reader(principal: Principal) -> None:
+    """Those who may see no appointment or reservation at all are refused before any lookup."""
+    if principal.role not in (Role.STAFF, Role.KIOSK, Role.CUSTOMER):
+        raise forbidden()
+
+
+def sees_held_at_store(principal: Principal, record: HeldAtStore | None, own_card: str | None) -> bool:
+    """Staff without a store see every store's; staff of a store and its kiosk that store's; a customer those
+    on their own loyalty card (`own_card`). A missing record (None) is seen only by those who see every store's,
+    so that to anyone else "not yours" and "does not exist" look the same."""
+    if principal.role is Role.STAFF and principal.store is None:
+        return True
+    if record is None:
+        return False
+    if principal.role in (Role.STAFF, Role.KIOSK):
+        return record.store_code == principal.store
+    return principal.role is Role.CUSTOMER and own_card is not None and record.customer_card == own_card

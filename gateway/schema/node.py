@@ -37,10 +37,7 @@ async def _receipt(info: Info[Context, None], key: str) -> Node | None:
 
 
 async def _appointment(info: Info[Context, None], key: str) -> Node | None:
-    """Staff only: customers reach their appointments through their profile."""
-    guards.check_staff(info.context.principal)
-    found = await info.context.loaders.appointment_by_id.load(key)
-    return Appointment.of(found) if found else None
+    return await Appointment.by_id(info, key)
 
 
 async def _store(info: Info[Context, None], key: str) -> Node | None:

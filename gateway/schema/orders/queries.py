@@ -33,4 +33,5 @@ class OrderQueries:
         now = info.context.now
         found = await info.context.backends.appointments.appointments_at(
             codes, now - OVERDUE_LOOKBACK, now + OVERDUE_LOOKAHEAD)
-        return [Appointment.of(a) for a in sorted(found, key=lambda a: a.created_at) if is_overdue(a, now)]
+        overdue = [a for a in sorted(found, key=lambda a: a.created_at) if is_overdue(a, now)]
+        return await Appointment.visible(info, overdue)

@@ -1,5 +1,6 @@
 """In-store services: appointments (read now) and reserve & collect holds (written by mutations)."""
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import Enum
 
@@ -8,12 +9,14 @@ from strawberry.types import Info
 
 from connectors import domain
 
+from ...auth import guards
 from ...context import Context
 from ...errors import ErrorCode, GatewayError
 from ..common import Channel, Node
 from ..products.types import Product, load_product
 from ..relay import global_id
 from ..stores.types import Store
+from .visibility import visible, visible_by_id
 
 RESPOND_WITHIN = timedelta(hours=48)
 
@@ -27,7 +30,9 @@ class AppointmentStatus(Enum):
     CANCELLED = "CANCELLED"
 
 
-@strawberry.type(description="An in-store consultation, fitting or test drive, asked for on any channel.")
+@strawberry.type(description="An in-store consultation, fitting or test drive, asked for on any channel. Staff "
+                             "see their store's (staff without a store every store's), a kiosk its store's, a "
+                             "customer their own.")
 class Appointment(Node):
     topic: str
     requested_for: datetime
@@ -37,7 +42,19 @@ class Appointment(Node):
     record: strawberry.Private[domain.Appointment]
 
     @classmethod
-    def of(cls, a: domain.Appointment) -> "Appointment":
+    async def visible(cls, info: Info[Context, None], records: Iterable[domain.Appointment]) -> list["Appointment"]:
+        """Every list of appointments is built here: those the caller may not see are left out."""
+        return [cls._of(a) for a in await visible(info, records)]
+
+    @classmethod
+    async def by_id(cls, info: Info[Context, None], key: str) -> "Appointment | None":
+        """One appointment by id: one the caller may not see is FORBIDDEN, like one that does not exist."""
+        guards.check_held_at_store_reader(info.context.principal)
+        found = await visible_by_id(info, await info.context.loaders.appointment_by_id.load(key))
+        return cls._of(found) if found else None
+
+    @classmethod
+    def _of(cls, a: domain.Appointment) -> "Appointment":
         return cls(id=strawberry.ID(global_id("Appointment", a.id)), topic=a.topic, requested_for=a.requested_for,
                    status=AppointmentStatus(a.status), respond_by=respond_by(a), channel=Channel(a.channel),
                    record=a)
@@ -72,6 +89,8 @@ class ReservationStatus(Enum):
 
 @strawberry.type(description="Reserve & collect: units held at a store, paid at the till.")
 class Reservation(Node):
+    """Once the write path stores reservations, build them through `visibility.visible` like Appointment."""
+
     product: Product
     store: Store
     quantity: int

@@ -10,6 +10,7 @@ from strawberry.types import Info
 from connectors import domain
 
 from ...auth import guards
+from ...auth.audit import AuditRead
 from ...auth.permissions import PersonalData
 from ...auth.principals import Role
 from ...context import Context
@@ -86,13 +87,23 @@ class FulfillmentMethod(Enum):
     SHIP_FROM_STORE = "SHIP_FROM_STORE"
 
 
+async def _order_customer(fulfillment: "Fulfillment", info: Info[Context, None]) -> str | None:
+    """Whose address it is: the order's customer by CRM id (a guest's order names none)."""
+    if fulfillment.customer_id is None:
+        return None
+    found = await info.context.loaders.customer_by_webshop_id.load(fulfillment.customer_id)
+    return found.id if found else None
+
+
 @strawberry.type
 class Fulfillment:
     method: FulfillmentMethod
     address: Address | None = strawberry.field(description="Personal data: the customer and staff only.",
-                                               permission_classes=[PersonalData])
+                                               permission_classes=[PersonalData],
+                                               extensions=[AuditRead(_order_customer)])
     ready_at: datetime | None
     store_code: strawberry.Private[str | None]
+    customer_id: strawberry.Private[str | None]  # the web shop's id of the order's customer
 
     @strawberry.field(description="The pickup or shipping store.")
     async def store(self, info: Info[Context, None]) -> Store | None:
@@ -132,7 +143,8 @@ def purchase_of(p: domain.Purchase, crosswalk: Crosswalk) -> StoreReceipt | Orde
                  status=OrderStatus(p.status or "PENDING"),
                  fulfillment=Fulfillment(method=FulfillmentMethod(fulfillment.method),
                                          address=Address.of(fulfillment.address) if fulfillment.address else None,
-                                         ready_at=None, store_code=fulfillment.store_code),
+                                         ready_at=None, store_code=fulfillment.store_code,
+                                         customer_id=p.customer_id),
                  channel=channel, occurred_at=p.occurred_at, total=total, lines=lines, record=p)
 
 
