@@ -2,7 +2,7 @@
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 from aiohttp import web
 
@@ -12,6 +12,7 @@ from connectors.errors import ConnectorError
 from .appkeys import BACKENDS_KEY, REFERENCE_KEY, SECURITY_KEY, SETTINGS_KEY
 from .backends import open_backends
 from .graphql_http import GraphQLEndpoint
+from .ide import HeaderPreset, add_ide
 from .middleware import cors, masked_errors, request_ids
 from .reference import ReferenceData
 from .schema import build_schema
@@ -20,8 +21,11 @@ from .settings import Settings
 from .telemetry import configure_tracing, server_spans
 
 
-def build_app(settings: Settings) -> web.Application:
-    """Raises SettingsError when a configured file (keys, safelist, JWKS) cannot be used."""
+def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = ()) -> web.Application:
+    """Raises SettingsError when a configured file (keys, safelist, JWKS) cannot be used.
+
+    `ide_presets` (the demo's credentials) are offered in GraphiQL, which only development has.
+    """
     configure_tracing(settings.trace_exporter)
     app = web.Application(client_max_size=settings.max_body_bytes,
                           middlewares=[server_spans, request_ids, masked_errors, cors(settings.cors_origins)])
@@ -34,6 +38,8 @@ def build_app(settings: Settings) -> web.Application:
     endpoint = GraphQLEndpoint(settings, build_schema(production=settings.is_production))
     app.router.add_route("GET", "/graphql", endpoint.handle)
     app.router.add_route("POST", "/graphql", endpoint.handle)
+    if not settings.is_production:
+        add_ide(app, ide_presets)
     return app
 
 
