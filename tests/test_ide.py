@@ -104,8 +104,8 @@ async def test_the_first_preset_fills_the_headers_and_every_preset_is_offered_to
     assert config["endpoint"] == "/graphql"
     assert json.loads(config["headers"]) == {"Authorization": "Bearer staff-token"}
     assert config["query"].endswith("\n" + FIRST_QUERY)
-    assert '#   staff: {"Authorization": "Bearer staff-token"}\n' in config["query"]
-    assert '#   kiosk: {"X-Api-Key": "</script><script>alert(1)</script>"}\n' in config["query"]
+    assert '#   staff:\n#   {"Authorization": "Bearer staff-token"}\n' in config["query"]
+    assert '#   kiosk:\n#   {"X-Api-Key": "</script><script>alert(1)</script>"}\n' in config["query"]
     assert html.count("</script>") == 5 and "<script>alert" not in html
 
 

@@ -59,8 +59,7 @@ def render_page(assets: Assets, presets: Sequence[HeaderPreset]) -> str:
 def _welcome(presets: Sequence[HeaderPreset]) -> str:
     if not presets:
         return _HOW_TO
-    width = max(len(p.label) for p in presets) + 1
-    lines = "".join(f"#   {p.label + ':':<{width}} {p.as_json()}\n" for p in presets)
+    lines = "".join(f"#   {p.label}:\n#   {p.as_json()}\n" for p in presets)
     return (f"# Omnigate GraphiQL (development only). Ctrl-Enter runs the query.\n"
             f"# The Headers tab below holds the {presets[0].label} credentials. To ask as someone else,\n"
-            f"# paste one of these lines there instead:\n{lines}")
+            f"# replace them with one of these (the {{...}} after the #):\n{lines}")
