@@ -2,7 +2,7 @@
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
 from aiohttp import web
 
@@ -14,6 +14,7 @@ from .backends import open_backends
 from .graphql_http import GraphQLEndpoint
 from .http.compression import compression
 from .http.forwarded import client_addresses
+from .ide import HeaderPreset, add_ide
 from .middleware import cors, masked_errors, request_ids
 from .reference import ReferenceData
 from .schema import build_schema
@@ -22,8 +23,11 @@ from .settings import Settings
 from .telemetry import configure_tracing, server_spans
 
 
-def build_app(settings: Settings) -> web.Application:
-    """Raises SettingsError when a configured file (keys, safelist, JWKS) cannot be used."""
+def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = ()) -> web.Application:
+    """Raises SettingsError when a configured file (keys, safelist, JWKS) cannot be used.
+
+    `ide_presets` (the demo's credentials) are offered in GraphiQL, which only development has.
+    """
     configure_tracing(settings.trace_exporter)
     app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[
         server_spans, request_ids, cors(settings.cors_origins), client_addresses(settings.trusted_proxies),
@@ -37,6 +41,8 @@ def build_app(settings: Settings) -> web.Application:
     endpoint = GraphQLEndpoint(settings, build_schema(production=settings.is_production))
     app.router.add_route("GET", "/graphql", endpoint.handle)
     app.router.add_route("POST", "/graphql", endpoint.handle)
+    if not settings.is_production:
+        add_ide(app, ide_presets)
     return app
 
 

@@ -49,7 +49,7 @@ def run_demo(port: int, sim_port: int, seed: int, scale: str, credentials_file: 
         settings = load_settings(environ)
         from .server import serve
 
-        serve(settings, on_ready=lambda: _print_welcome(port, credentials))
+        serve(settings, on_ready=lambda: _print_welcome(port, credentials), ide_presets=credentials.header_presets())
         return 0
     finally:
         _stop(child)

@@ -17,6 +17,7 @@ from connectors.demo_data import Scale, build_world
 from .auth.api_keys import hash_key, new_key
 from .auth.dev_tokens import token_from_environment
 from .auth.principals import PARTNER_SCOPES, Role
+from .ide import HeaderPreset
 from .schema.relay import global_id
 
 TOKEN_TTL_S = 12 * 3600
@@ -29,6 +30,15 @@ class DemoCredentials:
 
     def write(self, path: Path) -> None:
         path.write_text(json.dumps(self.document, indent=2) + "\n", encoding="utf-8")
+
+    def header_presets(self) -> tuple[HeaderPreset, ...]:
+        """Staff first: the headers GraphiQL opens with, so every query in the README answers."""
+        d = self.document
+        return (HeaderPreset("staff", {"Authorization": f"Bearer {d['staff']['token']}"}),
+                HeaderPreset(f"customer ({d['customer']['loyaltyCard']})",
+                             {"Authorization": f"Bearer {d['customer']['token']}"}),
+                HeaderPreset(f"kiosk ({d['kiosk']['storeCode']})", {"X-Api-Key": d["kiosk"]["apiKey"]}),
+                HeaderPreset(f"partner ({', '.join(d['partner']['scopes'])})", {"X-Api-Key": d["partner"]["apiKey"]}))
 
     def describe(self) -> str:
         d = self.document

@@ -14,7 +14,6 @@ from typing import Any
 
 from aiohttp import web
 from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, OperationType
-from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema import BaseSchema
 
 from .appkeys import BACKENDS_KEY, REFERENCE_KEY, SECURITY_KEY
@@ -22,6 +21,7 @@ from .auth.principals import AuthenticationError, Principal, Role
 from .cache import STALE
 from .context import Context
 from .errors import ErrorCode
+from .ide import ide_response
 from .limits import check, measure, parse_operation
 from .middleware import request_id
 from .persisted import PersistedQueryError
@@ -60,7 +60,7 @@ class GraphQLEndpoint:
         media = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in request.headers.get("Accept", "") else JSON
         try:
             if self._wants_ide(request):
-                return web.Response(text=get_graphql_ide_html("graphiql"), content_type="text/html")
+                return ide_response(request)
             return await self._serve(request, media)
         except HttpError as error:
             body = {"errors": [{"message": str(error), "extensions": {"code": error.code}}]}

@@ -11,4 +11,16 @@ python3 -m venv .venv
 if [ -f ../shared/tools/check_schema_contract.py ]; then
   .venv/bin/python ../shared/tools/check_schema_contract.py --reads-only schema.graphql
 fi
+# --- GraphiQL browser test (tests/test_ide_browser.py) ---
+# Playwright drives Debian's Chromium: its own browser download needs a network we do not have.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+    echo "test.sh: installing Debian's chromium for the GraphiQL browser test"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
+  else
+    echo "test.sh: /usr/bin/chromium is missing and only root can install it: apt-get install chromium" >&2
+  fi
+fi
+export TESTS_REQUIRE_CHROMIUM=1  # the browser test fails rather than skips without it
+# --- end of the GraphiQL browser test block ---
 .venv/bin/python -m pytest -q "$@"

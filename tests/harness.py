@@ -3,7 +3,7 @@
 import hashlib
 import json
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +21,7 @@ from gateway.appkeys import REFERENCE_KEY
 from gateway.auth.api_keys import hash_key, new_key
 from gateway.auth.minting import mint_token
 from gateway.auth.principals import Role
+from gateway.ide import HeaderPreset
 from gateway.settings import load_settings
 
 JWT_SECRET = "test-secret-for-the-gateway-suite-0123456789"
@@ -115,9 +116,9 @@ class Stack:
 
 @asynccontextmanager
 async def running_stack(world: World, environ: dict[str, str] | None = None,
-                        down: str | None = None) -> AsyncIterator[Stack]:
+                        down: str | None = None, ide_presets: Sequence[HeaderPreset] = ()) -> AsyncIterator[Stack]:
     """Simulators, then the gateway wired to them; both stopped whatever happens. With `down`, that system
-    is down before the gateway starts (nothing of it is cached)."""
+    is down before the gateway starts (nothing of it is cached); `ide_presets` are offered in GraphiQL."""
     host = SimulatorHost(world)
     sim_url = await host.start()
     if down is not None:
@@ -133,7 +134,7 @@ async def running_stack(world: World, environ: dict[str, str] | None = None,
             "OMNIGATE_WEBSHOP_TIMEZONE": SHOP_TZ.key, "OMNIGATE_JWT_SECRET": JWT_SECRET,
             "OMNIGATE_API_KEYS_FILE": str(Path(folder.name) / "keys.json"), "OMNIGATE_SAFELIST_FILE": str(safelist),
             **(environ or {})})
-        app = build_app(settings)
+        app = build_app(settings, ide_presets)
         runner = web.AppRunner(app, shutdown_timeout=1.0)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", 0).start()

@@ -97,6 +97,8 @@ def test_demo_serves_graphql_and_stops_cleanly_on_sigterm(demo: tuple[subprocess
     status, found = get(f"{base}/graphql", json.dumps(scan).encode(), kiosk)
     assert status == 200 and found["data"]["customerByLoyaltyCard"]["firstName"], found
     assert set(credentials) == {"customer", "staff", "kiosk", "partner"}
+    with urllib.request.urlopen(urllib.request.Request(f"{base}/graphql", headers={"Accept": "text/html"})) as page:
+        assert credentials["staff"]["token"] in page.read().decode(), "GraphiQL offers the staff token"
     children = children_of(process.pid)
     assert children, "the simulators run in a child process"
 

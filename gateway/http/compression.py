@@ -5,12 +5,15 @@ shopper's phone. Tiny answers are sent as they are: compressing them costs more 
 aiohttp compresses with gzip and deflate only; brotli (Google's library) does br.
 """
 
+import asyncio
+
 import brotli
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
 MIN_BYTES = 1024  # below this, headers and CPU outweigh what compression would save
 BROTLI_QUALITY = 5  # past 5, brotli costs several times the CPU for a few per cent on JSON
+OFF_LOOP_BYTES = 64 * 1024  # larger bodies are compressed in a thread (1 MB takes ~70 ms) so the loop keeps serving
 _COMPRESSIBLE = ("application/json", "application/graphql-response+json", "text/html", "text/css",
                  "application/javascript", "text/javascript")
 _SUPPORTED = ("br", "gzip")
@@ -25,11 +28,17 @@ async def compression(request: web.Request, handler: Handler) -> web.StreamRespo
     response.headers.add("Vary", "Accept-Encoding")
     coding = preferred_coding(request.headers.get("Accept-Encoding", ""))
     if coding == "br":
-        response.body = brotli.compress(body, quality=BROTLI_QUALITY)
+        response.body = await _brotli(body)
         response.headers["Content-Encoding"] = "br"
     elif coding == "gzip":
         response.enable_compression(web.ContentCoding.gzip)
     return response
+
+
+async def _brotli(body: bytes) -> bytes:
+    if len(body) > OFF_LOOP_BYTES:
+        return await asyncio.to_thread(brotli.compress, body, quality=BROTLI_QUALITY)
+    return brotli.compress(body, quality=BROTLI_QUALITY)
 
 
 def _worth_compressing(response: web.Response, body: bytes) -> bool:
