@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .auth.principals import Role
+from .listening import CannotListen, listening
 from .settings import SettingsError, load_settings
 
 
@@ -17,6 +18,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"omnigate: invalid setting: {exc}", file=sys.stderr)
         return 2
+    except CannotListen as exc:
+        print(f"omnigate: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 
@@ -24,7 +28,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from .server import serve
 
-    serve(load_settings(config_file=args.config))
+    settings = load_settings(config_file=args.config)
+    with listening("the gateway", settings.host, settings.port):
+        serve(settings)
     return 0
 
 
@@ -44,7 +50,9 @@ def _export_schema(args: argparse.Namespace) -> int:
 def _simulate(args: argparse.Namespace) -> int:
     from connectors.sim.run import run_simulators
 
-    run_simulators(host=args.host, port=args.port, seed=args.seed, scale=args.scale, latency_ms=args.latency_ms)
+    with listening("the simulators", args.host, args.port):
+        run_simulators(host=args.host, port=args.port, seed=args.seed, scale=args.scale, latency_ms=args.latency_ms,
+                       identity=args.identity)
     return 0
 
 
@@ -97,6 +105,8 @@ def _parser() -> argparse.ArgumentParser:
     simulate.add_argument("--seed", type=int, default=42)
     simulate.add_argument("--scale", choices=("small", "default", "large"), default="default")
     simulate.add_argument("--latency-ms", type=int, default=0, help="added to every simulated call")
+    simulate.add_argument("--identity", help="answered on GET /_sim/identity, so whoever started the simulators "
+                                             "can tell them from another server on the port (unset: null)")
     simulate.set_defaults(run=_simulate)
 
     demo = commands.add_parser("demo", help="the gateway on its embedded demo back offices")
