@@ -1,6 +1,7 @@
 """`omnigate serve | check-config | export-schema | simulate | demo | api-key | token`."""
 
 import argparse
+import asyncio
 import os
 import sys
 from collections.abc import Sequence
@@ -36,8 +37,13 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _check_config(args: argparse.Namespace) -> int:
+    """Exit 0 with warnings when a back office does not answer: check-config may run where it cannot be reached."""
+    from .config_check import back_office_warnings
+
     settings = load_settings(config_file=args.config)
     print(f"configuration valid ({settings.env}); gateway would listen on {settings.host}:{settings.port}")
+    for warning in asyncio.run(back_office_warnings(settings)):
+        print(f"omnigate: warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -107,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--config", type=Path, metavar="FILE", help=config_help)
     serve.set_defaults(run=_serve)
 
-    check = command("check-config", "validate the settings and exit")
+    check = command("check-config", "validate the settings, warn about back-office URLs that do not answer, and exit")
     check.add_argument("--config", type=Path, metavar="FILE", help=config_help)
     check.set_defaults(run=_check_config)
 
