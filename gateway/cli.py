@@ -5,7 +5,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Sequence
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .auth.principals import Role
@@ -102,7 +102,7 @@ class _HelpWithDefaults(argparse.ArgumentDefaultsHelpFormatter):
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="omnigate", description="One GraphQL schema over the retail back offices.")
-    parser.add_argument("--version", action="version", version=f"omnigate {version('omnigate')}")
+    parser.add_argument("--version", action="version", version=f"omnigate {_version()}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     def command(name: str, summary: str) -> argparse.ArgumentParser:
@@ -151,6 +151,14 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--ttl", type=int, default=3600, help="seconds until it expires")
     token.set_defaults(run=_token)
     return parser
+
+
+def _version() -> str:
+    """The installed distribution's; a checkout run without installing has none to tell."""
+    try:
+        return version("omnigate")
+    except PackageNotFoundError:
+        return "(not installed)"
 
 
 def _add_world_options(parser: argparse.ArgumentParser) -> None:
