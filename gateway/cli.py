@@ -1,12 +1,15 @@
-"""`omnigate serve | demo | simulate | export-schema | check-config`."""
+"""`omnigate serve | check-config | export-schema | simulate | demo | api-key | token`."""
 
 import argparse
+import asyncio
 import os
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .auth.principals import Role
+from .listening import CannotListen, listening
 from .settings import SettingsError, load_settings
 
 
@@ -17,6 +20,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"omnigate: invalid setting: {exc}", file=sys.stderr)
         return 2
+    except CannotListen as exc:
+        print(f"omnigate: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 
@@ -24,13 +30,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from .server import serve
 
-    serve(load_settings(config_file=args.config))
+    settings = load_settings(config_file=args.config)
+    with listening("the gateway", settings.host, settings.port):
+        serve(settings)
     return 0
 
 
 def _check_config(args: argparse.Namespace) -> int:
+    """Exit 0 with warnings when a back office does not answer: check-config may run where it cannot be reached."""
+    from .config_check import back_office_warnings
+
     settings = load_settings(config_file=args.config)
     print(f"configuration valid ({settings.env}); gateway would listen on {settings.host}:{settings.port}")
+    for warning in asyncio.run(back_office_warnings(settings)):
+        print(f"omnigate: warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -44,7 +57,9 @@ def _export_schema(args: argparse.Namespace) -> int:
 def _simulate(args: argparse.Namespace) -> int:
     from connectors.sim.run import run_simulators
 
-    run_simulators(host=args.host, port=args.port, seed=args.seed, scale=args.scale, latency_ms=args.latency_ms)
+    with listening("the simulators", args.host, args.port):
+        run_simulators(host=args.host, port=args.port, seed=args.seed, scale=args.scale, latency_ms=args.latency_ms,
+                       identity=args.identity)
     return 0
 
 
@@ -76,51 +91,80 @@ def _token(args: argparse.Namespace) -> int:
     return 0
 
 
+class _HelpWithDefaults(argparse.ArgumentDefaultsHelpFormatter):
+    """Ends each option's help with its default or "(required)"; one without either says when it applies."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.required:
+            return f"{action.help} (required)"
+        return action.help if action.default is None else super()._get_help_string(action)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="omnigate", description="One GraphQL schema over the retail back offices.")
+    parser.add_argument("--version", action="version", version=f"omnigate {_version()}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    serve = commands.add_parser("serve", help="run the gateway")
-    serve.add_argument("--config", type=Path, help="TOML file under the OMNIGATE_* environment variables")
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=summary, description=summary, formatter_class=_HelpWithDefaults)
+
+    config_help = "TOML file of settings, under the OMNIGATE_* environment variables (unset: environment only)"
+    serve = command("serve", "run the gateway")
+    serve.add_argument("--config", type=Path, metavar="FILE", help=config_help)
     serve.set_defaults(run=_serve)
 
-    check = commands.add_parser("check-config", help="validate the settings and exit")
-    check.add_argument("--config", type=Path)
+    check = command("check-config", "validate the settings, warn about back-office URLs that do not answer, and exit")
+    check.add_argument("--config", type=Path, metavar="FILE", help=config_help)
     check.set_defaults(run=_check_config)
 
-    export = commands.add_parser("export-schema", help="print the GraphQL SDL")
+    export = command("export-schema", "print the GraphQL SDL")
     export.set_defaults(run=_export_schema)
 
-    simulate = commands.add_parser("simulate", help="run the simulated ERP, POS, CRM and web shop")
-    simulate.add_argument("--host", default="127.0.0.1")
-    simulate.add_argument("--port", type=int, default=8100)
-    simulate.add_argument("--seed", type=int, default=42)
-    simulate.add_argument("--scale", choices=("small", "default", "large"), default="default")
+    simulate = command("simulate", "run the simulated ERP, POS, CRM and web shop (under /erp, /pos, /crm, /webshop)")
+    simulate.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    simulate.add_argument("--port", type=int, default=8100, help="port to listen on")
+    _add_world_options(simulate)
     simulate.add_argument("--latency-ms", type=int, default=0, help="added to every simulated call")
+    simulate.add_argument("--identity", help="answered on GET /_sim/identity, so whoever started the simulators "
+                                             "can tell them from another server on the port (unset: null)")
     simulate.set_defaults(run=_simulate)
 
-    demo = commands.add_parser("demo", help="the gateway on its embedded demo back offices")
-    demo.add_argument("--port", type=int, default=8080)
-    demo.add_argument("--sim-port", type=int, default=8100)
-    demo.add_argument("--seed", type=int, default=42)
-    demo.add_argument("--scale", choices=("small", "default", "large"), default="default")
-    demo.add_argument("--credentials-file", type=Path, help="also write the demo credentials there as JSON")
+    demo = command("demo", "the gateway on its embedded demo back offices")
+    demo.add_argument("--port", type=int, default=8080, help="the gateway's port")
+    demo.add_argument("--sim-port", type=int, default=8100, help="the simulators' port")
+    _add_world_options(demo)
+    demo.add_argument("--credentials-file", type=Path, metavar="FILE",
+                      help="also write the demo credentials there as JSON (unset: printed only)")
     demo.set_defaults(run=_demo)
 
-    api_key = commands.add_parser("api-key", help="make a kiosk or partner key and its entry for the keys file")
-    api_key.add_argument("--kind", choices=("kiosk", "partner"), required=True)
-    api_key.add_argument("--name", required=True)
-    api_key.add_argument("--store", help="kiosk: the store code it stands in")
-    api_key.add_argument("--scopes", help="partner: comma-separated, from catalog, prices, availability")
+    api_key = command("api-key", "make a kiosk or partner key and its entry for the keys file")
+    api_key.add_argument("--kind", choices=("kiosk", "partner"), required=True, help="what the key stands for")
+    api_key.add_argument("--name", required=True, help="its name in the keys file and in the audit log")
+    api_key.add_argument("--store", help="the store code a kiosk stands in (kiosk keys only)")
+    api_key.add_argument("--scopes", help="comma-separated, from catalog, prices, availability (partner keys only)")
     api_key.set_defaults(run=_api_key)
 
-    token = commands.add_parser("token", help="mint a development token (refused in production)")
-    token.add_argument("--role", choices=("customer", "staff"), required=True)
+    token = command("token", "mint a development token (refused in production)")
+    token.add_argument("--role", choices=("customer", "staff"), required=True, help="whose token")
     token.add_argument("--subject", required=True, help="customer: the CRM customer id; staff: a staff id")
-    token.add_argument("--store", help="staff only: the store code they work in")
+    token.add_argument("--store", help="the store code they work in (staff only; unset: no store)")
     token.add_argument("--ttl", type=int, default=3600, help="seconds until it expires")
     token.set_defaults(run=_token)
     return parser
+
+
+def _version() -> str:
+    """The installed distribution's; a checkout run without installing has none to tell."""
+    try:
+        return version("omnigate")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
+def _add_world_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seed", type=int, default=42, help="seed of the generated demo world")
+    parser.add_argument("--scale", choices=("small", "default", "large"), default="default",
+                        help="size of the demo world")
 
 
 if __name__ == "__main__":

@@ -1,49 +1,27 @@
-"""`omnigate demo` as a newcomer runs it: up, ready, answering, and gone without a trace on SIGTERM."""
+"""`omnigate demo` as a newcomer runs it: up, ready, answering, gone without a trace on SIGTERM; and when a port
+is taken or its simulators stop, one line, a non-zero exit and no process left behind."""
 
+import http.server
 import json
 import os
 import signal
 import socket
 import subprocess
-import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-OMNIGATE = str(Path(sys.executable).parent / "omnigate")
+from .processes import OMNIGATE, ROOT, alive, children_of, environment, free_port, processes_running
+
 FIRST_QUERY = '{ stores(first: 3) { totalCount edges { node { code name isOpen } } } }'
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def children_of(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
+TAKEN = "the port is taken by another program"
 
 
 def get(url: str, body: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, dict[str, Any]]:
@@ -55,31 +33,74 @@ def get(url: str, body: bytes | None = None, headers: dict[str, str] | None = No
         return e.code, json.loads(e.read())
 
 
+def run_demo(port: int, sim_port: int) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*OMNIGATE, "demo", "--port", str(port), "--sim-port", str(sim_port), "--scale", "small"],
+                          capture_output=True, text=True, timeout=90, cwd=ROOT, env=environment())
+
+
+def simulators_on(sim_port: int) -> list[int]:
+    return processes_running("simulate", "--host", "127.0.0.1", "--port", str(sim_port))
+
+
+@dataclass
+class Demo:
+    process: subprocess.Popen[str]
+    base: str
+    sim_port: int
+    credentials: Path
+    stdout: Path
+    stderr: Path
+
+
 @pytest.fixture
-def demo(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str, Path]]:
+def demo(tmp_path: Path) -> Iterator[Demo]:
+    """A demo up and answering /healthz; its output goes to files, which never fill up as a pipe can."""
     port, sim_port = free_port(), free_port()
-    credentials = tmp_path / "credentials.json"
-    process = subprocess.Popen([OMNIGATE, "demo", "--port", str(port), "--sim-port", str(sim_port),
-                                "--scale", "small", "--credentials-file", str(credentials)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    base = f"http://127.0.0.1:{port}"
+    credentials, stdout, stderr = tmp_path / "credentials.json", tmp_path / "stdout", tmp_path / "stderr"
+    with stdout.open("w") as out, stderr.open("w") as err:
+        process = subprocess.Popen(
+            [*OMNIGATE, "demo", "--port", str(port), "--sim-port", str(sim_port), "--scale", "small",
+             "--credentials-file", str(credentials)], stdout=out, stderr=err, text=True, cwd=ROOT, env=environment())
+    running = Demo(process, f"http://127.0.0.1:{port}", sim_port, credentials, stdout, stderr)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            if get(f"{base}/healthz")[0] == 200:
+            if get(f"{running.base}/healthz")[0] == 200:
                 break
         except OSError:
             time.sleep(0.2)
-    yield process, base, credentials
-    if process.poll() is None:
-        process.kill()
-        process.wait()
+    yield running
+    if running.process.poll() is None:
+        running.process.kill()
+        running.process.wait()
+
+
+class AnswersAnything(http.server.BaseHTTPRequestHandler):
+    """Another program's server: 200 and an empty JSON object to every GET, /_sim/ paths included."""
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the test reads the demo's stderr, not this server's."""
+
+
+@pytest.fixture
+def other_program() -> Iterator[int]:
+    """The port of a server that is not the demo's."""
+    server = http.server.HTTPServer(("127.0.0.1", 0), AnswersAnything)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield int(server.server_address[1])
+    server.shutdown()
+    server.server_close()
 
 
 @pytest.mark.timeout(120)
-def test_demo_serves_graphql_and_stops_cleanly_on_sigterm(demo: tuple[subprocess.Popen[str], str, Path]) -> None:
-    process, base, credentials_file = demo
+def test_demo_serves_graphql_and_stops_cleanly_on_sigterm(demo: Demo) -> None:
+    base = demo.base
     assert get(f"{base}/healthz") == (200, {"status": "ok"})
     status, ready = get(f"{base}/readyz")
     assert status == 200, ready
@@ -87,7 +108,7 @@ def test_demo_serves_graphql_and_stops_cleanly_on_sigterm(demo: tuple[subprocess
     status, answer = get(f"{base}/graphql", json.dumps({"query": FIRST_QUERY}).encode())
     assert status == 200 and "errors" not in answer, answer
     assert answer["data"]["stores"]["totalCount"] > 0
-    credentials = json.loads(credentials_file.read_text())
+    credentials = json.loads(demo.credentials.read_text())
     customer = {"Authorization": f"Bearer {credentials['customer']['token']}"}
     status, me = get(f"{base}/graphql", json.dumps({"query": "{ me { id } }"}).encode(), customer)
     assert status == 200 and me["data"]["me"]["id"] == credentials["customer"]["customerId"]
@@ -99,16 +120,64 @@ def test_demo_serves_graphql_and_stops_cleanly_on_sigterm(demo: tuple[subprocess
     assert set(credentials) == {"customer", "staff", "kiosk", "partner"}
     with urllib.request.urlopen(urllib.request.Request(f"{base}/graphql", headers={"Accept": "text/html"})) as page:
         assert credentials["staff"]["token"] in page.read().decode(), "GraphiQL offers the staff token"
-    children = children_of(process.pid)
+    children = children_of(demo.process.pid)
     assert children, "the simulators run in a child process"
 
-    process.send_signal(signal.SIGTERM)
-    output, _ = process.communicate(timeout=30)
+    demo.process.send_signal(signal.SIGTERM)
+    demo.process.wait(timeout=30)
 
-    assert process.returncode == 0, output
+    output = demo.stdout.read_text()
+    assert demo.process.returncode == 0, demo.stderr.read_text()
     assert "GraphiQL" in output and "demo-pos-token" in output
     assert credentials["partner"]["apiKey"] in output and credentials["staff"]["token"] in output
     deadline = time.monotonic() + 10
     while any(alive(c) for c in children) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(alive(c) for c in children)
+
+
+@pytest.mark.timeout(120)
+def test_the_demo_with_its_simulator_port_taken_exits_non_zero_with_one_line_leaving_no_process_behind(
+        other_program: int) -> None:
+    # given another program's server on the simulators' port, answering anything with 200
+    # when
+    result = run_demo(free_port(), sim_port=other_program)
+    # then
+    assert result.returncode == 1
+    line = f"omnigate: the simulators cannot listen on 127.0.0.1:{other_program}: {TAKEN}"
+    assert result.stderr.splitlines() == [line]
+    assert "demo is up" not in result.stdout
+    assert simulators_on(other_program) == []
+
+
+@pytest.mark.timeout(120)
+def test_the_demo_with_its_gateway_port_taken_exits_non_zero_with_one_line_and_stops_its_simulators() -> None:
+    sim_port = free_port()
+    with socket.socket() as taken:
+        # given
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = int(taken.getsockname()[1])
+        # when
+        result = run_demo(port, sim_port)
+    # then
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [f"omnigate: the gateway cannot listen on 127.0.0.1:{port}: {TAKEN}"]
+    assert "simulators listening" in result.stdout and "demo is up" not in result.stdout
+    assert simulators_on(sim_port) == []
+
+
+@pytest.mark.timeout(120)
+def test_the_demo_stops_with_one_line_when_its_simulators_die(demo: Demo) -> None:
+    # given a demo up, and its simulators
+    assert get(f"{demo.base}/healthz")[0] == 200
+    [simulators] = children_of(demo.process.pid)
+    # when they die
+    os.kill(simulators, signal.SIGKILL)
+    # then
+    assert demo.process.wait(timeout=30) == 1
+    lines = demo.stderr.read_text().splitlines()
+    said = "omnigate: the simulators stopped (killed by signal 9); the demo stopped too"
+    assert [line for line in lines if line.startswith("omnigate")] == [said]
+    assert lines[-1] == said
+    assert simulators_on(demo.sim_port) == []

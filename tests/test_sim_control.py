@@ -124,3 +124,12 @@ async def test_a_bad_fault_request_is_refused_and_changes_nothing(sim: tuple[str
     async with http.get("/_sim/faults") as r:
         assert all(f == {"latency_ms": 0, "error_rate": 0.0, "down": False, "hang": False}
                    for f in (await r.json()).values())
+
+
+async def test_identity_is_the_one_the_host_was_started_with(world: World) -> None:
+    host = SimulatorHost(world, identity="started-by-the-demo")
+    base = await host.start()
+    async with aiohttp.ClientSession(base) as http, http.get("/_sim/identity") as r:
+        answer = (r.status, await r.json())
+    await host.stop()
+    assert answer == (200, {"identity": "started-by-the-demo"})

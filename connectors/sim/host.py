@@ -21,8 +21,12 @@ CONTROL_KEY = web.AppKey("control", Control)
 class SimulatorHost:
     """Mounts ERP under /erp, POS under /pos, CRM under /crm and the web shop under /webshop."""
 
-    def __init__(self, world: World, credentials: Credentials = DEMO_CREDENTIALS, latency_ms: int = 0) -> None:
+    def __init__(self, world: World, credentials: Credentials = DEMO_CREDENTIALS, latency_ms: int = 0,
+                 identity: str | None = None) -> None:
+        """`identity` is answered on `/_sim/identity`, so the process that started this host can tell it from
+        another server on the same port."""
         self.world = world
+        self.identity = identity
         self.control = Control(seed=world.seed, latency_ms=latency_ms)
         self.simulators: dict[str, Simulator] = {
             sim.system: sim for sim in (
@@ -42,8 +46,12 @@ class SimulatorHost:
         app.router.add_post("/_sim/faults", _set_faults)
         app.router.add_delete("/_sim/faults", _clear_faults)
         app.router.add_get("/_sim/traceparents", _traceparents)
+        app.router.add_get("/_sim/identity", self._identity)
         app.on_shutdown.append(self._release)
         return app
+
+    async def _identity(self, _: web.Request) -> web.Response:
+        return web.json_response({"identity": self.identity})
 
     async def _release(self, _: web.Application) -> None:
         self.control.release()
