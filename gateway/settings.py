@@ -16,6 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from connectors.credentials import DEMO_CREDENTIALS, Credentials
 
+from .auth.minting import DEV_SECRET
+from .auth.tokens import MIN_SECRET_BYTES
+
 PREFIX = "OMNIGATE_"
 Environment = Literal["development", "production"]
 
@@ -65,6 +68,12 @@ def _timezone(value: str) -> str:
 def _text(value: str) -> str:
     if not value:
         raise ValueError("must not be empty")
+    return value
+
+
+def _jwt_secret(value: str) -> str:
+    if len(value.encode()) < MIN_SECRET_BYTES:
+        raise ValueError(f"must be at least {MIN_SECRET_BYTES} bytes (RFC 7518 §3.2), got {len(value.encode())}")
     return value
 
 
@@ -172,7 +181,7 @@ SETTINGS: dict[str, tuple[Callable[[str], Any], str | type[Optional] | None, str
     "CRM_TOKEN": (_text, DEMO_CREDENTIALS.crm_token, "crm_token"),
     "WEBSHOP_KEY": (_text, DEMO_CREDENTIALS.webshop_key, "webshop_key"),
     "WEBSHOP_SECRET": (_text, DEMO_CREDENTIALS.webshop_secret, "webshop_secret"),
-    "JWT_SECRET": (_text, Optional, "jwt_secret"),
+    "JWT_SECRET": (_jwt_secret, Optional, "jwt_secret"),
     "JWT_JWKS_URL": (_url, Optional, "jwt_jwks_url"),
     "JWT_JWKS_FILE": (_file, Optional, "jwt_jwks_file"),
     "JWT_ISSUER": (_text, Optional, "jwt_issuer"),
@@ -198,6 +207,13 @@ SETTINGS: dict[str, tuple[Callable[[str], Any], str | type[Optional] | None, str
 # In production these have no development fallback: one of each group must be set.
 PRODUCTION_REQUIRED = (("JWT_SECRET", "JWT_JWKS_URL", "JWT_JWKS_FILE"), ("API_KEYS_FILE",))
 _CREDENTIAL_NAMES = {f.name for f in fields(Credentials)}
+# Published in this repository (README, demo, source), so anyone could use them: refused in production. The ERP
+# user name is not a secret, and `omnigate` may well be a real communication user's name.
+PUBLISHED_SECRETS = {
+    "JWT_SECRET": ("the development JWT secret", DEV_SECRET),
+    **{name: ("a demo back-office credential", getattr(DEMO_CREDENTIALS, attribute))
+       for name, (_, _, attribute) in SETTINGS.items() if attribute in _CREDENTIAL_NAMES - {"erp_user"}},
+}
 
 
 def load_settings(environ: Mapping[str, str] | None = None, config_file: Path | None = None) -> Settings:
@@ -222,8 +238,16 @@ def load_settings(environ: Mapping[str, str] | None = None, config_file: Path | 
         for group in PRODUCTION_REQUIRED:
             if all(raw.get(name) is None for name in group):
                 raise SettingsError(" or ".join(PREFIX + n for n in group) + " is required in production")
+        _refuse_published_secrets(raw)
     credentials = Credentials(**{k: values.pop(k) for k in list(values) if k in _CREDENTIAL_NAMES})
     return Settings(credentials=credentials, **values)
+
+
+def _refuse_published_secrets(raw: Mapping[str, str]) -> None:
+    for name, (what, published) in PUBLISHED_SECRETS.items():
+        if raw.get(name) == published:
+            raise SettingsError(f"{PREFIX}{name}: {what} is published in this project and refused in production; "
+                                "set your own")
 
 
 def _from_toml(path: Path) -> dict[str, str]:

@@ -12,6 +12,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from connectors.credentials import credentials_from_environ
 from connectors.demo_data import World
 from connectors.sim.control import Faults
 from connectors.sim.host import SimulatorHost
@@ -26,6 +27,10 @@ from gateway.settings import load_settings
 JWT_SECRET = "test-secret-for-the-gateway-suite-0123456789"
 PARTNER_SCOPES = ("availability", "catalog", "prices")
 SAFELISTED = "query Stores { stores(first: 2) { totalCount } }"
+# Production refuses the published demo credentials: the simulators are given these instead.
+PRODUCTION = {"OMNIGATE_ENV": "production", "OMNIGATE_ERP_USER": "omnigate", "OMNIGATE_ERP_PASSWORD": "erp-suite",
+              "OMNIGATE_POS_TOKEN": "pos-suite", "OMNIGATE_CRM_TOKEN": "crm-suite", "OMNIGATE_WEBSHOP_KEY": "ck_suite",
+              "OMNIGATE_WEBSHOP_SECRET": "cs_suite"}
 
 
 @dataclass(frozen=True)
@@ -117,8 +122,9 @@ class Stack:
 async def running_stack(world: World, environ: dict[str, str] | None = None,
                         down: str | None = None) -> AsyncIterator[Stack]:
     """Simulators, then the gateway wired to them; both stopped whatever happens. With `down`, that system
-    is down before the gateway starts (nothing of it is cached)."""
-    host = SimulatorHost(world)
+    is down before the gateway starts (nothing of it is cached). The simulators take the back-office
+    credentials of `environ`, the demo ones by default."""
+    host = SimulatorHost(world, credentials_from_environ(environ or {}))
     sim_url = await host.start()
     if down is not None:
         host.control.set_faults(down, Faults(down=True))

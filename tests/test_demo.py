@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 OMNIGATE = str(Path(sys.executable).parent / "omnigate")
+ROOT = Path(__file__).resolve().parent.parent  # imported by the subprocesses (an editable install may point elsewhere)
 FIRST_QUERY = '{ stores(first: 3) { totalCount edges { node { code name isOpen } } } }'
 
 
@@ -62,7 +63,7 @@ def demo(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str, Path]]:
     process = subprocess.Popen([OMNIGATE, "demo", "--port", str(port), "--sim-port", str(sim_port),
                                 "--scale", "small", "--credentials-file", str(credentials)],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                               env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)})
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -12,11 +12,13 @@ from gateway.settings import SettingsError, load_settings
 
 URLS = {f"OMNIGATE_{s}_URL": f"http://127.0.0.1:8100/{s.lower()}" for s in ("ERP", "POS", "CRM", "WEBSHOP")}
 OMNIGATE = [str(Path(sys.executable).parent / "omnigate")]
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_omnigate(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*OMNIGATE, *args], env={"PATH": "/usr/bin:/bin", **env}, capture_output=True,
-                          text=True, timeout=30)
+    """The console script, importing this checkout (an editable install may point at another one)."""
+    return subprocess.run([*OMNIGATE, *args], env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), **env},
+                          capture_output=True, text=True, timeout=30)
 
 
 def test_environment_gives_typed_settings_with_demo_credentials_in_development() -> None:
@@ -91,6 +93,57 @@ def test_a_malformed_key_file_stops_start_up_naming_it(tmp_path: Path) -> None:
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("omnigate: invalid setting: OMNIGATE_API_KEYS_FILE:")
+
+
+PRODUCTION_SECRET = "a-production-secret-that-is-long-enough!!"
+PUBLISHED = "is published in this project and refused in production; set your own"
+
+
+@pytest.fixture
+def production(tmp_path: Path) -> dict[str, str]:
+    """Production settings that pass: the project's own secret and a keys file."""
+    keys = tmp_path / "keys.json"
+    keys.write_text('{"keys": []}')
+    return {**PRODUCTION, "OMNIGATE_JWT_SECRET": PRODUCTION_SECRET, "OMNIGATE_API_KEYS_FILE": str(keys)}
+
+
+def test_check_config_accepts_production_with_its_own_secrets(production: dict[str, str]) -> None:
+    result = run_omnigate("check-config", env=production)
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+@pytest.mark.parametrize(("change", "line"), [
+    ({"OMNIGATE_JWT_SECRET": DEV_SECRET}, f"OMNIGATE_JWT_SECRET: the development JWT secret {PUBLISHED}"),
+    ({"OMNIGATE_JWT_SECRET": "thirty-one-bytes-long-secret!!!"},
+     "OMNIGATE_JWT_SECRET: must be at least 32 bytes (RFC 7518 §3.2), got 31"),
+    ({"OMNIGATE_ERP_PASSWORD": "demo-erp"}, f"OMNIGATE_ERP_PASSWORD: a demo back-office credential {PUBLISHED}"),
+    ({"OMNIGATE_POS_TOKEN": "demo-pos-token"}, f"OMNIGATE_POS_TOKEN: a demo back-office credential {PUBLISHED}"),
+    ({"OMNIGATE_CRM_TOKEN": "demo-crm-token"}, f"OMNIGATE_CRM_TOKEN: a demo back-office credential {PUBLISHED}"),
+    ({"OMNIGATE_WEBSHOP_KEY": "ck_demo"}, f"OMNIGATE_WEBSHOP_KEY: a demo back-office credential {PUBLISHED}"),
+    ({"OMNIGATE_WEBSHOP_SECRET": "cs_demo"}, f"OMNIGATE_WEBSHOP_SECRET: a demo back-office credential {PUBLISHED}"),
+])
+def test_check_config_refuses_published_or_short_secrets_in_production(
+        production: dict[str, str], change: dict[str, str], line: str) -> None:
+    result = run_omnigate("check-config", env={**production, **change})
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"omnigate: invalid setting: {line}"]
+
+
+def test_serve_in_production_with_the_development_secret_stops_before_listening(production: dict[str, str]) -> None:
+    # given the secret `omnigate token` signs with when none is set (printed in the README)
+    environ = {**production, "OMNIGATE_JWT_SECRET": DEV_SECRET, "OMNIGATE_PORT": "0"}
+    # when production starts with it
+    result = run_omnigate("serve", env=environ)
+    # then it stops with one line, so no token minted with it is ever accepted
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"omnigate: invalid setting: OMNIGATE_JWT_SECRET: the development JWT secret {PUBLISHED}"]
+    assert "listening" not in result.stdout
+
+
+def test_development_still_accepts_the_demo_credentials_and_the_development_secret() -> None:
+    settings = load_settings({**URLS, "OMNIGATE_JWT_SECRET": DEV_SECRET})
+    assert (settings.jwt_secret, settings.credentials.pos_token) == (DEV_SECRET, "demo-pos-token")
 
 
 def test_token_mints_a_development_token_the_gateway_accepts() -> None:
