@@ -30,7 +30,8 @@ def build_app(settings: Settings) -> web.Application:
     app.router.add_get("/healthz", health.healthz)
     app.router.add_get("/readyz", health.readyz)
     app.router.add_get("/status", health.status)
-    endpoint = GraphQLEndpoint(settings, build_schema(production=settings.is_production))
+    schema = build_schema(production=settings.is_production, sdl_access=settings.sdl_access)
+    endpoint = GraphQLEndpoint(settings, schema)
     app.router.add_route("GET", "/graphql", endpoint.handle)
     app.router.add_route("POST", "/graphql", endpoint.handle)
     return app

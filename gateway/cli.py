@@ -59,13 +59,17 @@ def _api_key(args: argparse.Namespace) -> int:
     from .auth.api_keys import hash_key, new_key
 
     if (args.kind == "kiosk") != (args.store is not None) or (args.kind == "partner") != bool(args.scopes):
-        print("omnigate: a kiosk key needs --store, a partner key needs --scopes (and nothing else)", file=sys.stderr)
+        print("omnigate: a kiosk key needs --store, a partner key needs --scopes, a router key neither",
+              file=sys.stderr)
         return 2
     key = new_key(f"ogk_{args.kind}")
-    binding = f'store = "{args.store}"' if args.store else "scopes = [" + ", ".join(
-        f'"{s}"' for s in args.scopes.split(",")) + "]"
-    print(f"# give the client this key (shown once): {key}\n[[keys]]\nname = \"{args.name}\"\n"
-          f'sha256 = "{hash_key(key)}"\nkind = "{args.kind}"\n{binding}')
+    lines = [f"# give the client this key (shown once): {key}", "[[keys]]", f'name = "{args.name}"',
+             f'sha256 = "{hash_key(key)}"', f'kind = "{args.kind}"']
+    if args.store:
+        lines.append(f'store = "{args.store}"')
+    if args.scopes:
+        lines.append("scopes = [" + ", ".join(f'"{s}"' for s in args.scopes.split(",")) + "]")
+    print("\n".join(lines))
     return 0
 
 
@@ -107,8 +111,8 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--credentials-file", type=Path, help="also write the demo credentials there as JSON")
     demo.set_defaults(run=_demo)
 
-    api_key = commands.add_parser("api-key", help="make a kiosk or partner key and its entry for the keys file")
-    api_key.add_argument("--kind", choices=("kiosk", "partner"), required=True)
+    api_key = commands.add_parser("api-key", help="make a kiosk, partner or router key and its keys file entry")
+    api_key.add_argument("--kind", choices=("kiosk", "partner", "router"), required=True)
     api_key.add_argument("--name", required=True)
     api_key.add_argument("--store", help="kiosk: the store code it stands in")
     api_key.add_argument("--scopes", help="partner: comma-separated, from catalog, prices, availability")

@@ -21,6 +21,7 @@ from .auth.tokens import MIN_SECRET_BYTES
 
 PREFIX = "OMNIGATE_"
 Environment = Literal["development", "production"]
+SdlAccess = Literal["router", "public", "off"]
 
 
 class SettingsError(ValueError):
@@ -104,6 +105,12 @@ def _trace_exporter(value: str) -> str:
     return value
 
 
+def _sdl_access(value: str) -> str:
+    if value not in ("router", "public", "off"):
+        raise ValueError(f"expected router, public or off, got {value!r}")
+    return value
+
+
 def _rate_limits(value: str) -> str:
     from .ratelimit import parse_rate_limits
 
@@ -153,10 +160,16 @@ class Settings:
     catalog_ttl_s: float = 300.0
     price_ttl_s: float = 60.0
     stock_ttl_s: float = 5.0
+    federation_sdl: SdlAccess | None = None
 
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def sdl_access(self) -> SdlAccess:
+        """Who may read `_service { sdl }`: as set, else router keys in production and anyone in development."""
+        return self.federation_sdl or ("router" if self.is_production else "public")
 
 
 # name (without prefix) -> (parser, default: text, None when required, Optional when it may stay unset,
@@ -203,6 +216,7 @@ SETTINGS: dict[str, tuple[Callable[[str], Any], str | type[Optional] | None, str
     "CATALOG_TTL_S": (_positive(float), "300", "catalog_ttl_s"),
     "PRICE_TTL_S": (_positive(float), "60", "price_ttl_s"),
     "STOCK_TTL_S": (_positive(float), "5", "stock_ttl_s"),
+    "FEDERATION_SDL": (_sdl_access, Optional, "federation_sdl"),
 }
 # In production these have no development fallback: one of each group must be set.
 PRODUCTION_REQUIRED = (("JWT_SECRET", "JWT_JWKS_URL", "JWT_JWKS_FILE"), ("API_KEYS_FILE",))

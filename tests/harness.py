@@ -42,10 +42,11 @@ class Keys:
     partner: str  # every partner scope
     catalog_partner: str  # catalog only
     safelist_partner: str  # every scope, safelisted documents only
+    router: str  # a federation router: the SDL and /status
 
     @classmethod
     def write(cls, world: World, path: Path) -> "Keys":
-        keys = cls(*(new_key("test") for _ in range(5)))
+        keys = cls(*(new_key("test") for _ in range(6)))
         first, second = world.stores[0].code, world.stores[1].code
         entries = [
             {"name": "kiosk-a", "sha256": hash_key(keys.kiosk), "kind": "kiosk", "store": first},
@@ -55,6 +56,7 @@ class Keys:
              "scopes": ["catalog"]},
             {"name": "safelist-partner", "sha256": hash_key(keys.safelist_partner), "kind": "partner",
              "scopes": list(PARTNER_SCOPES), "safelist_only": True},
+            {"name": "router", "sha256": hash_key(keys.router), "kind": "router"},
         ]
         path.write_text(json.dumps({"keys": entries}))
         return keys

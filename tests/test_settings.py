@@ -7,7 +7,9 @@ from pathlib import Path
 import jwt
 import pytest
 
+from gateway.auth.api_keys import ApiKeys, load_api_keys
 from gateway.auth.minting import DEV_SECRET
+from gateway.auth.principals import Principal, Role
 from gateway.settings import SettingsError, load_settings
 
 URLS = {f"OMNIGATE_{s}_URL": f"http://127.0.0.1:8100/{s.lower()}" for s in ("ERP", "POS", "CRM", "WEBSHOP")}
@@ -157,3 +159,13 @@ def test_token_refuses_to_run_in_production() -> None:
     result = run_omnigate("token", "--role", "customer", "--subject", "003", env={"OMNIGATE_ENV": "production"})
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and "production" in result.stderr
+
+
+def test_api_key_makes_a_router_key_whose_entry_the_gateway_loads(tmp_path: Path) -> None:
+    result = run_omnigate("api-key", "--kind", "router", "--name", "apollo-router", env={})
+    assert result.returncode == 0, result.stderr
+    comment, entry = result.stdout.split("\n", 1)
+    keys = tmp_path / "keys.toml"
+    keys.write_text(entry)
+    key = comment.rsplit(" ", 1)[1]
+    assert ApiKeys(load_api_keys(keys)).authenticate(key) == Principal(Role.ROUTER, subject="apollo-router")

@@ -2,7 +2,7 @@
 
 `/healthz` and `/readyz` answer a Kubernetes probe or a load balancer with a
 status and its code only. `/status` adds each back office's latency or error,
-which names internal hosts and ports: staff tokens only.
+which names internal hosts and ports: staff tokens and router keys only.
 """
 
 import asyncio
@@ -18,7 +18,7 @@ from ..appkeys import BACKENDS_KEY, SECURITY_KEY
 from ..auth.principals import AuthenticationError, Principal, Role
 from ..errors import ErrorCode
 
-STATUS_READERS = frozenset({Role.STAFF})
+STATUS_READERS = frozenset({Role.STAFF, Role.ROUTER})
 
 
 async def healthz(_: web.Request) -> web.Response:
@@ -61,7 +61,7 @@ async def _check(health: ports.Health) -> tuple[str, dict[str, object]]:
 
 def _refusal_for(principal: Principal) -> web.Response:
     if principal.role is Role.ANONYMOUS:
-        return _refused(401, "/status needs a staff token", ErrorCode.UNAUTHENTICATED)
+        return _refused(401, "/status needs a staff token or a router key", ErrorCode.UNAUTHENTICATED)
     return _refused(403, "Not allowed", ErrorCode.FORBIDDEN)
 
 
