@@ -22,6 +22,7 @@ from .auth.principals import AuthenticationError, Principal
 from .cache import STALE
 from .context import Context
 from .errors import ErrorCode
+from .http.body import read_body
 from .limits import check, measure, parse_operation
 from .middleware import request_id
 from .persisted import PersistedQueryError
@@ -140,7 +141,7 @@ async def _read_operations(request: web.Request, settings: Settings) -> Operatio
     if request.content_type != JSON:
         raise HttpError(415, "POST /graphql takes `Content-Type: application/json`", "UNSUPPORTED_MEDIA_TYPE")
     try:
-        data = json.loads(await request.read())
+        data = json.loads(await read_body(request, settings.body_timeout_s))
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise HttpError(400, "the body is not valid JSON", "BAD_REQUEST") from None
     if isinstance(data, list):

@@ -58,6 +58,13 @@ def _positive(parse: Callable[[str], float]) -> Callable[[str], Any]:
     return check
 
 
+def _count(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError(f"expected 0 (no limit) or a positive whole number, got {value!r}")
+    return number
+
+
 def _timezone(value: str) -> str:
     try:
         ZoneInfo(value)
@@ -161,6 +168,9 @@ class Settings:
     price_ttl_s: float = 60.0
     stock_ttl_s: float = 5.0
     federation_sdl: SdlAccess | None = None
+    header_timeout_s: float = 10.0
+    body_timeout_s: float = 30.0
+    max_connections_per_client: int = 50
 
     @property
     def is_production(self) -> bool:
@@ -217,6 +227,9 @@ SETTINGS: dict[str, tuple[Callable[[str], Any], str | type[Optional] | None, str
     "PRICE_TTL_S": (_positive(float), "60", "price_ttl_s"),
     "STOCK_TTL_S": (_positive(float), "5", "stock_ttl_s"),
     "FEDERATION_SDL": (_sdl_access, Optional, "federation_sdl"),
+    "HEADER_TIMEOUT_S": (_positive(float), "10", "header_timeout_s"),
+    "BODY_TIMEOUT_S": (_positive(float), "30", "body_timeout_s"),
+    "MAX_CONNECTIONS_PER_CLIENT": (_count, "50", "max_connections_per_client"),
 }
 # In production these have no development fallback: one of each group must be set.
 PRODUCTION_REQUIRED = (("JWT_SECRET", "JWT_JWKS_URL", "JWT_JWKS_FILE"), ("API_KEYS_FILE",))

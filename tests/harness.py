@@ -22,6 +22,7 @@ from gateway.appkeys import REFERENCE_KEY
 from gateway.auth.api_keys import hash_key, new_key
 from gateway.auth.minting import mint_token
 from gateway.auth.principals import Role
+from gateway.http.listener import start
 from gateway.settings import load_settings
 
 JWT_SECRET = "test-secret-for-the-gateway-suite-0123456789"
@@ -140,11 +141,9 @@ async def running_stack(world: World, environ: dict[str, str] | None = None,
             **{f"OMNIGATE_{s.upper()}_URL": f"{sim_url}/{s}" for s in ("erp", "pos", "crm", "webshop")},
             "OMNIGATE_WEBSHOP_TIMEZONE": SHOP_TZ.key, "OMNIGATE_JWT_SECRET": JWT_SECRET,
             "OMNIGATE_API_KEYS_FILE": str(Path(folder.name) / "keys.json"), "OMNIGATE_SAFELIST_FILE": str(safelist),
-            **(environ or {})})
+            "OMNIGATE_PORT": "0", **(environ or {})})
         app = build_app(settings)
-        runner = web.AppRunner(app, shutdown_timeout=1.0)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        runner = await start(app, settings, shutdown_timeout_s=1.0)
         async with aiohttp.ClientSession() as http:
             yield Stack(world, sim_url, f"http://127.0.0.1:{runner.addresses[0][1]}", http, app, keys)
     finally:
