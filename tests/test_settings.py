@@ -1,5 +1,6 @@
 """Settings: environment over TOML, demo credentials in development, one clear line when wrong."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 from gateway.auth.api_keys import ApiKeys, load_api_keys
 from gateway.auth.minting import DEV_SECRET
 from gateway.auth.principals import Principal, Role
-from gateway.settings import SettingsError, load_settings
+from gateway.settings import PREFIX, SETTINGS, SettingsError, load_settings
 
 URLS = {f"OMNIGATE_{s}_URL": f"http://127.0.0.1:8100/{s.lower()}" for s in ("ERP", "POS", "CRM", "WEBSHOP")}
 OMNIGATE = [str(Path(sys.executable).parent / "omnigate")]
@@ -21,6 +22,15 @@ def run_omnigate(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess
     """The console script, importing this checkout (an editable install may point at another one)."""
     return subprocess.run([*OMNIGATE, *args], env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), **env},
                           capture_output=True, text=True, timeout=30)
+
+
+def test_the_readme_configuration_table_names_every_setting_and_no_other() -> None:
+    # given the first column of each row of the README's configuration table (`_MAX_ALIASES` short for the full name)
+    section = (ROOT / "README.md").read_text().split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    first_cells = [line.split("|")[1] for line in section.splitlines() if line.startswith("| `")]
+    named = {re.sub(r"^_", PREFIX, name) for cell in first_cells for name in re.findall(r"`([A-Z_]+)`", cell)}
+    # then it is the registry, exactly
+    assert named == {PREFIX + name for name in SETTINGS}
 
 
 def test_environment_gives_typed_settings_with_demo_credentials_in_development() -> None:
