@@ -25,7 +25,7 @@ HEADER_TIMEOUT_S = 1.0
 PER_CLIENT = 5
 SLOW = {"OMNIGATE_HEADER_TIMEOUT_S": "1", "OMNIGATE_BODY_TIMEOUT_S": "1",
         "OMNIGATE_MAX_CONNECTIONS_PER_CLIENT": str(PER_CLIENT)}
-SLACK_S = 0.7  # scheduling on a busy machine
+SLACK_S = 1.0  # scheduling on a busy, shared machine
 HEADERS = b"GET /healthz HTTP/1.1\r\nHost: omnigate\r\nX-Padding: " + b"a" * 100 + b"\r\n\r\n"
 HEALTHZ = b"GET /healthz HTTP/1.1\r\nHost: omnigate\r\n\r\n"
 BODY = b'{"query": "{ __typename }", "variables": {"padding": "' + b"a" * 200 + b'"}}'

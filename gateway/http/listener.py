@@ -1,9 +1,9 @@
 """Where the gateway listens: one runner and site for `omnigate serve` and the tests alike.
 
-Header timeout: aiohttp (3.14.5 and later) arms its keep-alive timer when a
-connection opens and again when a response ends, and on expiry closes a
-connection still waiting for a request's headers, however many bytes of them
-have trickled in. So `keepalive_timeout` bounds the time from connection, or
+Header timeout: aiohttp (3.14.5, the version pyproject requires; earlier ones
+may not) arms its keep-alive timer when a connection opens and again when a
+response ends, and on expiry closes a connection still waiting for a request's
+headers, however many bytes of them have trickled in. So `keepalive_timeout` bounds the time from connection, or
 from the previous response, to complete headers; it also closes idle
 keep-alive connections then. tests/test_gateway_slow_clients.py fails if a
 later aiohttp stops doing so. The body's deadline is `body.read_body`'s.
