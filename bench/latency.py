@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from aiohttp import web
 
 from connectors.demo_data import Scale, World, build_world
 from gateway.app import build_app
+from gateway.http.listener import start
 from gateway.settings import load_settings
 from tests.harness import JWT_SECRET, STAFF, Keys, Stack
 from tests.test_gateway_batching import BULK, CUSTOMER_360, MOBILE_PRODUCT_PAGE, PARIS
@@ -98,10 +98,10 @@ async def gateway_on_child_simulators(world: World, scale: str, environ: dict[st
         settings = load_settings({
             **{f"OMNIGATE_{s.upper()}_URL": f"{sim_url}/{s}" for s in ("erp", "pos", "crm", "webshop")},
             "OMNIGATE_JWT_SECRET": JWT_SECRET, "OMNIGATE_API_KEYS_FILE": str(Path(folder.name) / "keys.json"),
-            "OMNIGATE_UPSTREAM_TIMEOUT_S": "10", **environ})
-        runner = web.AppRunner(build_app(settings))
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
+            "OMNIGATE_UPSTREAM_TIMEOUT_S": "10", "OMNIGATE_PORT": "0",
+            "OMNIGATE_MAX_CONNECTIONS_PER_CLIENT": "0",  # every simulated client comes from 127.0.0.1
+            **environ})
+        runner = await start(build_app(settings), settings, shutdown_timeout_s=1.0)
         try:
             async with aiohttp.ClientSession() as http:
                 yield Stack(world, sim_url, f"http://127.0.0.1:{runner.addresses[0][1]}", http, runner.app, keys)

@@ -1,21 +1,18 @@
 """The composition root: `build_app(settings)` wires middlewares, routes, backends, security and the schema."""
 
 import asyncio
-import time
 from collections.abc import AsyncIterator, Sequence
 
 from aiohttp import web
 
-from connectors import ports
-from connectors.errors import ConnectorError
-
 from .appkeys import BACKENDS_KEY, REFERENCE_KEY, SECURITY_KEY, SETTINGS_KEY
 from .backends import open_backends
 from .graphql_http import GraphQLEndpoint
+from .http import health
 from .http.compression import compression
 from .http.forwarded import client_addresses
 from .ide import HeaderPreset, add_ide
-from .middleware import cors, masked_errors, request_ids
+from .middleware import cors, masked_errors, request_ids, server_name
 from .reference import ReferenceData
 from .schema import build_schema
 from .security import build_security
@@ -36,9 +33,12 @@ def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = ()) -> w
     app[SECURITY_KEY] = build_security(settings)
     app.cleanup_ctx.append(_backends_ctx)
     app.on_cleanup.append(_close_security)
-    app.router.add_get("/healthz", _healthz)
-    app.router.add_get("/readyz", _readyz)
-    endpoint = GraphQLEndpoint(settings, build_schema(production=settings.is_production))
+    app.on_response_prepare.append(server_name)
+    app.router.add_get("/healthz", health.healthz)
+    app.router.add_get("/readyz", health.readyz)
+    app.router.add_get("/status", health.status)
+    schema = build_schema(production=settings.is_production, sdl_access=settings.sdl_access)
+    endpoint = GraphQLEndpoint(settings, schema)
     app.router.add_route("GET", "/graphql", endpoint.handle)
     app.router.add_route("POST", "/graphql", endpoint.handle)
     if not settings.is_production:
@@ -57,25 +57,3 @@ async def _backends_ctx(app: web.Application) -> AsyncIterator[None]:
 
 async def _close_security(app: web.Application) -> None:
     await app[SECURITY_KEY].tokens.close()
-
-
-async def _healthz(_: web.Request) -> web.Response:
-    """The process is up and serving; says nothing about the back offices."""
-    return web.json_response({"status": "ok"})
-
-
-async def _readyz(request: web.Request) -> web.Response:
-    """Ready when settings loaded (they did, or we would not run) and every upstream answers."""
-    systems = dict(await asyncio.gather(*(_check(h) for h in request.app[BACKENDS_KEY].health)))
-    ready = all(result["ok"] for result in systems.values())
-    return web.json_response({"status": "ready" if ready else "unready", "systems": systems},
-                             status=200 if ready else 503)
-
-
-async def _check(health: ports.Health) -> tuple[str, dict[str, object]]:
-    started = time.perf_counter()
-    try:
-        await health.check()
-    except ConnectorError as exc:
-        return health.system.value, {"ok": False, "error": str(exc)}
-    return health.system.value, {"ok": True, "latencyMs": round((time.perf_counter() - started) * 1000, 1)}

@@ -74,13 +74,17 @@ def _api_key(args: argparse.Namespace) -> int:
     from .auth.api_keys import hash_key, new_key
 
     if (args.kind == "kiosk") != (args.store is not None) or (args.kind == "partner") != bool(args.scopes):
-        print("omnigate: a kiosk key needs --store, a partner key needs --scopes (and nothing else)", file=sys.stderr)
+        print("omnigate: a kiosk key needs --store, a partner key needs --scopes, a router key neither",
+              file=sys.stderr)
         return 2
     key = new_key(f"ogk_{args.kind}")
-    binding = f'store = "{args.store}"' if args.store else "scopes = [" + ", ".join(
-        f'"{s}"' for s in args.scopes.split(",")) + "]"
-    print(f"# give the client this key (shown once): {key}\n[[keys]]\nname = \"{args.name}\"\n"
-          f'sha256 = "{hash_key(key)}"\nkind = "{args.kind}"\n{binding}')
+    lines = [f"# give the client this key (shown once): {key}", "[[keys]]", f'name = "{args.name}"',
+             f'sha256 = "{hash_key(key)}"', f'kind = "{args.kind}"']
+    if args.store:
+        lines.append(f'store = "{args.store}"')
+    if args.scopes:
+        lines.append("scopes = [" + ", ".join(f'"{s}"' for s in args.scopes.split(",")) + "]")
+    print("\n".join(lines))
     return 0
 
 
@@ -137,8 +141,9 @@ def _parser() -> argparse.ArgumentParser:
                       help="also write the demo credentials there as JSON (unset: printed only)")
     demo.set_defaults(run=_demo)
 
-    api_key = command("api-key", "make a kiosk or partner key and its entry for the keys file")
-    api_key.add_argument("--kind", choices=("kiosk", "partner"), required=True, help="what the key stands for")
+    api_key = command("api-key", "make a kiosk, partner or router key and its entry for the keys file")
+    api_key.add_argument("--kind", choices=("kiosk", "partner", "router"), required=True,
+                         help="what the key stands for")
     api_key.add_argument("--name", required=True, help="its name in the keys file and in the audit log")
     api_key.add_argument("--store", help="the store code a kiosk stands in (kiosk keys only)")
     api_key.add_argument("--scopes", help="comma-separated, from catalog, prices, availability (partner keys only)")

@@ -21,6 +21,7 @@ from .auth.principals import AuthenticationError, Principal, Role
 from .cache import STALE
 from .context import Context
 from .errors import ErrorCode
+from .http.body import read_body
 from .ide import ide_response
 from .limits import check, measure, parse_operation
 from .middleware import request_id
@@ -152,7 +153,7 @@ async def _read_operations(request: web.Request, settings: Settings) -> Operatio
     if request.content_type != JSON:
         raise HttpError(415, "POST /graphql takes `Content-Type: application/json`", "UNSUPPORTED_MEDIA_TYPE")
     try:
-        body = await request.read()
+        body = await read_body(request, settings.body_timeout_s)
     except web.HTTPRequestEntityTooLarge:
         raise HttpError(413, f"the body is over {settings.max_body_bytes} bytes", "PAYLOAD_TOO_LARGE") from None
     data = _json_value(body, "the body")

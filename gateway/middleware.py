@@ -1,4 +1,5 @@
-"""HTTP middlewares: a request id on every request, CORS for kiosk web frontends, no stack traces out."""
+"""HTTP middlewares: a request id on every request, CORS for kiosk web frontends, no stack traces out, and a
+`Server` header that names no versions."""
 
 import json
 import logging
@@ -18,6 +19,7 @@ CORS_HEADERS = ", ".join(("Content-Type", "Authorization", "X-Api-Key", "X-Reque
                           "apollographql-client-name", "apollographql-client-version", "apollo-require-preflight"))
 CORS_EXPOSED = "X-Request-Id, Retry-After, WWW-Authenticate"
 REQUEST_ID = web.RequestKey("request_id", str)
+SERVER_NAME = "omnigate"
 
 
 def request_id(request: web.Request) -> str:
@@ -48,6 +50,13 @@ async def masked_errors(request: web.Request, handler: Handler) -> web.StreamRes
         body = {"errors": [{"message": f"Internal error (request id {rid})",
                             "extensions": {"code": ErrorCode.INTERNAL_SERVER_ERROR.value, "requestId": rid}}]}
         return web.Response(text=json.dumps(body), status=500, content_type="application/json")
+
+
+async def server_name(_: web.Request, response: web.StreamResponse) -> None:
+    """aiohttp would send `Server: Python/3.x aiohttp/3.x`, a map to known vulnerabilities. As a signal (not a
+    middleware) this also reaches 404s, 405s and other HTTP exceptions; aiohttp's own 400 for a request it cannot
+    parse never reaches the application (aiohttp issue #6463)."""
+    response.headers["Server"] = SERVER_NAME
 
 
 def cors(origins: tuple[str, ...]) -> Middleware:

@@ -1,25 +1,42 @@
 """Runs the gateway until SIGINT or SIGTERM."""
 
+import asyncio
 import logging
+import signal
 from collections.abc import Callable, Sequence
 
 from aiohttp import web
 
 from .app import build_app
+from .http.listener import start
 from .ide import HeaderPreset
 from .settings import Settings
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+SHUTDOWN_TIMEOUT_S = 5.0
 
 
 def serve(settings: Settings, on_ready: Callable[[], None] | None = None,
           ide_presets: Sequence[HeaderPreset] = ()) -> None:
     """Logs go to stderr at INFO (audit lines included) unless the host configured logging already."""
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
-    def announce(_: str) -> None:
+    asyncio.run(_serve(build_app(settings, ide_presets), settings, on_ready))
+
+
+async def _serve(app: web.Application, settings: Settings, on_ready: Callable[[], None] | None) -> None:
+    runner = await start(app, settings, SHUTDOWN_TIMEOUT_S)
+    try:
         print(f"omnigate listening on http://{settings.host}:{settings.port} ({settings.env})", flush=True)
         if on_ready:
             on_ready()
+        await _until_signalled()
+    finally:
+        await runner.cleanup()
 
-    web.run_app(build_app(settings, ide_presets), host=settings.host, port=settings.port, print=announce,
-                shutdown_timeout=5.0, access_log=None)
+
+async def _until_signalled() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for stopping in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(stopping, stop.set)
+    await stop.wait()

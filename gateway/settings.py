@@ -16,10 +16,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from connectors.credentials import DEMO_CREDENTIALS, Credentials
 
+from .auth.minting import DEV_SECRET
+from .auth.tokens import MIN_SECRET_BYTES
 from .http.forwarded import Network, parse_networks
 
 PREFIX = "OMNIGATE_"
 Environment = Literal["development", "production"]
+SdlAccess = Literal["router", "public", "off"]
 
 
 class SettingsError(ValueError):
@@ -56,6 +59,13 @@ def _positive(parse: Callable[[str], float]) -> Callable[[str], Any]:
     return check
 
 
+def _count(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError(f"expected 0 (no limit) or a positive whole number, got {value!r}")
+    return number
+
+
 def _timezone(value: str) -> str:
     try:
         ZoneInfo(value)
@@ -67,6 +77,12 @@ def _timezone(value: str) -> str:
 def _text(value: str) -> str:
     if not value:
         raise ValueError("must not be empty")
+    return value
+
+
+def _jwt_secret(value: str) -> str:
+    if len(value.encode()) < MIN_SECRET_BYTES:
+        raise ValueError(f"must be at least {MIN_SECRET_BYTES} bytes (RFC 7518 §3.2), got {len(value.encode())}")
     return value
 
 
@@ -94,6 +110,12 @@ def _origins(value: str) -> tuple[str, ...]:
 def _trace_exporter(value: str) -> str:
     if value not in ("none", "console", "otlp"):
         raise ValueError(f"expected none, console or otlp, got {value!r}")
+    return value
+
+
+def _sdl_access(value: str) -> str:
+    if value not in ("router", "public", "off"):
+        raise ValueError(f"expected router, public or off, got {value!r}")
     return value
 
 
@@ -148,10 +170,19 @@ class Settings:
     catalog_ttl_s: float = 300.0
     price_ttl_s: float = 60.0
     stock_ttl_s: float = 5.0
+    federation_sdl: SdlAccess | None = None
+    header_timeout_s: float = 10.0
+    body_timeout_s: float = 30.0
+    max_connections_per_client: int = 50
 
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def sdl_access(self) -> SdlAccess:
+        """Who may read `_service { sdl }`: as set, else router keys in production and anyone in development."""
+        return self.federation_sdl or ("router" if self.is_production else "public")
 
 
 # name (without prefix) -> (parser, default: text, None when required, Optional when it may stay unset,
@@ -176,7 +207,7 @@ SETTINGS: dict[str, tuple[Callable[[str], Any], str | type[Optional] | None, str
     "CRM_TOKEN": (_text, DEMO_CREDENTIALS.crm_token, "crm_token"),
     "WEBSHOP_KEY": (_text, DEMO_CREDENTIALS.webshop_key, "webshop_key"),
     "WEBSHOP_SECRET": (_text, DEMO_CREDENTIALS.webshop_secret, "webshop_secret"),
-    "JWT_SECRET": (_text, Optional, "jwt_secret"),
+    "JWT_SECRET": (_jwt_secret, Optional, "jwt_secret"),
     "JWT_JWKS_URL": (_url, Optional, "jwt_jwks_url"),
     "JWT_JWKS_FILE": (_file, Optional, "jwt_jwks_file"),
     "JWT_ISSUER": (_text, Optional, "jwt_issuer"),
@@ -200,10 +231,21 @@ SETTINGS: dict[str, tuple[Callable[[str], Any], str | type[Optional] | None, str
     "CATALOG_TTL_S": (_positive(float), "300", "catalog_ttl_s"),
     "PRICE_TTL_S": (_positive(float), "60", "price_ttl_s"),
     "STOCK_TTL_S": (_positive(float), "5", "stock_ttl_s"),
+    "FEDERATION_SDL": (_sdl_access, Optional, "federation_sdl"),
+    "HEADER_TIMEOUT_S": (_positive(float), "10", "header_timeout_s"),
+    "BODY_TIMEOUT_S": (_positive(float), "30", "body_timeout_s"),
+    "MAX_CONNECTIONS_PER_CLIENT": (_count, "50", "max_connections_per_client"),
 }
 # In production these have no development fallback: one of each group must be set.
 PRODUCTION_REQUIRED = (("JWT_SECRET", "JWT_JWKS_URL", "JWT_JWKS_FILE"), ("API_KEYS_FILE",))
 _CREDENTIAL_NAMES = {f.name for f in fields(Credentials)}
+# Published in this repository (README, demo, source), so anyone could use them: refused in production. The ERP
+# user name is not a secret, and `omnigate` may well be a real communication user's name.
+PUBLISHED_SECRETS = {
+    "JWT_SECRET": ("the development JWT secret", DEV_SECRET),
+    **{name: ("a demo back-office credential", getattr(DEMO_CREDENTIALS, attribute))
+       for name, (_, _, attribute) in SETTINGS.items() if attribute in _CREDENTIAL_NAMES - {"erp_user"}},
+}
 
 
 def load_settings(environ: Mapping[str, str] | None = None, config_file: Path | None = None) -> Settings:
@@ -228,8 +270,16 @@ def load_settings(environ: Mapping[str, str] | None = None, config_file: Path | 
         for group in PRODUCTION_REQUIRED:
             if all(raw.get(name) is None for name in group):
                 raise SettingsError(" or ".join(PREFIX + n for n in group) + " is required in production")
+        _refuse_published_secrets(raw)
     credentials = Credentials(**{k: values.pop(k) for k in list(values) if k in _CREDENTIAL_NAMES})
     return Settings(credentials=credentials, **values)
+
+
+def _refuse_published_secrets(raw: Mapping[str, str]) -> None:
+    for name, (what, published) in PUBLISHED_SECRETS.items():
+        if raw.get(name) == published:
+            raise SettingsError(f"{PREFIX}{name}: {what} is published in this project and refused in production; "
+                                "set your own")
 
 
 def _from_toml(path: Path) -> dict[str, str]:

@@ -12,6 +12,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from connectors.credentials import credentials_from_environ
 from connectors.demo_data import World
 from connectors.sim.control import Faults
 from connectors.sim.host import SimulatorHost
@@ -21,12 +22,17 @@ from gateway.appkeys import REFERENCE_KEY
 from gateway.auth.api_keys import hash_key, new_key
 from gateway.auth.minting import mint_token
 from gateway.auth.principals import Role
+from gateway.http.listener import start
 from gateway.ide import HeaderPreset
 from gateway.settings import load_settings
 
 JWT_SECRET = "test-secret-for-the-gateway-suite-0123456789"
 PARTNER_SCOPES = ("availability", "catalog", "prices")
 SAFELISTED = "query Stores { stores(first: 2) { totalCount } }"
+# Production refuses the published demo credentials: the simulators are given these instead.
+PRODUCTION = {"OMNIGATE_ENV": "production", "OMNIGATE_ERP_USER": "omnigate", "OMNIGATE_ERP_PASSWORD": "erp-suite",
+              "OMNIGATE_POS_TOKEN": "pos-suite", "OMNIGATE_CRM_TOKEN": "crm-suite", "OMNIGATE_WEBSHOP_KEY": "ck_suite",
+              "OMNIGATE_WEBSHOP_SECRET": "cs_suite"}
 
 
 @dataclass(frozen=True)
@@ -38,10 +44,11 @@ class Keys:
     partner: str  # every partner scope
     catalog_partner: str  # catalog only
     safelist_partner: str  # every scope, safelisted documents only
+    router: str  # a federation router: the SDL and /status
 
     @classmethod
     def write(cls, world: World, path: Path) -> "Keys":
-        keys = cls(*(new_key("test") for _ in range(5)))
+        keys = cls(*(new_key("test") for _ in range(6)))
         first, second = world.stores[0].code, world.stores[1].code
         entries = [
             {"name": "kiosk-a", "sha256": hash_key(keys.kiosk), "kind": "kiosk", "store": first},
@@ -51,6 +58,7 @@ class Keys:
              "scopes": ["catalog"]},
             {"name": "safelist-partner", "sha256": hash_key(keys.safelist_partner), "kind": "partner",
              "scopes": list(PARTNER_SCOPES), "safelist_only": True},
+            {"name": "router", "sha256": hash_key(keys.router), "kind": "router"},
         ]
         path.write_text(json.dumps({"keys": entries}))
         return keys
@@ -118,8 +126,9 @@ class Stack:
 async def running_stack(world: World, environ: dict[str, str] | None = None,
                         down: str | None = None, ide_presets: Sequence[HeaderPreset] = ()) -> AsyncIterator[Stack]:
     """Simulators, then the gateway wired to them; both stopped whatever happens. With `down`, that system
-    is down before the gateway starts (nothing of it is cached); `ide_presets` are offered in GraphiQL."""
-    host = SimulatorHost(world)
+    is down before the gateway starts (nothing of it is cached). The simulators take the back-office
+    credentials of `environ`, the demo ones by default; `ide_presets` are offered in GraphiQL."""
+    host = SimulatorHost(world, credentials_from_environ(environ or {}))
     sim_url = await host.start()
     if down is not None:
         host.control.set_faults(down, Faults(down=True))
@@ -133,11 +142,9 @@ async def running_stack(world: World, environ: dict[str, str] | None = None,
             **{f"OMNIGATE_{s.upper()}_URL": f"{sim_url}/{s}" for s in ("erp", "pos", "crm", "webshop")},
             "OMNIGATE_WEBSHOP_TIMEZONE": SHOP_TZ.key, "OMNIGATE_JWT_SECRET": JWT_SECRET,
             "OMNIGATE_API_KEYS_FILE": str(Path(folder.name) / "keys.json"), "OMNIGATE_SAFELIST_FILE": str(safelist),
-            **(environ or {})})
+            "OMNIGATE_PORT": "0", **(environ or {})})
         app = build_app(settings, ide_presets)
-        runner = web.AppRunner(app, shutdown_timeout=1.0)
-        await runner.setup()
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        runner = await start(app, settings, shutdown_timeout_s=1.0)
         async with aiohttp.ClientSession() as http:
             yield Stack(world, sim_url, f"http://127.0.0.1:{runner.addresses[0][1]}", http, app, keys)
     finally:

@@ -19,6 +19,7 @@ KIOSK = {"name": "kiosk-s01-1", "sha256": hash_key(KIOSK_KEY), "kind": "kiosk", 
 PARTNER = {"name": "acme-feed", "sha256": hash_key(PARTNER_KEY), "kind": "partner", "scopes": ["catalog", "prices"],
            "safelist_only": True}
 SPARE = {"name": "kiosk-s02-1", "sha256": hash_key(SPARE_KEY), "kind": "kiosk", "store": "S02"}
+ROUTER = {"name": "apollo-router", "sha256": hash_key("ogk_router_composes-the-supergraph"), "kind": "router"}
 
 KEYS_TOML = f"""
 # kiosks: one key per till
@@ -79,6 +80,11 @@ def test_a_json_key_file_loads(tmp_path: Path) -> None:
     assert load_api_keys(json_file(tmp_path, KIOSK, PARTNER)) == ENTRIES
 
 
+def test_a_router_key_has_neither_store_nor_scopes(tmp_path: Path) -> None:
+    assert load_api_keys(json_file(tmp_path, ROUTER)) == [
+        ApiKeyEntry("apollo-router", ROUTER["sha256"], Role.ROUTER, None, frozenset())]
+
+
 @pytest.mark.parametrize(("name", "content"), [("keys.toml", ""), ("keys.json", "{}"), ("keys.json", '{"keys": []}')])
 def test_a_file_without_keys_is_no_keys(tmp_path: Path, name: str, content: str) -> None:
     assert load_api_keys(write(tmp_path, name, content)) == []
@@ -92,7 +98,7 @@ def test_a_file_without_keys_is_no_keys(tmp_path: Path, name: str, content: str)
     (KIOSK | {"sha256": hash_key(KIOSK_KEY)[:63]}, "API key 'kiosk-s01-1': sha256", "64 lowercase hex"),
     (KIOSK | {"sha256": KIOSK_KEY}, "API key 'kiosk-s01-1': sha256", "never the key"),
     (without(KIOSK, "kind"), "API key 'kiosk-s01-1': kind", "required"),
-    (KIOSK | {"kind": "staff"}, "API key 'kiosk-s01-1': kind", "expected 'kiosk' or 'partner'"),
+    (KIOSK | {"kind": "staff"}, "API key 'kiosk-s01-1': kind", "expected 'kiosk', 'partner' or 'router'"),
     (without(KIOSK, "store"), "API key 'kiosk-s01-1': store", "required"),
     (KIOSK | {"store": ""}, "API key 'kiosk-s01-1': store", "required"),
     (KIOSK | {"scopes": ["catalog"]}, "API key 'kiosk-s01-1': scopes", "only partner keys have scopes"),
@@ -102,6 +108,8 @@ def test_a_file_without_keys_is_no_keys(tmp_path: Path, name: str, content: str)
     (PARTNER | {"scopes": "catalog"}, "API key 'acme-feed': scopes", "required for a partner"),
     (PARTNER | {"scopes": ["catalog", 3]}, "API key 'acme-feed': scopes", "required for a partner"),
     (PARTNER | {"scopes": ["catalog", "orders"]}, "API key 'acme-feed': scopes", "unknown scope 'orders'"),
+    (ROUTER | {"scopes": ["catalog"]}, "API key 'apollo-router': scopes", "only partner keys have scopes"),
+    (ROUTER | {"store": "S01"}, "API key 'apollo-router': store", "only kiosk keys are bound to a store"),
     (PARTNER | {"safelist_only": "yes"}, "API key 'acme-feed': safelist_only", "expected true or false"),
     (PARTNER | {"safelist-only": True}, "API key 'acme-feed': safelist-only", "unknown field"),
     ("kiosk-s01-1", "API key #1", "expected a table"),
@@ -159,7 +167,7 @@ def test_new_keys_are_random_url_safe_and_carry_their_prefix() -> None:
 
 
 def test_an_api_key_cannot_stand_for_a_person() -> None:
-    with pytest.raises(ValueError, match="a kiosk or a partner"):
+    with pytest.raises(ValueError, match="a kiosk, a partner or a router"):
         ApiKeyEntry("sneaky", hash_key("k"), Role.STAFF, None, frozenset())
 
 

@@ -22,7 +22,7 @@ OPTIONS = {
     "demo": {"--port PORT": "(default: 8080)", "--sim-port SIM_PORT": "(default: 8100)",
              "--seed SEED": "(default: 42)", SCALE: "(default: default)",
              "--credentials-file FILE": "(unset: printed only)"},
-    "api-key": {"--kind {kiosk,partner}": "(required)", "--name NAME": "(required)",
+    "api-key": {"--kind {kiosk,partner,router}": "(required)", "--name NAME": "(required)",
                 "--store STORE": "(kiosk keys only)", "--scopes SCOPES": "(partner keys only)"},
     "token": {"--role {customer,staff}": "(required)", "--subject SUBJECT": "(required)",
               "--store STORE": "(staff only; unset: no store)", "--ttl TTL": "(default: 3600)"},

@@ -11,12 +11,9 @@ import pytest
 
 from connectors.demo_data import World
 from gateway.schema import schema
-from tests.harness import SAFELISTED, STAFF, Stack, api_key, running_stack
+from tests.harness import PRODUCTION, SAFELISTED, STAFF, Stack, api_key, running_stack
 
 HEALTHY = "{ stores(first: 1) { totalCount } }"
-DEMO_CREDENTIALS = {"OMNIGATE_ERP_USER": "omnigate", "OMNIGATE_ERP_PASSWORD": "demo-erp",
-                    "OMNIGATE_POS_TOKEN": "demo-pos-token", "OMNIGATE_CRM_TOKEN": "demo-crm-token",
-                    "OMNIGATE_WEBSHOP_KEY": "ck_demo", "OMNIGATE_WEBSHOP_SECRET": "cs_demo"}
 
 
 async def post(stack: Stack, body: Any, headers: dict[str, str] | None = None,
@@ -109,7 +106,7 @@ async def test_unknown_fields_are_validation_errors_with_a_suggestion_in_develop
 
 @pytest.fixture
 async def production(live_world: World) -> AsyncIterator[Stack]:
-    async with running_stack(live_world, {"OMNIGATE_ENV": "production", **DEMO_CREDENTIALS}) as stack:
+    async with running_stack(live_world, PRODUCTION) as stack:
         yield stack
 
 

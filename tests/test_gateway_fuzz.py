@@ -38,8 +38,8 @@ from hypothesis_graphql import Mode, from_schema, nodes
 
 from connectors.demo_data import World
 from gateway.schema import schema
-from tests.harness import STAFF, running_stack
-from tests.test_gateway_redaction import PRODUCTION, leaked
+from tests.harness import PRODUCTION, STAFF, running_stack
+from tests.test_gateway_redaction import leaked
 
 GRAPHQL_SCHEMA = schema._schema
 SCALARS = {

@@ -12,12 +12,8 @@ from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType
 from connectors.demo_data import World
 from gateway.schema import schema
 from gateway.schema.redaction import BUILT_IN_SCALARS, sent_names
-from tests.harness import SAFELISTED, STAFF, Stack, running_stack
+from tests.harness import PRODUCTION, SAFELISTED, STAFF, Stack, running_stack
 
-DEMO_CREDENTIALS = {"OMNIGATE_ERP_USER": "omnigate", "OMNIGATE_ERP_PASSWORD": "demo-erp",
-                    "OMNIGATE_POS_TOKEN": "demo-pos-token", "OMNIGATE_CRM_TOKEN": "demo-crm-token",
-                    "OMNIGATE_WEBSHOP_KEY": "ck_demo", "OMNIGATE_WEBSHOP_SECRET": "cs_demo"}
-PRODUCTION = {"OMNIGATE_ENV": "production", **DEMO_CREDENTIALS}
 HEALTHY = "{ stores(first: 1) { totalCount } }"
 # what clairvoyance and a curious partner send, and what each message used to give away
 PROBES: list[tuple[str, dict[str, Any], str]] = [

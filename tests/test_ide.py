@@ -13,7 +13,7 @@ from connectors.demo_data import World
 from gateway.ide import CONTENT_SECURITY_POLICY, HeaderPreset
 from gateway.ide.assets import IMMUTABLE
 from gateway.ide.page import FIRST_QUERY
-from tests.harness import Stack, running_stack
+from tests.harness import PRODUCTION, Stack, running_stack
 
 HTML = {"Accept": "text/html"}
 IDE = Path(__file__).parent.parent / "gateway" / "ide"
@@ -21,9 +21,6 @@ VENDOR = IDE / "vendor"
 README = Path(__file__).parent.parent / "README.md"
 STAFF_PRESET = HeaderPreset("staff", {"Authorization": "Bearer staff-token"})
 HOSTILE_PRESET = HeaderPreset("kiosk", {"X-Api-Key": "</script><script>alert(1)</script>"})
-PRODUCTION = {"OMNIGATE_ENV": "production", "OMNIGATE_ERP_USER": "omnigate", "OMNIGATE_ERP_PASSWORD": "demo-erp",
-              "OMNIGATE_POS_TOKEN": "demo-pos-token", "OMNIGATE_CRM_TOKEN": "demo-crm-token",
-              "OMNIGATE_WEBSHOP_KEY": "ck_demo", "OMNIGATE_WEBSHOP_SECRET": "cs_demo"}
 
 
 @pytest.fixture
@@ -131,7 +128,8 @@ async def test_production_has_neither_the_page_nor_its_files(live_world: World, 
             # then neither exists, and the token appears nowhere
             assert (page.status, file.status) == (400, 404)
             assert "staff-token" not in text and "graphiql" not in text.lower()
-        assert [r.canonical for r in production.app.router.resources()] == ["/healthz", "/readyz", "/graphql"]
+        routes = [r.canonical for r in production.app.router.resources()]
+        assert routes == ["/healthz", "/readyz", "/status", "/graphql"]
 
 
 def test_the_page_opens_on_the_readmes_first_query() -> None:

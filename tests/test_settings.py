@@ -1,5 +1,6 @@
 """Settings: environment over TOML, demo credentials in development, one clear line when wrong."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -7,16 +8,29 @@ from pathlib import Path
 import jwt
 import pytest
 
+from gateway.auth.api_keys import ApiKeys, load_api_keys
 from gateway.auth.minting import DEV_SECRET
-from gateway.settings import SettingsError, load_settings
+from gateway.auth.principals import Principal, Role
+from gateway.settings import PREFIX, SETTINGS, SettingsError, load_settings
 
 URLS = {f"OMNIGATE_{s}_URL": f"http://127.0.0.1:8100/{s.lower()}" for s in ("ERP", "POS", "CRM", "WEBSHOP")}
 OMNIGATE = [str(Path(sys.executable).parent / "omnigate")]
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_omnigate(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*OMNIGATE, *args], env={"PATH": "/usr/bin:/bin", **env}, capture_output=True,
-                          text=True, timeout=30)
+    """The console script, importing this checkout (an editable install may point at another one)."""
+    return subprocess.run([*OMNIGATE, *args], env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), **env},
+                          capture_output=True, text=True, timeout=30)
+
+
+def test_the_readme_configuration_table_names_every_setting_and_no_other() -> None:
+    # given the first column of each row of the README's configuration table (`_MAX_ALIASES` short for the full name)
+    section = (ROOT / "README.md").read_text().split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    first_cells = [line.split("|")[1] for line in section.splitlines() if line.startswith("| `")]
+    named = {re.sub(r"^_", PREFIX, name) for cell in first_cells for name in re.findall(r"`([A-Z_]+)`", cell)}
+    # then it is the registry, exactly
+    assert named == {PREFIX + name for name in SETTINGS}
 
 
 def test_environment_gives_typed_settings_with_demo_credentials_in_development() -> None:
@@ -93,6 +107,58 @@ def test_a_malformed_key_file_stops_start_up_naming_it(tmp_path: Path) -> None:
     assert line.startswith("omnigate: invalid setting: OMNIGATE_API_KEYS_FILE:")
 
 
+PRODUCTION_SECRET = "a-production-secret-that-is-long-enough!!"
+PUBLISHED = "is published in this project and refused in production; set your own"
+
+
+@pytest.fixture
+def production(tmp_path: Path) -> dict[str, str]:
+    """Production settings that pass: the project's own secret and a keys file."""
+    keys = tmp_path / "keys.json"
+    keys.write_text('{"keys": []}')
+    return {**PRODUCTION, "OMNIGATE_JWT_SECRET": PRODUCTION_SECRET, "OMNIGATE_API_KEYS_FILE": str(keys)}
+
+
+def test_check_config_accepts_production_with_its_own_secrets(production: dict[str, str]) -> None:
+    result = run_omnigate("check-config", env=production)
+    assert result.returncode == 0, result.stderr
+    assert all(line.startswith("omnigate: warning: ") for line in result.stderr.splitlines())  # unreachable URLs
+
+
+@pytest.mark.parametrize(("change", "line"), [
+    ({"OMNIGATE_JWT_SECRET": DEV_SECRET}, f"OMNIGATE_JWT_SECRET: the development JWT secret {PUBLISHED}"),
+    ({"OMNIGATE_JWT_SECRET": "thirty-one-bytes-long-secret!!!"},
+     "OMNIGATE_JWT_SECRET: must be at least 32 bytes (RFC 7518 §3.2), got 31"),
+    ({"OMNIGATE_ERP_PASSWORD": "demo-erp"}, f"OMNIGATE_ERP_PASSWORD: a demo back-office credential {PUBLISHED}"),
+    ({"OMNIGATE_POS_TOKEN": "demo-pos-token"}, f"OMNIGATE_POS_TOKEN: a demo back-office credential {PUBLISHED}"),
+    ({"OMNIGATE_CRM_TOKEN": "demo-crm-token"}, f"OMNIGATE_CRM_TOKEN: a demo back-office credential {PUBLISHED}"),
+    ({"OMNIGATE_WEBSHOP_KEY": "ck_demo"}, f"OMNIGATE_WEBSHOP_KEY: a demo back-office credential {PUBLISHED}"),
+    ({"OMNIGATE_WEBSHOP_SECRET": "cs_demo"}, f"OMNIGATE_WEBSHOP_SECRET: a demo back-office credential {PUBLISHED}"),
+])
+def test_check_config_refuses_published_or_short_secrets_in_production(
+        production: dict[str, str], change: dict[str, str], line: str) -> None:
+    result = run_omnigate("check-config", env={**production, **change})
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"omnigate: invalid setting: {line}"]
+
+
+def test_serve_in_production_with_the_development_secret_stops_before_listening(production: dict[str, str]) -> None:
+    # given the secret `omnigate token` signs with when none is set (printed in the README)
+    environ = {**production, "OMNIGATE_JWT_SECRET": DEV_SECRET, "OMNIGATE_PORT": "0"}
+    # when production starts with it
+    result = run_omnigate("serve", env=environ)
+    # then it stops with one line, so no token minted with it is ever accepted
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"omnigate: invalid setting: OMNIGATE_JWT_SECRET: the development JWT secret {PUBLISHED}"]
+    assert "listening" not in result.stdout
+
+
+def test_development_still_accepts_the_demo_credentials_and_the_development_secret() -> None:
+    settings = load_settings({**URLS, "OMNIGATE_JWT_SECRET": DEV_SECRET})
+    assert (settings.jwt_secret, settings.credentials.pos_token) == (DEV_SECRET, "demo-pos-token")
+
+
 def test_token_mints_a_development_token_the_gateway_accepts() -> None:
     result = run_omnigate("token", "--role", "staff", "--subject", "s-1", "--store", "PAR01", env={})
     assert result.returncode == 0, result.stderr
@@ -104,3 +170,13 @@ def test_token_refuses_to_run_in_production() -> None:
     result = run_omnigate("token", "--role", "customer", "--subject", "003", env={"OMNIGATE_ENV": "production"})
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and "production" in result.stderr
+
+
+def test_api_key_makes_a_router_key_whose_entry_the_gateway_loads(tmp_path: Path) -> None:
+    result = run_omnigate("api-key", "--kind", "router", "--name", "apollo-router", env={})
+    assert result.returncode == 0, result.stderr
+    comment, entry = result.stdout.split("\n", 1)
+    keys = tmp_path / "keys.toml"
+    keys.write_text(entry)
+    key = comment.rsplit(" ", 1)[1]
+    assert ApiKeys(load_api_keys(keys)).authenticate(key) == Principal(Role.ROUTER, subject="apollo-router")

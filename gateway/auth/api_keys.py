@@ -1,4 +1,4 @@
-"""Kiosks and partners prove themselves with API keys, which the gateway stores only as SHA-256 hashes.
+"""Kiosks, partners and federation routers prove themselves with API keys, stored only as SHA-256 hashes.
 
 A presented key is hashed and compared with every entry in constant time, so
 the response time tells neither whether a key is known nor which one it is.
@@ -19,7 +19,7 @@ from typing import Any
 
 from .principals import PARTNER_SCOPES, AuthenticationError, Principal, Role
 
-_KINDS = {"kiosk": Role.KIOSK, "partner": Role.PARTNER}
+_KINDS = {"kiosk": Role.KIOSK, "partner": Role.PARTNER, "router": Role.ROUTER}
 _FIELDS = frozenset({"name", "sha256", "kind", "store", "scopes", "safelist_only"})
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
@@ -36,8 +36,9 @@ class ApiKeyEntry:
     safelist_only: bool = False
 
     def __post_init__(self) -> None:
-        if self.kind not in (Role.KIOSK, Role.PARTNER):
-            raise ValueError(f"API key {self.name!r}: an API key is for a kiosk or a partner, not {self.kind}")
+        if self.kind not in _KINDS.values():
+            raise ValueError(f"API key {self.name!r}: an API key is for a kiosk, a partner or a router, "
+                             f"not {self.kind}")
 
 
 def hash_key(key: str) -> str:
@@ -122,6 +123,9 @@ def _entry(raw: object, label: str) -> ApiKeyEntry:
         _absent(raw, "scopes", label, "only partner keys have scopes")
         return ApiKeyEntry(name, sha256, kind, _text(raw, "store", label), frozenset(), safelist_only)
     _absent(raw, "store", label, "only kiosk keys are bound to a store")
+    if kind is Role.ROUTER:
+        _absent(raw, "scopes", label, "only partner keys have scopes")
+        return ApiKeyEntry(name, sha256, kind, None, frozenset(), safelist_only)
     return ApiKeyEntry(name, sha256, kind, None, _scopes(raw, label), safelist_only)
 
 
@@ -146,7 +150,7 @@ def _sha256(raw: dict[str, Any], label: str) -> str:
 def _kind(raw: dict[str, Any], label: str) -> Role:
     kind = _KINDS.get(_text(raw, "kind", label))
     if kind is None:
-        raise _invalid(label, "kind", "expected 'kiosk' or 'partner'")
+        raise _invalid(label, "kind", "expected 'kiosk', 'partner' or 'router'")
     return kind
 
 

@@ -10,6 +10,7 @@ class Role(StrEnum):
     STAFF = "staff"
     KIOSK = "kiosk"
     PARTNER = "partner"
+    ROUTER = "router"  # a federation router fetching the SDL (`_service`) to compose, and reading /status
 
 
 class AuthenticationError(Exception):
@@ -22,7 +23,7 @@ PARTNER_SCOPES = frozenset({"catalog", "prices", "availability"})
 @dataclass(frozen=True)
 class Principal:
     role: Role
-    subject: str | None = None  # customer: CRM id; staff: staff id; kiosk/partner: the key's name
+    subject: str | None = None  # customer: CRM id; staff: staff id; kiosk/partner/router: the key's name
     store: str | None = None  # kiosk: its store; staff: their store, if any (POS store code)
     scopes: frozenset[str] = field(default_factory=frozenset)  # partner only
     safelist_only: bool = False  # may run persisted safelisted documents only

@@ -1,1 +1,2 @@
-"""What the gateway does to every HTTP exchange: who the client is, compression."""
+"""The HTTP edge of the gateway: probes and status, who the client is, how connections and bodies are bounded,
+compression."""

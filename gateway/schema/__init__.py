@@ -10,8 +10,10 @@ from strawberry.tools import merge_types
 from strawberry.types import Info
 
 from ..errors import bad_input
+from ..settings import SdlAccess
 from .customers.queries import CustomerQueries
 from .errors import ErrorCodes
+from .federation_access import FederationAccess, SdlPolicy
 from .node import NodeQueries
 from .orders.queries import OrderQueries
 from .orders.services import Reservation
@@ -41,11 +43,14 @@ class GatewaySchema(strawberry.federation.Schema):
         return super().entities_resolver(info, representations)
 
 
-def build_schema(production: bool = False) -> GatewaySchema:
-    """Introspection is off in production (field suggestions are stripped by ErrorCodes there)."""
+def build_schema(production: bool = False, sdl_access: SdlAccess = "public") -> GatewaySchema:
+    """Introspection is off in production (field suggestions are stripped by ErrorCodes there); `sdl_access`
+    says who may read `_service { sdl }`."""
     rules: list[type[ASTValidationRule]] = [NoSchemaIntrospectionCustomRule if production
                                             else MaxIntrospectionDepthRule]
-    extensions: list[Any] = [ErrorCodes, lambda: AddValidationRules(rules)]  # classes and factories alike
+    policy = SdlPolicy(sdl_access)
+    extensions: list[Any] = [ErrorCodes, lambda: AddValidationRules(rules),  # classes and factories alike
+                             lambda: FederationAccess(policy)]
     return GatewaySchema(query=Query, types=[StoreReceipt, Order, Reservation], extensions=extensions)
 
 
