@@ -154,6 +154,20 @@ async def test_a_client_address_holds_at_most_its_cap_of_connections(slow_stack:
         other.close()
 
 
+async def test_a_trusted_proxy_is_not_capped(live_world: World) -> None:
+    # given 127.0.0.1 is a trusted proxy (a router carries many shoppers' connections)
+    async with running_stack(live_world, {**SLOW, "OMNIGATE_TRUSTED_PROXIES": "127.0.0.1"}) as stack:
+        held = [await asyncio.open_connection("127.0.0.1", port_of(stack)) for _ in range(PER_CLIENT)]
+        for _, writer in held:
+            writer.write(b"GET /healthz HTTP/1.1\r\n")
+        await asyncio.sleep(0.1)
+        # when one more connects, then it is served
+        async with stack.http.get(f"{stack.gateway_url}/healthz") as r:
+            assert r.status == 200
+        for _, writer in held:
+            writer.close()
+
+
 @pytest.mark.parametrize(("name", "value", "problem"), [
     ("OMNIGATE_HEADER_TIMEOUT_S", "0", "expected a positive number, got '0'"),
     ("OMNIGATE_BODY_TIMEOUT_S", "-1", "expected a positive number, got '-1'"),

@@ -2,32 +2,43 @@
 
 Each slow client may hold a socket up to the header or body timeout; without a
 cap per address one machine could hold them all. Behind a proxy every
-connection comes from the proxy's address: raise the cap above its pool, or
-set 0 (no cap) and let the proxy limit its clients.
+connection comes from the proxy's address: trusted proxies
+(`OMNIGATE_TRUSTED_PROXIES`) are not capped, since they carry many clients' requests.
 """
 
 import asyncio
+import ipaddress
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from aiohttp import web
+
+from .forwarded import Network
 
 log = logging.getLogger("omnigate.http")
 
 
 class ClientConnections:
-    """Open connections per client address, admitted up to `limit` (0: no limit)."""
+    """Open connections per client address, admitted up to `limit` (0: no limit); `exempt` networks uncapped."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, exempt: Sequence[Network] = ()) -> None:
         self.limit = limit
+        self._exempt = tuple(exempt)
         self._open: Counter[str] = Counter()
 
     def admit(self, address: str) -> bool:
-        if self.limit and self._open[address] >= self.limit:
+        if self.limit and self._open[address] >= self.limit and not self._is_exempt(address):
             return False
         self._open[address] += 1
         return True
+
+    def _is_exempt(self, address: str) -> bool:
+        try:
+            parsed = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(parsed in network for network in self._exempt)
 
     def release(self, address: str) -> None:
         self._open[address] -= 1

@@ -22,7 +22,7 @@ async def start(app: web.Application, settings: Settings, shutdown_timeout_s: fl
     await runner.setup()
     try:
         await AdmittingSite(runner, settings.host, settings.port,
-                            ClientConnections(settings.max_connections_per_client)).start()
+                            ClientConnections(settings.max_connections_per_client, settings.trusted_proxies)).start()
     except BaseException:
         await runner.cleanup()
         raise
