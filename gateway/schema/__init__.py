@@ -46,7 +46,8 @@ def build_schema(production: bool = False) -> GatewaySchema:
     rules: list[type[ASTValidationRule]] = [NoSchemaIntrospectionCustomRule if production
                                             else MaxIntrospectionDepthRule]
     extensions: list[Any] = [ErrorCodes, lambda: AddValidationRules(rules)]  # classes and factories alike
-    return GatewaySchema(query=Query, types=[StoreReceipt, Order, Reservation], extensions=extensions)
+    return GatewaySchema(query=Query, types=[StoreReceipt, Order, Reservation], extensions=extensions,
+                         federation_version="2.0")  # the lowest with @key, @shareable, @inaccessible
 
 
 schema = build_schema()
