@@ -23,4 +23,16 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 export TESTS_REQUIRE_CHROMIUM=1  # the browser test fails rather than skips without it
 # --- end of the GraphiQL browser test block ---
+# --- real clients (issue 9): Node.js and the npm packages locked in tests/clients/ ---
+if ! command -v node > /dev/null || ! command -v npm > /dev/null; then
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get > /dev/null; then
+    echo "test.sh: the client tests need Node.js and npm, and only root can install them: apt-get install nodejs npm" >&2
+    exit 1
+  fi
+  echo "test.sh: installing Debian's nodejs and npm for the client tests"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm > /dev/null
+fi
+npm ci --prefix tests/clients --no-audit --no-fund --loglevel=error
+export OMNIGATE_NODE_CLIENTS=required  # tests/node_clients.py: fail rather than skip
+# --- end real clients ---
 .venv/bin/python -m pytest -q "$@"

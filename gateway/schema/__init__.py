@@ -51,7 +51,8 @@ def build_schema(production: bool = False, sdl_access: SdlAccess = "public") -> 
     policy = SdlPolicy(sdl_access)
     extensions: list[Any] = [ErrorCodes, lambda: AddValidationRules(rules),  # classes and factories alike
                              lambda: FederationAccess(policy)]
-    return GatewaySchema(query=Query, types=[StoreReceipt, Order, Reservation], extensions=extensions)
+    return GatewaySchema(query=Query, types=[StoreReceipt, Order, Reservation], extensions=extensions,
+                         federation_version="2.0")  # the lowest with @key, @shareable, @inaccessible
 
 
 schema = build_schema()

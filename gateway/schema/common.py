@@ -1,4 +1,8 @@
-"""Types every domain uses: money, places, channels, the Node interface, page info."""
+"""Types every domain uses: money, places, channels, the Node interface, page info.
+
+The value types are `@shareable`: other subgraphs of a supergraph define their own `PageInfo`, `Money` and the
+like, and Federation refuses two definitions of a field unless both say it resolves the same way.
+"""
 
 from decimal import Decimal
 from enum import Enum
@@ -13,7 +17,7 @@ class Node:
     id: strawberry.ID = strawberry.field(description="Opaque global id, stable across releases.")
 
 
-@strawberry.type
+@strawberry.federation.type(shareable=True)
 class PageInfo:
     has_next_page: bool
     has_previous_page: bool
@@ -21,7 +25,7 @@ class PageInfo:
     end_cursor: str | None
 
 
-@strawberry.type
+@strawberry.federation.type(shareable=True)
 class Money:
     amount: Decimal
     currency_code: str = strawberry.field(description="ISO 4217, e.g. EUR.")
@@ -31,7 +35,7 @@ class Money:
         return cls(amount=money.amount.quantize(Decimal("0.01")), currency_code=money.currency)
 
 
-@strawberry.type
+@strawberry.federation.type(shareable=True)
 class GeoPoint:
     latitude: float
     longitude: float
@@ -46,7 +50,7 @@ class GeoPointInput:
         return domain.GeoPoint(self.latitude, self.longitude)
 
 
-@strawberry.type
+@strawberry.federation.type(shareable=True)
 class Address:
     line1: str
     line2: str | None

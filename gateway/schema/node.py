@@ -57,8 +57,11 @@ RESOLVERS: dict[str, Callable[[Info[Context, None], str], Awaitable[Node | None]
 
 @strawberry.type
 class NodeQueries:
-    @strawberry.field
+    @strawberry.federation.field(inaccessible=True)
     async def node(self, info: Info[Context, None], id: strawberry.ID) -> Node | None:
+        """Omnigate's own clients only: it resolves the ids Omnigate mints, while a supergraph's `node` must resolve
+        every subgraph's. `@shareable` would let the planner send any id to any subgraph (a wrong null);
+        `@inaccessible` leaves it out of the supergraph's API."""
         type_name, key = parse_global_id(id)
         resolve = RESOLVERS.get(type_name)
         return await resolve(info, key) if resolve else None

@@ -25,13 +25,13 @@ from .pricing import Price
 DELIVERY_DAYS = 2
 
 
-@strawberry.type
+@strawberry.federation.type(shareable=True)
 class Image:
     url: str
     alt_text: str | None
 
 
-@strawberry.type
+@strawberry.federation.type(shareable=True)
 class Attribute:
     name: str
     value: str

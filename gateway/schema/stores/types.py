@@ -43,7 +43,7 @@ class StockStatus(Enum):
     OUT_OF_STOCK = "OUT_OF_STOCK"
 
 
-@strawberry.type
+@strawberry.federation.type(shareable=True)
 class OpeningHours:
     day: Weekday
     opens: str = strawberry.field(description="Local time, HH:MM.")
