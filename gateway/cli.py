@@ -18,7 +18,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except SettingsError as exc:
-        print(f"omnigate: invalid setting: {exc}", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"omnigate: invalid setting: {problem}", file=sys.stderr)
         return 2
     except CannotListen as exc:
         print(f"omnigate: {exc}", file=sys.stderr)

@@ -5,6 +5,7 @@ with one line that names the variable, and the README's table can be checked
 against `SETTINGS`.
 """
 
+import math
 import os
 import tomllib
 from collections.abc import Callable, Mapping
@@ -26,7 +27,11 @@ SdlAccess = Literal["router", "public", "off"]
 
 
 class SettingsError(ValueError):
-    """A setting is missing or malformed; the message names the variable."""
+    """Settings are missing or malformed: one line per problem, each naming its variable, all found in one run."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
 
 
 def _url(value: str) -> str:
@@ -42,10 +47,28 @@ def _environment(value: str) -> str:
     return value
 
 
+def _whole(value: str) -> int:
+    """`int()` with a message for people: "expected a whole number, got 'abc'" rather than Python's own."""
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"expected a whole number, got {value!r}") from None
+
+
+def _decimal(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"expected a number, got {value!r}") from None
+    if not math.isfinite(number):
+        raise ValueError(f"expected a finite number, got {value!r}")
+    return number
+
+
 def _port(value: str) -> int:
-    port = int(value)
+    port = _whole(value)
     if not 0 <= port <= 65535:
-        raise ValueError(f"expected a port number, got {value!r}")
+        raise ValueError(f"expected a port number from 0 to 65535, got {value!r}")
     return port
 
 
@@ -60,7 +83,7 @@ def _positive(parse: Callable[[str], float]) -> Callable[[str], Any]:
 
 
 def _count(value: str) -> int:
-    number = int(value)
+    number = _whole(value)
     if number < 0:
         raise ValueError(f"expected 0 (no limit) or a positive whole number, got {value!r}")
     return number
@@ -195,11 +218,11 @@ SETTINGS: dict[str, tuple[Callable[[str], Any], str | type[Optional] | None, str
     "ENV": (_environment, "development", "env"),
     "HOST": (_text, "127.0.0.1", "host"),
     "PORT": (_port, "8080", "port"),
-    "UPSTREAM_TIMEOUT_S": (_positive(float), "2.0", "upstream_timeout_s"),
+    "UPSTREAM_TIMEOUT_S": (_positive(_decimal), "2.0", "upstream_timeout_s"),
     "ERP_SALES_ORG": (_text, "1010", "erp_sales_org"),
     "ERP_DISTRIBUTION_CHANNEL": (_text, "10", "erp_distribution_channel"),
     "ERP_DELISTED_STATUSES": (str, "DL", "erp_delisted_statuses"),
-    "PICKUP_PREPARATION_MINUTES": (_positive(int), "60", "pickup_preparation_minutes"),
+    "PICKUP_PREPARATION_MINUTES": (_positive(_whole), "60", "pickup_preparation_minutes"),
     "WEBSHOP_TIMEZONE": (_timezone, "UTC", "webshop_timezone"),
     "ERP_USER": (_text, DEMO_CREDENTIALS.erp_user, "erp_user"),
     "ERP_PASSWORD": (_text, DEMO_CREDENTIALS.erp_password, "erp_password"),
@@ -214,26 +237,26 @@ SETTINGS: dict[str, tuple[Callable[[str], Any], str | type[Optional] | None, str
     "JWT_AUDIENCE": (_text, Optional, "jwt_audience"),
     "API_KEYS_FILE": (_file, Optional, "api_keys_file"),
     "RATE_LIMITS": (_rate_limits, "anonymous=50/s,customer=20/s,kiosk=50/s,partner=100/s,staff=0", "rate_limits"),
-    "MAX_DEPTH": (_positive(int), "12", "max_depth"),
-    "MAX_ALIASES": (_positive(int), "30", "max_aliases"),
-    "MAX_TOKENS": (_positive(int), "2000", "max_tokens"),
-    "MAX_DIRECTIVES": (_positive(int), "50", "max_directives"),
-    "MAX_COST": (_positive(int), "20000", "max_cost"),
-    "MAX_BODY_BYTES": (_positive(int), "65536", "max_body_bytes"),
+    "MAX_DEPTH": (_positive(_whole), "12", "max_depth"),
+    "MAX_ALIASES": (_positive(_whole), "30", "max_aliases"),
+    "MAX_TOKENS": (_positive(_whole), "2000", "max_tokens"),
+    "MAX_DIRECTIVES": (_positive(_whole), "50", "max_directives"),
+    "MAX_COST": (_positive(_whole), "20000", "max_cost"),
+    "MAX_BODY_BYTES": (_positive(_whole), "65536", "max_body_bytes"),
     "ALLOW_BATCHING": (_flag, "false", "allow_batching"),
-    "MAX_BATCH": (_positive(int), "10", "max_batch"),
+    "MAX_BATCH": (_positive(_whole), "10", "max_batch"),
     "CORS_ORIGINS": (_origins, "", "cors_origins"),
     "TRUSTED_PROXIES": (parse_networks, "", "trusted_proxies"),
-    "APQ_CACHE_SIZE": (_positive(int), "1000", "apq_cache_size"),
+    "APQ_CACHE_SIZE": (_positive(_whole), "1000", "apq_cache_size"),
     "SAFELIST_FILE": (_file, Optional, "safelist_file"),
     "ANONYMOUS_SAFELIST_ONLY": (_flag, "false", "anonymous_safelist_only"),
     "TRACE_EXPORTER": (_trace_exporter, "none", "trace_exporter"),
-    "CATALOG_TTL_S": (_positive(float), "300", "catalog_ttl_s"),
-    "PRICE_TTL_S": (_positive(float), "60", "price_ttl_s"),
-    "STOCK_TTL_S": (_positive(float), "5", "stock_ttl_s"),
+    "CATALOG_TTL_S": (_positive(_decimal), "300", "catalog_ttl_s"),
+    "PRICE_TTL_S": (_positive(_decimal), "60", "price_ttl_s"),
+    "STOCK_TTL_S": (_positive(_decimal), "5", "stock_ttl_s"),
     "FEDERATION_SDL": (_sdl_access, Optional, "federation_sdl"),
-    "HEADER_TIMEOUT_S": (_positive(float), "10", "header_timeout_s"),
-    "BODY_TIMEOUT_S": (_positive(float), "30", "body_timeout_s"),
+    "HEADER_TIMEOUT_S": (_positive(_decimal), "10", "header_timeout_s"),
+    "BODY_TIMEOUT_S": (_positive(_decimal), "30", "body_timeout_s"),
     "MAX_CONNECTIONS_PER_CLIENT": (_count, "50", "max_connections_per_client"),
 }
 # In production these have no development fallback: one of each group must be set.
@@ -249,37 +272,45 @@ PUBLISHED_SECRETS = {
 
 
 def load_settings(environ: Mapping[str, str] | None = None, config_file: Path | None = None) -> Settings:
-    """Environment variables win over the TOML file; credentials have no default in production."""
+    """Environment variables win over the TOML file; credentials have no default in production.
+
+    Every problem is reported at once, so a newcomer fixes them in one round rather than one per run.
+    """
     environ = os.environ if environ is None else environ
     raw = _from_toml(config_file) if config_file else {}
     raw.update({name.removeprefix(PREFIX): value for name, value in environ.items() if name.startswith(PREFIX)})
     production = raw.get("ENV") == "production"
     values: dict[str, Any] = {}
-    for name, (parse, default, attribute) in SETTINGS.items():
-        text = raw.get(name)
-        if text is None and (default is None or (production and attribute in _CREDENTIAL_NAMES)):
-            raise SettingsError(f"{PREFIX}{name} is required but not set")
-        if text is None and default is Optional:
-            values[attribute] = None
-            continue
-        try:
-            values[attribute] = parse(text if text is not None else str(default))
-        except ValueError as exc:
-            raise SettingsError(f"{PREFIX}{name}: {exc}") from None
+    problems = [problem for name in SETTINGS if (problem := _parse_into(values, name, raw, production))]
     if production:
-        for group in PRODUCTION_REQUIRED:
-            if all(raw.get(name) is None for name in group):
-                raise SettingsError(" or ".join(PREFIX + n for n in group) + " is required in production")
-        _refuse_published_secrets(raw)
+        problems += [" or ".join(PREFIX + n for n in group) + " is required in production"
+                     for group in PRODUCTION_REQUIRED if all(raw.get(name) is None for name in group)]
+        problems += _published_secrets(raw)
+    if problems:
+        raise SettingsError(*problems)
     credentials = Credentials(**{k: values.pop(k) for k in list(values) if k in _CREDENTIAL_NAMES})
     return Settings(credentials=credentials, **values)
 
 
-def _refuse_published_secrets(raw: Mapping[str, str]) -> None:
-    for name, (what, published) in PUBLISHED_SECRETS.items():
-        if raw.get(name) == published:
-            raise SettingsError(f"{PREFIX}{name}: {what} is published in this project and refused in production; "
-                                "set your own")
+def _parse_into(values: dict[str, Any], name: str, raw: Mapping[str, str], production: bool) -> str | None:
+    """Parses one setting into `values`; the problem, naming the variable, when it is missing or malformed."""
+    parse, default, attribute = SETTINGS[name]
+    text = raw.get(name)
+    if text is None and (default is None or (production and attribute in _CREDENTIAL_NAMES)):
+        return f"{PREFIX}{name} is required but not set"
+    if text is None and default is Optional:
+        values[attribute] = None
+        return None
+    try:
+        values[attribute] = parse(text if text is not None else str(default))
+    except ValueError as exc:
+        return f"{PREFIX}{name}: {exc}"
+    return None
+
+
+def _published_secrets(raw: Mapping[str, str]) -> list[str]:
+    return [f"{PREFIX}{name}: {what} is published in this project and refused in production; set your own"
+            for name, (what, published) in PUBLISHED_SECRETS.items() if raw.get(name) == published]
 
 
 def _from_toml(path: Path) -> dict[str, str]:

@@ -87,13 +87,29 @@ PRODUCTION = {**URLS, "OMNIGATE_ENV": "production", "OMNIGATE_ERP_USER": "u", "O
 
 
 @pytest.mark.parametrize(("extra", "named"), [
-    ({}, "OMNIGATE_JWT_SECRET or OMNIGATE_JWT_JWKS_URL or OMNIGATE_JWT_JWKS_FILE"),
-    ({"OMNIGATE_JWT_SECRET": "a-production-secret-that-is-long-enough!!"}, "OMNIGATE_API_KEYS_FILE"),
+    ({}, ["OMNIGATE_JWT_SECRET or OMNIGATE_JWT_JWKS_URL or OMNIGATE_JWT_JWKS_FILE", "OMNIGATE_API_KEYS_FILE"]),
+    ({"OMNIGATE_JWT_SECRET": "a-production-secret-that-is-long-enough!!"}, ["OMNIGATE_API_KEYS_FILE"]),
 ])
-def test_production_without_a_secret_or_key_file_stops_with_one_line(extra: dict[str, str], named: str) -> None:
+def test_production_without_a_secret_or_key_file_stops_with_a_line_each(extra: dict[str, str],
+                                                                         named: list[str]) -> None:
     result = run_omnigate("serve", env={**PRODUCTION, **extra})
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [f"omnigate: invalid setting: {named} is required in production"]
+    assert result.stderr.strip().splitlines() == [f"omnigate: invalid setting: {n} is required in production"
+                                                  for n in named]
+
+
+def test_every_problem_is_reported_in_one_run_in_plain_words() -> None:
+    env = {k: v for k, v in {**URLS, "OMNIGATE_ERP_URL": None, "OMNIGATE_PORT": "abc", "OMNIGATE_MAX_DEPTH": "-1",
+                             "OMNIGATE_UPSTREAM_TIMEOUT_S": "soon", "OMNIGATE_CATALOG_TTL_S": "inf"}.items()
+           if v is not None}
+    result = run_omnigate("check-config", env=env)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"omnigate: invalid setting: {line}" for line in (
+        "OMNIGATE_ERP_URL is required but not set",
+        "OMNIGATE_PORT: expected a whole number, got 'abc'",
+        "OMNIGATE_UPSTREAM_TIMEOUT_S: expected a number, got 'soon'",
+        "OMNIGATE_MAX_DEPTH: expected a positive number, got '-1'",
+        "OMNIGATE_CATALOG_TTL_S: expected a finite number, got 'inf'")]
 
 
 def test_a_malformed_key_file_stops_start_up_naming_it(tmp_path: Path) -> None:
