@@ -6,6 +6,7 @@ from strawberry.types import Info
 from ...auth import guards
 from ...auth.principals import Role
 from ...context import Context
+from ..keys import LOYALTY_CARD
 from ..relay import parse_global_id
 from .types import Customer, load_customer
 
@@ -29,7 +30,7 @@ class CustomerQueries:
                                   "sees no contact data.")
     async def customer_by_loyalty_card(self, info: Info[Context, None], card_number: str) -> Customer | None:
         guards.check_customer_by_card(info.context.principal)
-        found = await info.context.loaders.customer_by_card.load(card_number.strip())
+        found = await info.context.loaders.customer_by_card.load(LOYALTY_CARD.check(card_number.strip()))
         if found is None:
             return None
         info.context.audit.record(info, found.id)
