@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..errors import bad_input
 
 PHP_INT_MAX = 2**63 - 1  # WooCommerce ids are unsigned BIGINT in MySQL, but PHP reads them as signed ints
-MAX_SEARCH_TEXT = 100  # ours: ERP descriptions hold 40 characters, so longer text can only match nothing
+MAX_SEARCH_TEXT = 100  # ours, generous: ERP descriptions hold 40 characters, so longer text matches nothing
 
 
 def _anything(_: str) -> bool:
