@@ -29,8 +29,9 @@ class CustomerQueries:
     @strawberry.field(description="A store kiosk or staff identifying a customer by the card scanned; a kiosk "
                                   "sees no contact data.")
     async def customer_by_loyalty_card(self, info: Info[Context, None], card_number: str) -> Customer | None:
+        LOYALTY_CARD.check(card_number.strip())
         guards.check_customer_by_card(info.context.principal)
-        found = await info.context.loaders.customer_by_card.load(LOYALTY_CARD.check(card_number.strip()))
+        found = await info.context.loaders.customer_by_card.load(card_number.strip())
         if found is None:
             return None
         info.context.audit.record(info, found.id)
