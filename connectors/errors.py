@@ -4,7 +4,7 @@
     ├── UpstreamUnavailable      the system did not answer usefully: network, timeout, 5xx, breaker open
     │   ├── UpstreamTimeout
     │   └── RateLimited          the system asked us to slow down: 429, or a vendor's own signal; not retried
-    └── UpstreamRejected         the system answered no to what we sent (4xx)
+    └── UpstreamRejected         the system answered no to what we sent (4xx): an answer, so no breaker failure
         ├── UpstreamAuthFailed   our credential was refused
         └── UpstreamNotFound     the record does not exist there
 

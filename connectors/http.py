@@ -63,7 +63,17 @@ class RetryPolicy:
 
 
 class CircuitBreaker:
-    """Opens after `threshold` failures in a row; lets one trial through after `cooldown_s`."""
+    """Opens after `threshold` failures in a row; lets one trial through after `cooldown_s`.
+
+    It asks one question: does the system answer? A failure is no useful answer (network error,
+    timeout, 5xx). A rate limit (429, or a vendor's own signal) trips it at once: the system asked us
+    to stop. Any other answer shows the system is up and counts as a success, whatever it said:
+    - a 4xx about the request (400, 404, 409, 413, 422...) is the caller's error; counting it would
+      let one caller's bad input take the system away from every other caller;
+    - 401/403 (our credential refused) is our configuration's error; opening would spare the system
+      nothing (a refusal costs it nothing) and would hide the cause behind "circuit open".
+    Either, when it reaches a GraphQL client, is UPSTREAM_ERROR naming the system, not UPSTREAM_UNAVAILABLE.
+    """
 
     def __init__(self, threshold: int = 5, cooldown_s: float = 5.0) -> None:
         self.threshold = threshold
@@ -158,6 +168,9 @@ class UpstreamClient:
             raise
         except UpstreamUnavailable:
             self.breaker.record(False)
+            raise
+        except UpstreamRejected:
+            self.breaker.record(True)  # it answered: up, whatever it made of the request
             raise
         self.breaker.record(True)
         return reply

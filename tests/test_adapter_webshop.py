@@ -282,6 +282,7 @@ async def test_products_align_dedupe_and_answer_none_for_unknown(adapter: Websho
 async def test_no_ids_make_no_call(adapter: WebshopAdapter, sim: WebshopSimulator) -> None:
     assert await adapter.products([]) == []
     assert await adapter.orders(["nope"]) == [None]
+    assert await adapter.orders(["9" * 400, "9" * 25, str(2**63)]) == [None] * 3
     assert await adapter.orders_of([]) == []
     assert await adapter.wishlists(["-1"]) == [None]
 

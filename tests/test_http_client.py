@@ -28,6 +28,9 @@ from connectors.http import CircuitBreaker, Classifier, RetryPolicy, UpstreamCli
 VENDOR_LIMIT = {"code": "rate_limit_exceeded", "message": "come back later"}
 FORBIDDEN = {"code": "forbidden", "message": "not for you"}
 ROWS = [{"id": 1}, {"id": 2}]
+REFUSALS = {400: "/bad-request", 401: "/unauthorized", 403: "/refused", 404: "/missing", 409: "/conflict",
+            413: "/too-large", 422: "/unprocessable"}
+THRESHOLD = 5
 
 Connect = Callable[[Classifier | None], UpstreamClient]
 Handler = Callable[[web.Request], Awaitable[web.Response]]
@@ -66,6 +69,8 @@ async def base_url(aiohttp_server: AiohttpServer, hits: Counter[str]) -> str:
     app.router.add_get("/vendor-limit", answer(403, VENDOR_LIMIT))
     app.router.add_get("/forbidden", answer(403, FORBIDDEN))
     app.router.add_get("/unavailable", answer(503, {"message": "maintenance"}))
+    for status, path in REFUSALS.items():
+        app.router.add_get(path, answer(status, {"message": "no"}))
 
     async def hang(request: web.Request) -> web.Response:
         hits[request.path] += 1
@@ -83,7 +88,7 @@ def connect(base_url: str, session: aiohttp.ClientSession) -> Connect:
     def client(classify: Classifier | None) -> UpstreamClient:
         return UpstreamClient("shop", base_url, session, read_error=read_message, classify=classify,
                               retry=RetryPolicy(attempts=3, backoff_s=0.0),
-                              breaker=CircuitBreaker(threshold=5, cooldown_s=60.0))
+                              breaker=CircuitBreaker(threshold=THRESHOLD, cooldown_s=60.0))
     return client
 
 
@@ -187,3 +192,67 @@ async def test_a_timeout_is_not_retried(base_url: str, session: aiohttp.ClientSe
     with pytest.raises(UpstreamTimeout):
         await client.request("GET", "/hang")
     assert hits["/hang"] == 1
+
+
+def single_shot(base_url: str, session: aiohttp.ClientSession, cooldown_s: float = 60.0) -> UpstreamClient:
+    """One attempt a call, so each failing call is exactly one failure for the breaker."""
+    return UpstreamClient("shop", base_url, session, read_error=read_message, retry=RetryPolicy(attempts=1),
+                          breaker=CircuitBreaker(threshold=THRESHOLD, cooldown_s=cooldown_s))
+
+
+@pytest.mark.parametrize(("status", "path"), REFUSALS.items())
+async def test_refusals_are_answers_that_never_open_the_breaker(connect: Connect, hits: Counter[str],
+                                                                status: int, path: str) -> None:
+    client = connect(None)
+    # when the system refuses twice the threshold's worth of calls
+    for _ in range(2 * THRESHOLD):
+        with pytest.raises(UpstreamRejected) as refused:
+            await client.request("GET", path)
+        assert refused.value.status == status
+    # then none was retried and the system is still called
+    assert hits[path] == 2 * THRESHOLD
+    assert await client.request("GET", "/rows") == ROWS
+
+
+async def test_a_refusal_ends_a_run_of_failures(base_url: str, session: aiohttp.ClientSession,
+                                                hits: Counter[str]) -> None:
+    client = single_shot(base_url, session)
+    # given one failure short of the threshold
+    for _ in range(THRESHOLD - 1):
+        with pytest.raises(UpstreamUnavailable):
+            await client.request("GET", "/unavailable")
+    # when the system answers a 404, then fails as many times again
+    with pytest.raises(UpstreamNotFound):
+        await client.request("GET", "/missing")
+    for _ in range(THRESHOLD - 1):
+        with pytest.raises(UpstreamUnavailable, match="HTTP 503"):
+            await client.request("GET", "/unavailable")
+    # then the run started again at the answer: the breaker is still closed
+    assert hits["/unavailable"] == 2 * (THRESHOLD - 1)
+    assert await client.request("GET", "/rows") == ROWS
+
+
+async def test_a_refusal_answering_the_trial_closes_the_breaker(base_url: str, session: aiohttp.ClientSession,
+                                                               hits: Counter[str]) -> None:
+    client = single_shot(base_url, session, cooldown_s=0.05)
+    # given an open breaker whose cooldown is over
+    for _ in range(THRESHOLD):
+        with pytest.raises(UpstreamUnavailable):
+            await client.request("GET", "/unavailable")
+    await expect_open(client, "/rows", hits)
+    await asyncio.sleep(0.06)
+    # when the trial call is refused with a 400
+    with pytest.raises(UpstreamRejected):
+        await client.request("GET", "/bad-request")
+    # then the system answered, so the next calls go through at once
+    assert [await client.request("GET", "/rows") for _ in range(3)] == [ROWS] * 3
+    assert hits["/rows"] == 3
+
+
+async def test_a_rate_limit_still_opens_the_breaker_after_refusals(connect: Connect, hits: Counter[str]) -> None:
+    client = connect(None)
+    with pytest.raises(UpstreamAuthFailed):
+        await client.request("GET", "/unauthorized")
+    with pytest.raises(RateLimited):
+        await client.request("GET", "/limited")
+    await expect_open(client, "/rows", hits)

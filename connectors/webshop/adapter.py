@@ -2,7 +2,7 @@
 
 Serves Health, OnlineCatalog, Pricing (the shop's shown price), WebOrders and
 Wishlists. Keys are the shop's own numeric ids as strings; anything that is not
-a positive integer cannot exist there, so it is answered None (or empty)
+a positive integer within PHP's ints cannot exist there, so it is answered None (or empty)
 without a call. Lists take at most 100 ids (`per_page` ≤ 100) and `customer`
 takes one id, so batches become concurrent chunks or per-customer calls.
 """

@@ -15,6 +15,7 @@ from .read_wire import Json
 
 PER_PAGE = 100  # WooCommerce's ceiling for `per_page`, hence for `include` lists too
 PAGES_AT_ONCE = 8  # a shop's X-WP-TotalPages is trusted for the count, not for how hard to hit it
+MAX_SHOP_ID = 2**63 - 1  # ids are unsigned BIGINT in MySQL, but PHP reads them as signed 64-bit ints
 WISHLIST_COUNT = 100  # the plugin documents no ceiling for `count`; 100 keeps pages as large as core's
 
 
@@ -79,7 +80,12 @@ def _total_pages(headers: Mapping[str, str]) -> int | None:
 
 def shop_ids(keys: Sequence[str]) -> list[str]:
     """The distinct keys that can be shop ids (positive integers in canonical form), in first-seen order."""
-    return list(dict.fromkeys(key for key in keys if key.isascii() and key.isdigit() and key[0] != "0"))
+    return list(dict.fromkeys(key for key in keys if _is_shop_id(key)))
+
+
+def _is_shop_id(key: str) -> bool:
+    """Within PHP's ints too: the shop would read a larger id as another one (PHP_INT_MAX, or 0 past a double)."""
+    return key.isascii() and key.isdigit() and key[0] != "0" and len(key) <= 19 and int(key) <= MAX_SHOP_ID
 
 
 def chunks(items: Sequence[str], size: int) -> Iterator[list[str]]:

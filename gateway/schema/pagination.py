@@ -10,6 +10,7 @@ from ..errors import bad_input
 from .common import PageInfo
 
 MAX_FIRST = 100
+MAX_OFFSET = 2**31 - 1  # GraphQL's Int: no cursor we issue points further, and none goes upstream past it
 T = TypeVar("T")
 
 
@@ -38,7 +39,7 @@ def parse_offset_cursor(cursor: str | None) -> int:
         offset = int(number)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise bad_input(f"{cursor!r} is not a valid cursor") from None
-    if kind != "offset" or offset < 0:
+    if kind != "offset" or not 0 <= offset < MAX_OFFSET:
         raise bad_input(f"{cursor!r} is not a valid cursor")
     return offset + 1
 

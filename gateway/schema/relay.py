@@ -1,9 +1,14 @@
-"""Opaque global ids: base64url of "Type:key", so clients never build or parse them."""
+"""Opaque global ids: base64url of "Type:key", so clients never build or parse them.
+
+Parsing also checks the key is well-formed for its type (`keys.GLOBAL_ID_KEYS`), so no resolver sends
+a key upstream that cannot exist there.
+"""
 
 import base64
 import binascii
 
 from ..errors import bad_input
+from .keys import check_global_key
 
 
 def global_id(type_name: str, key: str) -> str:
@@ -11,7 +16,7 @@ def global_id(type_name: str, key: str) -> str:
 
 
 def parse_global_id(value: str, expected: str | None = None) -> tuple[str, str]:
-    """(type name, key); a malformed id or one of another type is the client's error."""
+    """(type name, key); a malformed id, a malformed key or an id of another type is the client's error."""
     try:
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
@@ -21,4 +26,5 @@ def parse_global_id(value: str, expected: str | None = None) -> tuple[str, str]:
         raise bad_input(f"{value!r} is not a valid id")
     if expected is not None and type_name != expected:
         raise bad_input(f"{value!r} is not the id of a {expected}")
+    check_global_key(type_name, key)
     return type_name, key

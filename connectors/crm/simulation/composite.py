@@ -20,7 +20,7 @@ TOO_MANY = "The request can’t contain more than 25 operations."
 TOO_MANY_HEAVY = "The request can’t contain more than 5 query or sObject Collections operations."
 _REFERENCE = re.compile(r"@\{([^}]+)\}")
 _REFERENCE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_STEP = re.compile(r"([^.\[\]]+)|\[([0-9]{1,18})\]")  # no list is longer: a longer index resolves nothing
 
 
 class _Unresolved(Exception):

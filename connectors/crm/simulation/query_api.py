@@ -10,7 +10,8 @@ from .schema import API
 
 DEFAULT_BATCH = 2000
 MIN_BATCH = 200
-_BATCH_SIZE = re.compile(r"batchSize\s*=\s*(\d+)", re.IGNORECASE)
+_BATCH_SIZE = re.compile(r"batchSize\s*=\s*([0-9]{1,9})(?![0-9])", re.IGNORECASE)  # longer: clamped anyway
+_POSITION = re.compile(r"[0-9]{1,18}")
 
 
 def batch_size(options: str | None) -> int:
@@ -31,7 +32,7 @@ def query(org: Org, call: Call) -> Reply:
 def query_more(org: Org, call: Call) -> Reply:
     locator, _, position = call.params["locator"].rpartition("-")
     cursor = org.cursors.get(locator)
-    if not position.isdigit() or int(position) >= len(cursor.ids):
+    if not _POSITION.fullmatch(position) or int(position) >= len(cursor.ids):
         raise ApiError(400, "INVALID_QUERY_LOCATOR", "invalid query locator")
     return Reply(200, _page(org, cursor, int(position), locator))
 

@@ -11,6 +11,7 @@ from datetime import date, datetime
 MAX_STATEMENT = 100_000
 MAX_LITERAL = 4_000
 MAX_OFFSET = 2_000
+MAX_NUMBER_DIGITS = 308  # ours (unverified): a literal must be a finite double, as Salesforce numbers are
 KEYWORDS = frozenset({"SELECT", "FROM", "WHERE", "AND", "OR", "NOT", "IN", "ORDER", "BY", "ASC", "DESC", "LIMIT",
                       "OFFSET", "NULL", "TRUE", "FALSE", "LIKE", "GROUP", "HAVING", "NULLS", "INCLUDES", "EXCLUDES"})
 ESCAPES = {"n": "\n", "N": "\n", "r": "\r", "R": "\r", "t": "\t", "T": "\t", "b": "\b", "B": "\b", "f": "\f",
@@ -22,7 +23,7 @@ _TOKEN = re.compile(r"""
   | (?P<number>[+-]?\d+(?:\.\d+)?)
   | (?P<ident>[A-Za-z_][A-Za-z0-9_.]*)
   | (?P<punct>!=|<>|<=|>=|[,()=<>*:;])
-""", re.VERBOSE)
+""", re.VERBOSE | re.ASCII)  # ASCII: `\d` alone would also read "١٢٣" as a number
 
 LiteralValue = str | int | float | bool | date | datetime | None
 
@@ -119,6 +120,8 @@ def tokenize(text: str) -> list[Token]:
 def _token(match: re.Match[str]) -> Token:
     kind, text = match.lastgroup or "", match.group()
     if kind == "number":
+        if len(text.lstrip("+-").partition(".")[0]) > MAX_NUMBER_DIGITS:
+            raise SoqlError("MALFORMED_QUERY", f"number out of range: {text[:20]}...", match.start())
         return Token(kind, text, match.start(), float(text) if "." in text else int(text))
     try:
         if kind == "date":

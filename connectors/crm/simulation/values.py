@@ -5,6 +5,7 @@ the SOQL filter, the indexes and the external-id matching of upserts always agre
 """
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
@@ -99,7 +100,8 @@ def parse_input(field: Field, raw: object) -> Value:
     if field.kind is Kind.BOOLEAN and isinstance(raw, bool):
         return raw
     if field.kind is Kind.DOUBLE and isinstance(raw, int | float) and not isinstance(raw, bool):
-        return float(raw)
+        with suppress(OverflowError):  # an integer no double holds is refused like a wrong type
+            return float(raw)
     if field.kind.textual and isinstance(raw, str | int | float) and not isinstance(raw, bool):
         return raw if isinstance(raw, str) else str(raw)
     if isinstance(raw, str) and field.kind in (Kind.DATE, Kind.DATETIME):

@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
+from .php import php_int
 from .wp import Json, WpError, body_params
 
 BATCH_LIMIT = 100  # `woocommerce_rest_batch_items_limit`, unfiltered
@@ -41,7 +42,7 @@ def run_batch(batch: Batch, create: Callable[[dict[str, Any]], Json], update: Ca
     if batch.update:
         result["update"] = [_attempt(partial(update, _object(item)), _object(item).get("id"))
                             for item in batch.update]
-    deleted = [_attempt(partial(delete, item_id), item_id) for item_id in map(_int, batch.delete) if item_id]
+    deleted = [_attempt(partial(delete, item_id), item_id) for item_id in map(php_int, batch.delete) if item_id]
     if deleted:
         result["delete"] = deleted
     return result
@@ -60,10 +61,3 @@ def _list(value: object) -> list[Any]:
 
 def _object(item: object) -> dict[str, Any]:
     return item if isinstance(item, dict) else {}
-
-
-def _int(raw: object) -> int:
-    try:
-        return int(str(raw))
-    except ValueError:
-        return 0

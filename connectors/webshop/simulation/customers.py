@@ -13,6 +13,7 @@ from aiohttp import web
 from connectors.demo_data import DemoCustomer, World
 
 from .params import QueryArgs
+from .php import php_int
 from .wp import Json, WpError, collection, date_fields, item, links
 
 ROLES = ("all", "administrator", "editor", "author", "contributor", "subscriber", "customer", "shop_manager")
@@ -69,7 +70,7 @@ class CustomersApi:
         return collection(request, [self._json(c, request) for c in page.cut(rows)], len(rows), page)
 
     async def get_item(self, request: web.Request) -> web.Response:
-        customer = self.directory.get(int(request.match_info["id"]))
+        customer = self.directory.get(php_int(request.match_info["id"]))
         if customer is None:
             return WpError("woocommerce_rest_invalid_id", "Invalid resource ID.", 404).response()
         return item(request, self._json(customer, request))

@@ -17,6 +17,7 @@ from .order_book import GUEST, OrderBook
 from .order_flow import OrderFlow
 from .order_model import ORDER_STATUSES, LineItem, Meta, Order, ShippingItem, empty_address, upsert_meta
 from .params import BodyArgs
+from .php import php_int
 from .product_writes import stock_amount, to_cents
 from .wp import WpError
 
@@ -86,7 +87,7 @@ class OrderWriter:
             self.flow.pay(order, str(posted.get("transaction_id") or ""), now)
 
     def _line(self, order: Order, posted: Mapping[str, Any], action: str) -> LineItem:
-        existing = order.line(_int(posted.get("id"))) if posted.get("id") else None
+        existing = order.line(php_int(posted.get("id"))) if posted.get("id") else None
         line = deepcopy(existing) if existing is not None else LineItem(0, 0, "", 1, 0)
         product_id = self._product_id(posted, action)
         product = self.catalog.get(product_id) if product_id else None
@@ -118,13 +119,13 @@ class OrderWriter:
             product = self.catalog.by_sku(str(posted["sku"]))
             return product.id if product is not None else 0
         if posted.get("product_id") or posted.get("variation_id"):
-            return _int(posted.get("variation_id") or posted.get("product_id"))
+            return php_int(posted.get("variation_id") or posted.get("product_id"))
         if action == "update" and posted.get("id"):
             return 0
         raise WpError("woocommerce_rest_required_product_reference", "Product ID or SKU is required.", 400)
 
     def _shipping(self, order: Order, posted: Mapping[str, Any], action: str) -> ShippingItem:
-        existing = next((s for s in order.shipping_lines if posted.get("id") and s.id == _int(posted["id"])), None)
+        existing = next((s for s in order.shipping_lines if posted.get("id") and s.id == php_int(posted["id"])), None)
         if existing is None and not posted.get("method_id"):
             raise WpError("woocommerce_rest_invalid_shipping_item", "Shipping method ID is required.", 400)
         item = deepcopy(existing) if existing is not None else ShippingItem(self.book.new_item_id(), "", "", 0)
@@ -162,7 +163,7 @@ def _removed(item: Mapping[str, Any]) -> bool:
 
 def _merge(current: list[Any], changed: list[Any], removed: list[object]) -> None:
     """Edited items replace their originals in place, new ones go last, removed ones go."""
-    gone = {_int(r) for r in removed}
+    gone = {php_int(r) for r in removed}
     edited = {item.id: item for item in changed}
     kept_ids = {item.id for item in current}
     current[:] = [edited.get(item.id, item) for item in current if item.id not in gone] + \
@@ -170,11 +171,4 @@ def _merge(current: list[Any], changed: list[Any], removed: list[object]) -> Non
 
 
 def _customer_id(value: object, current: int) -> int:
-    return current if value is None else _int(value)
-
-
-def _int(value: object) -> int:
-    try:
-        return int(float(str(value)))
-    except ValueError:
-        return 0
+    return current if value is None else php_int(value)

@@ -15,6 +15,7 @@ from .order_json import OrderJson
 from .order_model import ORDER_STATUSES, Order
 from .order_writes import OrderWriter
 from .params import QueryArgs
+from .php import php_int
 from .wp import Json, WpError, api_url, collection, item, json_response, request_params, wall_clock
 
 STATUS_FILTER = ("any", "trash", *ORDER_STATUSES)
@@ -49,7 +50,7 @@ class OrdersApi:
         return collection(request, [self.render.order(o, request) for o in page.cut(rows)], len(rows), page)
 
     async def get_item(self, request: web.Request) -> web.Response:
-        order = self.book.get(int(request.match_info["id"]))
+        order = self.book.get(php_int(request.match_info["id"]))
         if order is None:
             return _invalid_id(404).response()
         return item(request, self.render.order(order, request))
@@ -60,7 +61,7 @@ class OrdersApi:
         return item(request, self.render.order(order, request), 201, {"Location": location})
 
     async def update_item(self, request: web.Request) -> web.Response:
-        order = self.book.get(int(request.match_info["id"]))
+        order = self.book.get(php_int(request.match_info["id"]))
         if order is None:
             return _invalid_id(400).response()
         posted = await request_params(request)
@@ -74,7 +75,7 @@ class OrdersApi:
             return self.render.order(self.writer.create(posted, now), request)
 
         def update(posted: dict[str, Any]) -> Json:
-            order = self.book.get(_int(posted.get("id")))
+            order = self.book.get(php_int(posted.get("id")))
             if order is None:
                 raise _invalid_id(400)
             return self.render.order(self.writer.update(order, posted, now), request)
@@ -104,10 +105,3 @@ def _sort_key(orderby: str, include: list[int]) -> SortKey:
 
 def _invalid_id(status: int) -> WpError:
     return WpError("woocommerce_rest_shop_order_invalid_id", "Invalid ID.", status)
-
-
-def _int(value: object) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        return 0

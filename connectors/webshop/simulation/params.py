@@ -5,6 +5,7 @@ WordPress validates every argument before the controller runs and reports all ba
 in `data.details`; the wording here is WordPress's own.
 """
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -12,12 +13,12 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
+from .php import absint, is_integer, numeric, php_int
 from .wp import SHOP_TZ, Page, WpError
 
 T = TypeVar("T")
 
 MAX_PER_PAGE = 100
-_INTEGER = re.compile(r"^\s*[+-]?\d+(\.0*)?\s*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}(:?\d{2})?)?$")
 _EMAIL = re.compile(r"^[a-zA-Z0-9!#$%&'*+/=?^_`{|}~.-]+@[a-zA-Z0-9-]+(\.[a-zA-Z0-9-]+)+$")
 _LIST_SPLIT = re.compile(r"[\s,]+")
@@ -49,15 +50,15 @@ class QueryArgs:
         raw = self._query.get(name)
         if raw is None:
             return default
-        if not _INTEGER.match(raw):
+        number = numeric(raw)
+        if number is None or not is_integer(raw):
             return self._fail(name, "rest_invalid_type", f"{name} is not of type integer.", default)
-        value = int(float(raw))
-        if minimum is not None and maximum is not None and not minimum <= value <= maximum:
+        if minimum is not None and maximum is not None and not minimum <= number <= maximum:
             message = f"{name} must be between {minimum} (inclusive) and {maximum} (inclusive)"
             return self._fail(name, "rest_out_of_bounds", message, default)
-        if minimum is not None and maximum is None and value < minimum:
+        if minimum is not None and maximum is None and number < minimum:
             return self._fail(name, "rest_out_of_bounds", f"{name} must be greater than or equal to {minimum}", default)
-        return value
+        return php_int(raw)
 
     def enum(self, name: str, default: str, allowed: Sequence[str]) -> str:
         raw = self._query.get(name)
@@ -79,9 +80,9 @@ class QueryArgs:
     def id_list(self, name: str) -> list[int]:
         values = self._list(name) or []
         for n, value in enumerate(values):
-            if not _INTEGER.match(value):
+            if not is_integer(value):
                 return self._fail(name, "rest_invalid_type", f"{name}[{n}] is not of type integer.", [])
-        return [abs(int(float(v))) for v in values]
+        return [absint(v) for v in values]
 
     def date(self, name: str, gmt: bool) -> datetime | None:
         """An ISO 8601 date; without an offset it is shop time (or GMT when `dates_are_gmt`)."""
@@ -172,8 +173,11 @@ class BodyArgs:
 
 def _is(kind: str, value: object) -> bool:
     if kind == "integer":
-        return not isinstance(value, bool) and (isinstance(value, int) or (
-            isinstance(value, float | str) and bool(_INTEGER.match(str(value)))))
+        if isinstance(value, float):
+            return math.isinf(value) or value.is_integer()
+        if isinstance(value, str):
+            return is_integer(value)
+        return isinstance(value, int) and not isinstance(value, bool)
     if kind == "boolean":
         return isinstance(value, bool) or value in (0, 1, "0", "1", "true", "false", "")
     if kind == "string":

@@ -11,10 +11,14 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from .catalog import Catalog, Product
+from .php import php_int
 from .wp import SHOP_TZ, WpError
 
 PRODUCT_STATUSES = ("draft", "pending", "private", "publish", "future")
 STOCK_STATUSES = ("instock", "outofstock", "onbackorder")
+# Ours: WooCommerce keeps any digits and totals them as doubles, which lose the cents past 2^53; beyond that
+# an amount is taken as junk rather than carried into totals no double can hold.
+MAX_CENTS = 2**53
 
 
 def create_product(catalog: Catalog, posted: Mapping[str, Any], now: datetime) -> Product:
@@ -70,11 +74,8 @@ def _apply_stock(product: Product, posted: Mapping[str, Any]) -> None:
 
 
 def stock_amount(value: object) -> int:
-    """`wc_stock_amount`: whatever was sent, as an integer (junk counts as 0)."""
-    try:
-        return int(Decimal(str(value).strip()))
-    except (InvalidOperation, ValueError, OverflowError):
-        return 0
+    """`wc_stock_amount`, which is `intval` unless a plugin filters it: junk counts as 0."""
+    return php_int(value)
 
 
 def to_cents(value: object) -> int | None:
@@ -88,7 +89,9 @@ def to_cents(value: object) -> int | None:
         amount = Decimal(text)
     except InvalidOperation:
         return None
-    return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)) if amount.is_finite() else None
+    if not amount.is_finite() or abs(amount) * 100 > MAX_CENTS:
+        return None
+    return int((amount * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _date(value: object, gmt: bool) -> datetime | None:

@@ -8,6 +8,7 @@ from aiohttp import web
 from .batch import read_batch, run_batch
 from .catalog import Catalog, Product
 from .params import QueryArgs
+from .php import php_int
 from .product_json import product_json
 from .product_writes import apply_fields, create_product
 from .wp import Json, WpError, collection, item, json_response, wall_clock
@@ -45,7 +46,7 @@ class ProductsApi:
         return collection(request, [self._json(p, request) for p in page.cut(rows)], len(rows), page)
 
     async def get_item(self, request: web.Request) -> web.Response:
-        product = self.catalog.get(int(request.match_info["id"]))
+        product = self.catalog.get(php_int(request.match_info["id"]))
         if product is None:
             return _invalid_id(404).response()
         return item(request, self._json(product, request))
@@ -58,7 +59,7 @@ class ProductsApi:
             return self._json(create_product(self.catalog, posted, now), request)
 
         def update(posted: dict[str, Any]) -> Json:
-            product = self.catalog.get(_int(posted.get("id")))
+            product = self.catalog.get(php_int(posted.get("id")))
             if product is None:
                 raise _invalid_id(400)
             apply_fields(self.catalog, product, posted, now)
@@ -100,10 +101,10 @@ def _sku_set(skus: str | None) -> set[str] | None:
 
 
 def _category_ids(category: str | None) -> set[int] | None:
-    """`category` is a plain string of term ids: a word that is no id matches no product."""
+    """`category` is a plain string of term ids, each read by PHP: a word that is no id matches no product."""
     if category is None:
         return None
-    return {int(part) for part in category.split(",") if part.strip().isdigit()}
+    return {php_int(part) for part in category.split(",")}
 
 
 def _found(product: Product, search: str) -> bool:
@@ -113,10 +114,3 @@ def _found(product: Product, search: str) -> bool:
 
 def _invalid_id(status: int) -> WpError:
     return WpError("woocommerce_rest_product_invalid_id", "Invalid ID.", status)
-
-
-def _int(value: object) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        return 0

@@ -14,6 +14,7 @@ from .order_book import OrderBook
 from .order_flow import OrderFlow, RefundRequest
 from .order_json import OrderJson
 from .params import BodyArgs, QueryArgs
+from .php import php_int
 from .product_writes import stock_amount, to_cents
 from .wp import WpError, api_url, collection, item, request_params, wall_clock
 
@@ -29,14 +30,14 @@ class RefundsApi:
         page = args.page()
         descending = args.enum("order", "desc", ("asc", "desc")) == "desc"
         args.check()
-        order = self.book.get(int(request.match_info["order_id"]))
+        order = self.book.get(php_int(request.match_info["order_id"]))
         refunds = sorted(order.refunds if order else [], key=lambda r: (r.created, r.id), reverse=descending)
         return collection(request, [self.render.refund(r, request) for r in page.cut(refunds)], len(refunds), page)
 
     async def create_item(self, request: web.Request) -> web.Response:
         posted = await request_params(request)
         _check(posted)
-        order = self.book.get(int(request.match_info["order_id"]))
+        order = self.book.get(php_int(request.match_info["order_id"]))
         if order is None:
             raise WpError("woocommerce_rest_invalid_order_id", "Invalid order ID.", 500, 404)
         refund = self.flow.refund(order, _refund_request(posted), wall_clock())
@@ -60,7 +61,7 @@ def _refund_request(posted: Mapping[str, Any]) -> RefundRequest:
     amount = to_cents(posted["amount"]) if posted.get("amount") is not None else _lines_amount(lines)
     return RefundRequest(
         amount=amount or 0, reason=str(posted.get("reason") or ""),
-        lines=[(_int(line["id"]), stock_amount(line.get("quantity", 0)), to_cents(line.get("refund_total")) or 0)
+        lines=[(php_int(line["id"]), stock_amount(line.get("quantity", 0)), to_cents(line.get("refund_total")) or 0)
                for line in lines],
         api_refund=_flag(posted.get("api_refund")), api_restock=_flag(posted.get("api_restock")),
         meta=[(str(m["key"]), m.get("value")) for m in posted.get("meta_data") or []
@@ -82,10 +83,3 @@ def _lines_amount(lines: list[dict[str, Any]]) -> int | None:
 def _flag(value: object) -> bool:
     """Booleans after WordPress sanitising; anything else (or nothing) means true."""
     return value not in (False, "false", "0", 0, "")
-
-
-def _int(value: object) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        return 0

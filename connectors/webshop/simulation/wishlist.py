@@ -10,6 +10,7 @@ from typing import Any
 from aiohttp import web
 
 from .auth import API_USER_ID
+from .php import absint, php_int
 from .wishlist_book import WishItem, Wishlist, Wishlists
 from .wp import SHOP_TZ, Json, WpError, json_response, money, request_params, wall_clock
 
@@ -25,7 +26,7 @@ class WishlistApi:
         return json_response(_list_json(self._wishlist(request)))
 
     async def by_user(self, request: web.Request) -> web.Response:
-        user_id = int(request.match_info["user_id"])
+        user_id = php_int(request.match_info["user_id"])
         if user_id == 0:
             return json_response([_list_json(self.wishlists.default_of(API_USER_ID, wall_clock()))])
         found = self.wishlists.of_user(user_id)
@@ -53,7 +54,7 @@ class WishlistApi:
 
     async def remove_product(self, request: web.Request) -> web.Response:
         wishlist = self._wishlist(request)
-        item_id = int(request.match_info["item_id"])
+        item_id = php_int(request.match_info["item_id"])
         if not item_id:
             raise _error("invalid_item_id", "Invalid item ID.")
         found = next((i for i in wishlist.items if i.id == item_id), None)
@@ -117,11 +118,8 @@ def _error(suffix: str, message: str) -> WpError:
 
 
 def _absint(value: Any, default: int) -> int:
-    """PHP `absint`: the leading integer of whatever was sent, made positive."""
-    if value is None:
-        return default
-    match = re.match(r"\s*[+-]?\d+", str(value))
-    return abs(int(match.group())) if match else 0
+    """PHP `absint` of a value that was sent, `default` of one that was not."""
+    return default if value is None else absint(value)
 
 
 def _sanitize_text(text: str) -> str:

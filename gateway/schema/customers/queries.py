@@ -6,6 +6,7 @@ from strawberry.types import Info
 from ...auth import guards
 from ...auth.principals import Role
 from ...context import Context
+from ..keys import LOYALTY_CARD
 from ..relay import parse_global_id
 from .types import Customer, load_customer
 
@@ -28,6 +29,7 @@ class CustomerQueries:
     @strawberry.field(description="A store kiosk or staff identifying a customer by the card scanned; a kiosk "
                                   "sees no contact data.")
     async def customer_by_loyalty_card(self, info: Info[Context, None], card_number: str) -> Customer | None:
+        LOYALTY_CARD.check(card_number.strip())
         guards.check_customer_by_card(info.context.principal)
         found = await info.context.loaders.customer_by_card.load(card_number.strip())
         return Customer.of(found) if found else None

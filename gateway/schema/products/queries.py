@@ -5,6 +5,7 @@ from strawberry.types import Info
 
 from ...auth.permissions import CATALOG, StaffOnly
 from ...context import Context
+from .. import keys
 from ..common import PageInfo
 from ..errors import EmptyWhenUpstreamDown
 from ..pagination import check_first, check_list, empty_page, offset_cursor, page_info, parse_offset_cursor
@@ -30,6 +31,7 @@ class ProductConnection:
 class ProductQueries:
     @strawberry.field(permission_classes=[CATALOG])
     async def product(self, info: Info[Context, None], sku: str) -> Product | None:
+        keys.SKU.check(sku)
         crosswalk = await info.context.reference.crosswalk.get()
         canonical = crosswalk.canonical_sku(sku)
         return await load_product(info, canonical) if canonical else None
@@ -37,7 +39,8 @@ class ProductQueries:
     @strawberry.field(description="A product by its barcode, as a kiosk or a till scans it.",
                       permission_classes=[CATALOG])
     async def product_by_gtin(self, info: Info[Context, None], gtin: str) -> Product | None:
-        sku = (await info.context.reference.crosswalk.get()).sku_of_gtin.get(gtin.strip())
+        scanned = keys.GTIN.check(gtin.strip())
+        sku = (await info.context.reference.crosswalk.get()).sku_of_gtin.get(scanned)
         return await load_product(info, sku) if sku else None
 
     @strawberry.field(description="Up to 100 products by sku, in the order asked; null for an unknown sku.",
@@ -45,6 +48,7 @@ class ProductQueries:
                       extensions=[EmptyWhenUpstreamDown(lambda kwargs: [None] * len(kwargs["skus"]))])
     async def products(self, info: Info[Context, None], skus: list[str]) -> list[Product | None]:
         check_list(skus, "skus")
+        keys.check_skus(skus)
         crosswalk = await info.context.reference.crosswalk.get()
         canonical = [crosswalk.canonical_sku(s) for s in skus]
         found = iter(await load_products(info, [c for c in canonical if c]))
@@ -58,7 +62,8 @@ class ProductQueries:
         first = check_first(first, 20)
         start = parse_offset_cursor(after)
         catalog = info.context.backends.catalog
-        text = query.strip() if query and query.strip() else None
+        text = keys.SEARCH_TEXT.check(query or "").strip() or None
+        category = keys.CATEGORY.check(category) if category else None
         if available_at is None:
             page = await catalog.search(text, category, start, first)
             skus, total = list(page.skus), page.total

@@ -15,6 +15,7 @@ from ...errors import ErrorCode, GatewayError, bad_input
 from ...hours import stock_status
 from ..common import GeoPointInput, Node
 from ..errors import partial_error
+from ..keys import SKU
 from ..pagination import check_first
 from ..relay import global_id, parse_global_id
 from ..stores.stock import stock_levels
@@ -60,7 +61,7 @@ class Product(Node):
     @classmethod
     async def resolve_reference(cls, info: Info[Context, None], sku: str) -> "Product | None":
         check_scope(info.context.principal, "catalog")
-        return await load_product(info, sku)
+        return await load_product(info, SKU.check(sku))
 
     @strawberry.field
     async def description(self, info: Info[Context, None]) -> str | None:

@@ -7,6 +7,7 @@ from ...auth.guards import check_scope
 from ...context import Context
 from ...errors import bad_input
 from ...geo import Nearby
+from .. import keys
 from ..common import GeoPointInput
 from ..errors import EmptyWhenUpstreamDown
 from ..pagination import check_first, check_list, empty_page, offset_cursor, window
@@ -31,6 +32,9 @@ class StoreQueries:
         first = check_first(first, 10)
         if radius_km is not None and (radius_km <= 0 or near is None):
             raise bad_input("`radiusKm` must be positive and needs `near`")
+        if in_stock_skus is not None:
+            check_list(in_stock_skus, "inStockSkus")
+            keys.check_skus(in_stock_skus)
         index = await info.context.reference.stores.get()
         candidates = (index.nearest(near.to_domain(), radius_km) if near
                       else [Nearby(s, -1.0) for s in index.stores if s.active])
@@ -46,7 +50,6 @@ class StoreQueries:
 
 async def _with_whole_basket(info: Info[Context, None], candidates: list[Nearby], skus: list[str]) -> list[Nearby]:
     check_scope(info.context.principal, "availability")
-    check_list(skus, "inStockSkus")
     wanted = list(dict.fromkeys(skus))
     pairs = [(sku, c.store.code) for c in candidates for sku in wanted]
     levels = await stock_levels(info, pairs)

@@ -11,7 +11,9 @@ from connectors import domain
 from ...auth.permissions import AVAILABILITY
 from ...context import Context
 from ...hours import is_open, pickup_ready_at, stock_status
+from .. import keys
 from ..common import Address, GeoPoint, Node, PageInfo
+from ..pagination import check_list
 from ..relay import global_id, parse_global_id
 from .stock import stock_levels
 
@@ -90,6 +92,8 @@ class Store(Node):
     @strawberry.field(description="Stock of these products in this store, in the order asked.",
                       permission_classes=[AVAILABILITY])
     async def availability(self, info: Info[Context, None], skus: list[str]) -> list["StoreAvailability"] | None:
+        check_list(skus, "skus")
+        keys.check_skus(skus)
         levels = await stock_levels(info, [(sku, self.record.code) for sku in skus])
         return [StoreAvailability.of(info, self.record, level, sku=sku)
                 for sku, level in zip(skus, levels, strict=True)]

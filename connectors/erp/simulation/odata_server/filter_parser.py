@@ -4,6 +4,7 @@ Precedence follows the OData ABNF: `not` binds to its operand, then comparisons,
 then `and`, then `or`. Nesting is capped so a hostile filter is a 400, not a crash.
 """
 
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -22,6 +23,8 @@ FUNCTIONS = {
 }
 MAX_DEPTH = 32
 SHOWN_CHARS = 120
+# The ABNF's int64Value has at most 19 digits; a longer integer literal is a decimalValue
+_INT64 = re.compile(r"-?[0-9]{1,19}")
 
 
 def parse_expression(text: str, version: Version) -> Node:
@@ -162,7 +165,7 @@ class _Parser:
                 self.at -= 1
                 self.fail("type suffixes on numbers are OData V2 only")
             text = text[:-1]
-        if text.lstrip("-").isdigit():
+        if _INT64.fullmatch(text):
             return int(text)
         try:
             return Decimal(text)

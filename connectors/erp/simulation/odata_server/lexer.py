@@ -39,7 +39,8 @@ _PATTERNS = (
     (Kind.NAME, r"[A-Za-z_$][A-Za-z0-9_]*"),
     (Kind.PUNCT, r"[()/,:=*]"),
 )
-_MASTER = re.compile("|".join(f"(?P<g{i}>{pattern})" for i, (_, pattern) in enumerate(_PATTERNS)))
+# ASCII: OData's DIGIT and whitespace are ASCII, where Python's `\d` alone would read "١٢٣" as 123
+_MASTER = re.compile("|".join(f"(?P<g{i}>{pattern})" for i, (_, pattern) in enumerate(_PATTERNS)), re.ASCII)
 
 
 def tokenize(text: str) -> list[Token]:

@@ -4,6 +4,7 @@ Server-driven paging: `$skiptoken` counts the rows already delivered after
 `$skip`, so a next link is the original query plus a new token.
 """
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,8 @@ MAX_COMPARISONS = 100  # ours: more terms in one $filter are refused
 V4_DEFAULT_PAGE = 100
 V4_MAX_PAGE = 5000  # SAP RAP caps a page (assumed for API_PRODUCT, unverified)
 V2_MAX_PAGE = 1000  # ours
+INT64_MAX = 2**63 - 1  # $top and $skip are Edm.Int64 (SAP's answer past it unverified: ours is a 400)
+_WHOLE = re.compile(r"[0-9]{1,19}")
 
 
 @dataclass(frozen=True)
@@ -78,10 +81,11 @@ def _filter(text: str | None, entity_set: EntitySet,
 
 
 def _whole(name: str, text: str | None) -> int | None:
+    """A non-negative Edm.Int64 in ASCII digits (the ABNF's DIGIT); anything else is refused, not guessed."""
     if text is None:
         return None
-    if not text.isdigit():
-        raise ODataError(400, f"Invalid value '{text}' for system query option {name}")
+    if not _WHOLE.fullmatch(text) or int(text) > INT64_MAX:
+        raise ODataError(400, f"Invalid value '{text[:40]}' for system query option {name}")
     return int(text)
 
 
