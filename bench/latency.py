@@ -26,10 +26,10 @@ from typing import Any
 
 import aiohttp
 
-from connectors.demo_data import Scale, World, build_world
 from gateway.app import build_app
 from gateway.http.listener import start
 from gateway.settings import load_settings
+from simulators.world import Scale, World, build_world
 from tests.harness import JWT_SECRET, STAFF, Keys, Stack
 from tests.test_gateway_batching import BULK, CUSTOMER_360, MOBILE_PRODUCT_PAGE, PARIS
 

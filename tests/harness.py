@@ -13,10 +13,6 @@ import aiohttp
 from aiohttp import web
 
 from connectors.credentials import credentials_from_environ
-from connectors.demo_data import World
-from connectors.sim.control import Faults
-from connectors.sim.host import SimulatorHost
-from connectors.webshop.simulation.wp import SHOP_TZ
 from gateway.app import build_app
 from gateway.appkeys import REFERENCE_KEY
 from gateway.auth.api_keys import hash_key, new_key
@@ -25,6 +21,10 @@ from gateway.auth.principals import Role
 from gateway.http.listener import start
 from gateway.ide import HeaderPreset
 from gateway.settings import load_settings
+from simulators.control import Faults
+from simulators.host import SimulatorHost
+from simulators.webshop.wp import SHOP_TZ
+from simulators.world import World
 
 JWT_SECRET = "test-secret-for-the-gateway-suite-0123456789"
 PARTNER_SCOPES = ("availability", "catalog", "prices")

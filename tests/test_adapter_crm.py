@@ -15,13 +15,13 @@ from aiohttp import web
 
 from connectors.crm.adapter import CrmAdapter
 from connectors.crm.error_reader import classify, read_error
-from connectors.crm.simulator import CrmSimulator
 from connectors.crm.soql_builder import IN_LIST_LIMIT, InQuery, literal
-from connectors.demo_data import DemoCustomer, Note, World
-from connectors.demo_data.customers import crm_id
 from connectors.domain import Address, CustomerNote, CustomerRecord, Loyalty, Preferences
 from connectors.errors import RateLimited, UpstreamAuthFailed, UpstreamUnavailable
-from connectors.sim.control import Faults
+from simulators.control import Faults
+from simulators.crm.simulator import CrmSimulator
+from simulators.world import DemoCustomer, Note, World
+from simulators.world.customers import crm_id
 
 TOKEN = "demo-crm-token"
 API = "/crm/services/data/v60.0"

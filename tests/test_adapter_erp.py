@@ -15,15 +15,15 @@ import aiohttp
 import pytest
 
 from connectors.credentials import DEMO_CREDENTIALS
-from connectors.demo_data import CATEGORIES, DemoProduct, World
 from connectors.domain import Money, Product, Relation, ShownPrice, System
 from connectors.erp.adapter import PRODUCT_SET, ErpAdapter
 from connectors.erp.odata_reader import V2, V4, Dialect, ODataReader, read_error
-from connectors.erp.simulator import ErpSimulator
 from connectors.erp.to_domain import ProductView, product, shown_price, unit_price
 from connectors.errors import UpstreamAuthFailed, UpstreamRejected, UpstreamTimeout, UpstreamUnavailable
 from connectors.http import UpstreamClient
-from connectors.sim.control import Faults
+from simulators.control import Faults
+from simulators.erp.simulator import ErpSimulator
+from simulators.world import CATEGORIES, DemoProduct, World
 
 SALES_ORG, CHANNEL, DELISTED = "1010", "10", ("DL",)
 PRICE_SET = "/sap/opu/odata/sap/API_SLSPRICINGCONDITIONRECORD_SRV/A_SlsPrcgCndnRecdValidity"

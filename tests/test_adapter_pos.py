@@ -16,16 +16,6 @@ from aiohttp import web
 from pytest_aiohttp import AiohttpServer
 
 from connectors.credentials import DEMO_CREDENTIALS
-from connectors.demo_data import (
-    APPOINTMENT_SERVICES,
-    Booking,
-    DemoCustomer,
-    DemoProduct,
-    DemoStore,
-    Scale,
-    World,
-    build_world,
-)
 from connectors.domain import (
     Address,
     Appointment,
@@ -42,10 +32,20 @@ from connectors.domain import (
 from connectors.errors import UpstreamAuthFailed, UpstreamUnavailable
 from connectors.pos.adapter import PosAdapter
 from connectors.pos.booking_reader import MAX_WINDOW, windows
-from connectors.pos.simulator import PosSimulator
 from connectors.pos.square_client import read_square_error
 from connectors.pos.to_domain import services
-from connectors.sim.control import Faults
+from simulators.control import Faults
+from simulators.pos.simulator import PosSimulator
+from simulators.world import (
+    APPOINTMENT_SERVICES,
+    Booking,
+    DemoCustomer,
+    DemoProduct,
+    DemoStore,
+    Scale,
+    World,
+    build_world,
+)
 
 LOCATIONS = "GET /pos/v2/locations"
 CATALOG_SEARCH = "POST /pos/v2/catalog/search"

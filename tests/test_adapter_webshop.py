@@ -15,14 +15,14 @@ import pytest
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
-from connectors.demo_data import DemoCustomer, DemoProduct, World
 from connectors.domain import Address, Money, System
 from connectors.errors import UpstreamAuthFailed, UpstreamTimeout, UpstreamUnavailable
 from connectors.http import basic_auth
-from connectors.sim.control import Faults
 from connectors.webshop.adapter import WebshopAdapter
-from connectors.webshop.simulation.wp import SHOP_TZ
-from connectors.webshop.simulator import WebshopSimulator
+from simulators.control import Faults
+from simulators.webshop.simulator import WebshopSimulator
+from simulators.webshop.wp import SHOP_TZ
+from simulators.world import DemoCustomer, DemoProduct, World
 
 API_PATH = "/wp-json/wc/v3"
 API = f"/webshop{API_PATH}"

@@ -5,10 +5,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from connectors.demo_data import World
-from connectors.sim.host import SimulatorHost
 from gateway.config_check import back_office_warnings
 from gateway.settings import load_settings
+from simulators.host import SimulatorHost
+from simulators.world import World
 
 from .processes import OMNIGATE, ROOT, environment, free_port
 

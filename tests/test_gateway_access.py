@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from connectors.demo_data import DemoCustomer, World
-from connectors.demo_data.records import Booking
 from gateway.auth.principals import Role
 from gateway.schema.relay import global_id
+from simulators.world import DemoCustomer, World
+from simulators.world.records import Booking
 from tests.harness import STAFF, Stack, api_key, bearer
 
 PARIS = {"latitude": 48.8566, "longitude": 2.3522}

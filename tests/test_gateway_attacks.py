@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from connectors.demo_data import World
 from gateway.schema import schema
+from simulators.world import World
 from tests.harness import PRODUCTION, SAFELISTED, STAFF, Stack, api_key, running_stack
 
 HEALTHY = "{ stores(first: 1) { totalCount } }"

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from connectors.demo_data import DemoCustomer, World
 from gateway.auth.principals import Role
 from gateway.schema.relay import global_id
+from simulators.world import DemoCustomer, World
 from tests.harness import Stack, api_key, bearer
 
 ORDER_CUSTOMER = "query($id: ID!) { order(id: $id) { customer { email phone } } }"

@@ -6,10 +6,10 @@ warm gateway (store index and crosswalk loaded), so they show that request's wor
 
 import math
 
-from connectors.demo_data import DemoProduct, World
 from connectors.domain import GeoPoint
 from gateway.geo import haversine_km
 from gateway.schema.relay import global_id
+from simulators.world import DemoProduct, World
 from tests.harness import Stack
 
 PARIS = {"latitude": 48.8566, "longitude": 2.3522}

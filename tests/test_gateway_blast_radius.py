@@ -5,11 +5,11 @@ opened the web shop's breaker: other users then got UPSTREAM_UNAVAILABLE. Now th
 before any call, and an upstream 4xx, however often, never counts towards a breaker.
 """
 
-from connectors.demo_data import DemoCustomer, World
 from connectors.http import CircuitBreaker
 from gateway.auth.principals import Role
 from gateway.schema.keys import ORDER_ID
 from gateway.schema.relay import global_id
+from simulators.world import DemoCustomer, World
 from tests.harness import Stack, bearer
 
 ORDER = "query($id: ID!) { order(id: $id) { id orderNumber } }"

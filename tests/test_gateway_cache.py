@@ -3,7 +3,7 @@ failure (and said so), never customer data."""
 
 import asyncio
 
-from connectors.demo_data import World
+from simulators.world import World
 from tests.harness import Stack, running_stack
 from tests.test_gateway_batching import CUSTOMER_360, MOBILE_PRODUCT_PAGE, PARIS, sellable_products
 

@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from connectors.demo_data import DemoCustomer, World
 from gateway.schema.relay import global_id
+from simulators.world import DemoCustomer, World
 from tests.harness import Stack
 
 BY_CARD = """

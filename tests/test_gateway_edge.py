@@ -9,7 +9,7 @@ import aiohttp
 import brotli
 import pytest
 
-from connectors.demo_data import World
+from simulators.world import World
 from tests.harness import Stack, running_stack
 
 HEALTHY = "{ stores(first: 1) { totalCount } }"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from connectors.demo_data import DemoCustomer, DemoProduct, World
+from simulators.world import DemoCustomer, DemoProduct, World
 from tests.harness import Stack, running_stack
 
 EVERYTHING = """

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from connectors.demo_data import World
 from gateway.settings import SettingsError, load_settings
+from simulators.world import World
 from tests.harness import PRODUCTION, STAFF, Stack, api_key, running_stack
 
 SDL = "{ _service { sdl } }"

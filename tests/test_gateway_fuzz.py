@@ -36,8 +36,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, from_schema, nodes
 
-from connectors.demo_data import World
 from gateway.schema import schema
+from simulators.world import World
 from tests.harness import PRODUCTION, STAFF, running_stack
 from tests.test_gateway_redaction import leaked
 

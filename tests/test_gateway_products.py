@@ -3,8 +3,8 @@
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from connectors.demo_data import CATEGORIES, DemoProduct
 from gateway.schema.relay import global_id
+from simulators.world import CATEGORIES, DemoProduct
 from tests.direct import pos_locations, pos_sellable, pos_variations, webshop_products
 from tests.harness import Stack
 from tests.test_gateway_stores import PARIS, haversine

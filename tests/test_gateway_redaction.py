@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType
 
-from connectors.demo_data import World
 from gateway.schema import schema
 from gateway.schema.redaction import BUILT_IN_SCALARS, sent_names
+from simulators.world import World
 from tests.harness import PRODUCTION, SAFELISTED, STAFF, Stack, running_stack
 
 HEALTHY = "{ stores(first: 1) { totalCount } }"

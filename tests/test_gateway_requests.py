@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from connectors.demo_data import World
+from simulators.world import World
 from tests.harness import Stack, running_stack
 
 GRAPHQL_RESPONSE = {"Accept": "application/graphql-response+json"}

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from connectors.demo_data import World
 from gateway.settings import SettingsError, load_settings
+from simulators.world import World
 from tests.harness import Stack, running_stack
 
 HEADER_TIMEOUT_S = 1.0

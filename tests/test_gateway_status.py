@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from connectors.demo_data import World
+from simulators.world import World
 from tests.harness import STAFF, Stack, api_key, running_stack
 
 HEALTHY = '{"query": "{ stores(first: 1) { totalCount } }"}'

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from connectors.demo_data import World
 from gateway.ide import CONTENT_SECURITY_POLICY, HeaderPreset
 from gateway.ide.assets import IMMUTABLE
 from gateway.ide.page import FIRST_QUERY
+from simulators.world import World
 from tests.harness import PRODUCTION, Stack, running_stack
 
 HTML = {"Accept": "text/html"}

@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.async_api import Browser, Route, async_playwright, expect
 
-from connectors.demo_data import World
 from gateway.ide import HeaderPreset
 from gateway.ide.page import FIRST_QUERY as README_FIRST_QUERY  # test_ide.py keeps it equal to the README's
+from simulators.world import World
 from tests.harness import STAFF, Stack, running_stack
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
-from connectors.demo_data import World
-from connectors.sim.host import SimulatorHost
+from simulators.host import SimulatorHost
+from simulators.world import World
 
 POS_AUTH = {"Authorization": "Bearer demo-pos-token"}
 POS_LOCATIONS = "/pos/v2/locations"

@@ -7,9 +7,9 @@ import aiohttp
 import pytest
 
 from connectors.credentials import Credentials
-from connectors.crm.simulator import CrmSimulator
-from connectors.demo_data import World
-from connectors.sim.control import Faults
+from simulators.control import Faults
+from simulators.crm.simulator import CrmSimulator
+from simulators.world import World
 from tests.test_sim_crm_support import API, CrmClient, running
 
 QUERY = "SELECT Id FROM Contact LIMIT 1"

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from connectors.demo_data import World
+from simulators.world import World
 from tests.test_sim_crm_support import API, CrmClient, quoted, running
 
 TIERS = "SELECT LoyaltyMemberId, Name FROM LoyaltyMemberTier WHERE LoyaltyMemberId IN ({})"

@@ -4,8 +4,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from connectors.crm.simulation.soql import SoqlError, parse
-from connectors.demo_data import World
+from simulators.crm.soql import SoqlError, parse
+from simulators.world import World
 from tests.test_sim_crm_support import API, CrmClient, running
 
 HUGE = "9" * 5000  # past Python's 4,300-digit limit on int()

@@ -5,8 +5,8 @@ from datetime import UTC
 
 import pytest
 
-from connectors.crm.simulation.values import format_datetime
-from connectors.demo_data import World
+from simulators.crm.values import format_datetime
+from simulators.world import World
 from tests.test_sim_crm_support import API, CrmClient, quoted, running
 
 CONTACT_FIELDS = ("Id, FirstName, LastName, Email, Phone, MobilePhone, Birthdate, MailingStreet, MailingCity, "

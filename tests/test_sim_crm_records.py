@@ -4,8 +4,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from connectors.crm.simulation.schema import CONTACT
-from connectors.demo_data import World
+from simulators.crm.schema import CONTACT
+from simulators.world import World
 from tests.test_sim_crm_support import API, CrmClient, running
 
 NOT_FOUND = [{"message": "The requested resource does not exist", "errorCode": "NOT_FOUND"}]

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from connectors.crm.simulation.soql import Condition, Literal, Name, Order, SoqlError, parse
+from simulators.crm.soql import Condition, Literal, Name, Order, SoqlError, parse
 
 NOTES_QUERY = ("SELECT Id, WhoId, Description, Topics__c, Store_Code__c, Channel__c, CreatedDate FROM Task "
                "WHERE WhoId IN ('003OG0000000001AAA', '003OG0000000002AAA') ORDER BY CreatedDate DESC")

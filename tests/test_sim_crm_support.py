@@ -7,8 +7,8 @@ from typing import Any
 
 import aiohttp
 
-from connectors.crm.simulator import CrmSimulator
-from connectors.demo_data import World
+from simulators.crm.simulator import CrmSimulator
+from simulators.world import World
 
 TOKEN = "demo-crm-token"
 API = "/services/data/v60.0"

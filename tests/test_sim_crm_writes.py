@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from connectors.demo_data import DemoCustomer, World
+from simulators.world import DemoCustomer, World
 from tests.test_sim_crm_support import API, CrmClient, running
 
 PREFERENCES = {"Favorite_Store__c": "NTE02", "Preferred_Channel__c": "SMS", "Interests__c": "running;coffee"}

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from connectors.demo_data import World
-from connectors.erp.simulation.odata_server.errors import ODataError, Version
-from connectors.erp.simulation.odata_server.filter_ast import Compare, Literal
-from connectors.erp.simulation.odata_server.filter_parser import parse_expression
+from simulators.erp.odata_server.errors import ODataError, Version
+from simulators.erp.odata_server.filter_ast import Compare, Literal
+from simulators.erp.odata_server.filter_parser import parse_expression
+from simulators.world import World
 
 from .test_sim_erp_support import PRODUCT_ROOT, STOCK_ROOT, Erp, running_erp
 

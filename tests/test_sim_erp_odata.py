@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from connectors.erp.simulation.odata_server.errors import ODataError, Version
-from connectors.erp.simulation.odata_server.filter_ast import (
+from simulators.erp.odata_server.errors import ODataError, Version
+from simulators.erp.odata_server.filter_ast import (
     BoolOp,
     Compare,
     Literal,
@@ -16,13 +16,13 @@ from connectors.erp.simulation.odata_server.filter_ast import (
     count_comparisons,
     key_values,
 )
-from connectors.erp.simulation.odata_server.filter_compile import compile_filter
-from connectors.erp.simulation.odata_server.filter_parser import parse_expression, parse_key
-from connectors.erp.simulation.odata_server.lexer import split_outside
-from connectors.erp.simulation.odata_server.model import Edm, EntityType, Navigation, Row
-from connectors.erp.simulation.odata_server.ordering import parse_orderby, sort_rows
-from connectors.erp.simulation.odata_server.query import Query, page_of
-from connectors.erp.simulation.odata_server.shape import build_shape
+from simulators.erp.odata_server.filter_compile import compile_filter
+from simulators.erp.odata_server.filter_parser import parse_expression, parse_key
+from simulators.erp.odata_server.lexer import split_outside
+from simulators.erp.odata_server.model import Edm, EntityType, Navigation, Row
+from simulators.erp.odata_server.ordering import parse_orderby, sort_rows
+from simulators.erp.odata_server.query import Query, page_of
+from simulators.erp.odata_server.shape import build_shape
 
 V2, V4 = Version.V2, Version.V4
 LINE = EntityType("Line", {"Id": Edm.STRING, "Text": Edm.STRING}, ("Id",))

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from connectors.demo_data import Scale, World, build_world
-from connectors.erp.simulator import ErpSimulator
+from simulators.erp.simulator import ErpSimulator
+from simulators.world import Scale, World, build_world
 
 from .test_sim_erp_support import JSON, PRICING_ROOT, PRODUCT_ROOT, Erp, keys_filter, running_erp
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from connectors.demo_data import DemoProduct, World
+from simulators.world import DemoProduct, World
 
 from .test_sim_erp_support import JSON, PRICING_ROOT, STOCK_ROOT, Erp, keys_filter, running_erp
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from connectors.demo_data import CATEGORIES, DemoProduct, World
+from simulators.world import CATEGORIES, DemoProduct, World
 
 from .test_sim_erp_support import PRODREL_ROOT, PRODUCT_ROOT, Erp, keys_filter, running_erp
 

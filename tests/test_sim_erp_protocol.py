@@ -6,8 +6,8 @@ import aiohttp
 import pytest
 from yarl import URL
 
-from connectors.demo_data import World
-from connectors.sim.control import Faults
+from simulators.control import Faults
+from simulators.world import World
 
 from .test_sim_erp_support import AUTH, JSON, PRICING_ROOT, PRODUCT_ROOT, STOCK_ROOT, Erp, keys_filter, running_erp
 

@@ -8,9 +8,9 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
-from connectors.demo_data import World
-from connectors.erp.simulation.services import PRICING_ROOT, PRODREL_ROOT, PRODUCT_ROOT, STOCK_ROOT
-from connectors.erp.simulator import ErpSimulator
+from simulators.erp.services import PRICING_ROOT, PRODREL_ROOT, PRODUCT_ROOT, STOCK_ROOT
+from simulators.erp.simulator import ErpSimulator
+from simulators.world import World
 
 AUTH = {"Authorization": aiohttp.encode_basic_auth("omnigate", "demo-erp")}
 JSON = {"$format": "json"}

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from connectors.demo_data import Booking, DemoStore, World
+from simulators.world import Booking, DemoStore, World
 
 from .test_sim_pos_support import CATALOG_SEARCH, Json, Pos, error_of, running_pos
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from connectors.demo_data import DemoCustomer, World
+from simulators.world import DemoCustomer, World
 
 from .test_sim_pos_support import Json, Pos, error_of, running_pos, variation_ids
 

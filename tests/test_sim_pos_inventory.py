@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from connectors.demo_data import DemoProduct, World
+from simulators.world import DemoProduct, World
 
 from .test_sim_pos_support import Json, Pos, error_of, running_pos, stocked, variation_ids
 

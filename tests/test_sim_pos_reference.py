@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
-from connectors.demo_data import APPOINTMENT_SERVICES, World
-from connectors.sim.control import Faults
+from simulators.control import Faults
+from simulators.world import APPOINTMENT_SERVICES, World
 
 from .test_sim_pos_support import CATALOG_SEARCH, TOKEN, Pos, error_of, running_pos
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import aiohttp
 
-from connectors.demo_data import DemoProduct, World
-from connectors.pos.simulator import PosSimulator
+from simulators.pos.simulator import PosSimulator
+from simulators.world import DemoProduct, World
 
 Json = dict[str, Any]
 TOKEN = "demo-pos-token"

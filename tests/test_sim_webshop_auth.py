@@ -5,8 +5,8 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
-from connectors.demo_data import World
-from connectors.sim.control import Faults
+from simulators.control import Faults
+from simulators.world import World
 
 from .test_sim_webshop_support import KEY, SECRET, ShopClient, running, shop_customers
 

@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from connectors.demo_data import World
+from simulators.world import World
 
 from .test_sim_webshop_support import ShopClient, running, shop_customers
 

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from connectors.demo_data import World
-from connectors.webshop.simulation.php import PHP_INT_MAX, absint, is_integer, php_int
+from simulators.webshop.php import PHP_INT_MAX, absint, is_integer, php_int
+from simulators.world import World
 
 from .test_sim_webshop_support import ShopClient, online, running, with_orders
 

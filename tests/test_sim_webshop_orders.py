@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from connectors.demo_data import World
+from simulators.world import World
 
 from .test_sim_webshop_support import ShopClient, cents, online, running, shop_customers, with_orders
 

@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from connectors.demo_data import CATEGORIES, DemoProduct, World
+from simulators.world import CATEGORIES, DemoProduct, World
 
 from .test_sim_webshop_support import ShopClient, cents, online, running
 

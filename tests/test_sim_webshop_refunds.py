@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from connectors.demo_data import WebOrder, World
+from simulators.world import WebOrder, World
 
 from .test_sim_webshop_support import ShopClient, cents, online, running, shop_customers
 

@@ -8,8 +8,8 @@ from typing import Any
 import aiohttp
 from multidict import CIMultiDictProxy
 
-from connectors.demo_data import DemoCustomer, DemoProduct, World
-from connectors.webshop.simulator import WebshopSimulator
+from simulators.webshop.simulator import WebshopSimulator
+from simulators.world import DemoCustomer, DemoProduct, World
 
 API = "/wp-json/wc/v3"
 KEY, SECRET = "ck_demo", "cs_demo"

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from connectors.demo_data import DemoCustomer, World
+from simulators.world import DemoCustomer, World
 
 from .test_sim_webshop_support import ShopClient, online, running, shop_customers
 

@@ -1,0 +1,76 @@
+"""`omnigate demo`: the simulators in a child process and the gateway wired to them.
+
+The child is ours to clean up: it is stopped on SIGINT/SIGTERM, when the gateway
+stops for any reason, and by the kernel if this process dies (Linux PDEATHSIG).
+The demo says it is up only once its own child answers, and stops when the child does.
+"""
+
+import os
+import signal
+import sys
+from pathlib import Path
+
+from ..listening import listening
+from ..settings import load_settings
+from .child import SimulatorChild, SimulatorsStopped
+from .credentials import DemoCredentials, make_demo_credentials
+
+SIMULATORS_START_TIMEOUT_S = 120
+
+DEMO_QUERY = """{
+  searchProducts(query: "casque", first: 3) {
+    totalCount
+    edges { node {
+      sku name brand
+      price { amount { amount currencyCode } consistent channelPrices { source amount { amount } } }
+      nearestAvailability(near: {latitude: 48.8566, longitude: 2.3522}, first: 3) {
+        quantity distanceKm pickupReadyAt store { name }
+      }
+    } }
+  }
+}"""
+
+
+def run_demo(port: int, sim_port: int, seed: int, scale: str, credentials_file: Path | None = None) -> int:
+    credentials = make_demo_credentials(seed, scale)
+    if credentials_file is not None:
+        credentials.write(credentials_file)
+    simulators = SimulatorChild(sim_port, seed, scale)
+    try:
+        simulators.wait_until_ready(SIMULATORS_START_TIMEOUT_S)
+        _serve_gateway(port, simulators, credentials)
+        simulators.ensure_running()
+        return 0
+    except SimulatorsStopped as stopped:
+        if stopped.line:
+            print(f"omnigate: {stopped.line}", file=sys.stderr)
+        return 1
+    finally:
+        simulators.stop()
+        credentials.keys_file.unlink(missing_ok=True)
+
+
+def _serve_gateway(port: int, simulators: SimulatorChild, credentials: DemoCredentials) -> None:
+    """Until a signal, or until the simulators stop (the watcher then signals us, as Ctrl-C would)."""
+    from ..server import serve
+
+    environ = {**os.environ, "OMNIGATE_PORT": str(port), "OMNIGATE_ENV": "development",
+               "OMNIGATE_WEBSHOP_TIMEZONE": "Europe/Paris", "OMNIGATE_API_KEYS_FILE": str(credentials.keys_file),
+               **{f"OMNIGATE_{s.upper()}_URL": f"{simulators.url}/{s}" for s in ("erp", "pos", "crm", "webshop")}}
+
+    def on_ready() -> None:
+        simulators.watch(on_stop=lambda: os.kill(os.getpid(), signal.SIGTERM))
+        _print_welcome(port, credentials)
+
+    settings = load_settings(environ)
+    with listening("the gateway", settings.host, settings.port):
+        serve(settings, on_ready=on_ready, ide_presets=credentials.header_presets())
+
+
+def _print_welcome(port: int, credentials: DemoCredentials) -> None:
+    print(f"\nOmnigate demo is up.\n  GraphiQL: http://127.0.0.1:{port}/graphql\n"
+          f"  Health:   http://127.0.0.1:{port}/readyz\n\nA first query to paste:\n{DEMO_QUERY}\n\n"
+          f"Client credentials (add the header in GraphiQL's Headers tab):\n{credentials.describe()}\n\n"
+          "Demo back-office credentials: ERP omnigate/demo-erp, POS token demo-pos-token, "
+          "CRM token demo-crm-token, web shop ck_demo/cs_demo.\nCtrl-C stops the gateway and the simulators.",
+          flush=True)

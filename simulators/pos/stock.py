@@ -1,0 +1,117 @@
+"""Store stock as the POS counts it: the world's figures plus an overlay of the adjustments posted since.
+
+IN_STOCK is what can be sold; RESERVED_FOR_SALE is on hand but held. Only the
+tracked states have counts; SOLD and NONE are where stock goes to or comes from.
+"""
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from simulators.world import DemoProduct, DemoStore, World
+
+TRACKED_STATES = ("IN_STOCK", "RESERVED_FOR_SALE", "WASTE")
+# The moves the simulator accepts (the sheet's modelling choice; real Square refuses the RESERVED ones).
+ALLOWED_MOVES = frozenset({
+    ("IN_STOCK", "RESERVED_FOR_SALE"), ("RESERVED_FOR_SALE", "IN_STOCK"), ("RESERVED_FOR_SALE", "SOLD"),
+    ("IN_STOCK", "SOLD"), ("IN_STOCK", "WASTE"), ("NONE", "IN_STOCK"),
+})
+SYNC_SPREAD_MINUTES = 720  # seeded counts were last calculated up to this long before the seed instant
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    store: DemoStore
+    product: DemoProduct
+    state: str
+    quantity: Decimal
+    calculated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    store: DemoStore
+    product: DemoProduct
+    from_state: str
+    to_state: str
+    quantity: Decimal
+
+
+class Overdraw(Exception):
+    """A move takes more than its from_state holds; `index` names the move."""
+
+    def __init__(self, index: int, available: Decimal) -> None:
+        super().__init__(f"move {index} exceeds the {available} available")
+        self.index, self.available = index, available
+
+
+Key = tuple[str, int, str]  # (store code, product index, state)
+
+
+class StockBook:
+    def __init__(self, world: World, seeded_at: datetime) -> None:
+        self.world = world
+        self.seeded_at = seeded_at
+        self._overlay: dict[Key, tuple[Decimal, datetime]] = {}
+        self._touched: dict[str, set[int]] = {}
+        self._carried: dict[str, tuple[int, ...]] = {}
+        self._synced: dict[str, datetime] = {}
+
+    def counts(self, store: DemoStore, product: DemoProduct, also: Iterable[str] = ()) -> list[Count]:
+        """IN_STOCK for a tracked (store, product), other states when non-zero or listed in `also`."""
+        figure = self.world.store_stock(store, product)
+        if figure is None and product.index not in self._touched.get(store.code, ()):
+            return []
+        at = self._seeded_at(store)
+        base = {"IN_STOCK": figure.sellable, "RESERVED_FOR_SALE": figure.reserved} if figure else {}
+        wanted = set(also)
+        counts = []
+        for state in TRACKED_STATES:
+            seeded = (Decimal(base.get(state, 0)), at)
+            quantity, when = self._overlay.get((store.code, product.index, state), seeded)
+            if state == "IN_STOCK" or quantity or state in wanted:
+                counts.append(Count(store, product, state, quantity, when))
+        return counts
+
+    def tracked(self, store: DemoStore) -> list[DemoProduct]:
+        """The products with counts at a store: those it carries and those adjusted into it."""
+        if store.code not in self._carried:
+            self._carried[store.code] = tuple(
+                p.index for p in self.world.products if self.world.store_stock(store, p) is not None)
+        indexes = set(self._carried[store.code]) | self._touched.get(store.code, set())
+        return [self.world.products[i] for i in sorted(indexes)]
+
+    def apply(self, moves: list[Move], at: datetime) -> None:
+        """All moves or none: an overdraw anywhere raises Overdraw and changes nothing."""
+        pending: dict[Key, Decimal] = {}
+
+        def current(move: Move, state: str) -> tuple[Key, Decimal]:
+            key = (move.store.code, move.product.index, state)
+            return key, pending[key] if key in pending else self._quantity(move.store, move.product, state)
+
+        for index, move in enumerate(moves):
+            if move.from_state != "NONE":
+                source, available = current(move, move.from_state)
+                if available < move.quantity:
+                    raise Overdraw(index, available)
+                pending[source] = available - move.quantity
+            if move.to_state in TRACKED_STATES:
+                target, held = current(move, move.to_state)
+                pending[target] = held + move.quantity
+        for key, quantity in pending.items():
+            self._overlay[key] = (quantity, at)
+            self._touched.setdefault(key[0], set()).add(key[1])
+
+    def _quantity(self, store: DemoStore, product: DemoProduct, state: str) -> Decimal:
+        counts = self.counts(store, product, also=TRACKED_STATES)
+        return next((c.quantity for c in counts if c.state == state), Decimal(0))
+
+    def _seeded_at(self, store: DemoStore) -> datetime:
+        """Each store's last full sync, spread over the half day before the seed instant."""
+        if store.code not in self._synced:
+            digest = hashlib.blake2b(f"{self.world.seed}:{store.code}".encode(), digest_size=4).digest()
+            minutes = int.from_bytes(digest, "big") % SYNC_SPREAD_MINUTES
+            self._synced[store.code] = self.seeded_at - timedelta(minutes=minutes)
+        return self._synced[store.code]

@@ -1,0 +1,98 @@
+"""The web shop: WooCommerce REST API v3 plus the TI Wishlist plugin, over the demo world.
+
+Ids are the shop's own: products and customers by their `webshop_id`, orders by the world's web
+order ids, categories, images, items and wishlists numbered by the shop (see each module).
+Credentials go over plain HTTP (Basic or query keys; TLS is assumed to end in front of the shop).
+"""
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from aiohttp import web
+
+from connectors.credentials import DEMO_CREDENTIALS, Credentials
+from simulators.base import Simulator
+from simulators.control import Control
+from simulators.world import World
+
+from . import auth
+from .catalog import Catalog
+from .customers import CustomersApi, Directory
+from .order_book import OrderBook
+from .order_flow import OrderFlow
+from .order_json import OrderJson
+from .order_writes import OrderWriter
+from .orders import OrdersApi
+from .products import ProductsApi
+from .refunds import RefundsApi
+from .wishlist import WishlistApi, unauthorized
+from .wishlist_book import Wishlists
+from .wp import API_ROOT, Handler, answering_errors, no_route_handler, status_error
+
+SHARE_KEY = "{share_key:[A-Fa-f0-9]{6}}"
+EDITABLE = ("POST", "PUT", "PATCH")
+
+Route = tuple[tuple[str, ...], str, Handler, auth.Guard]
+
+
+class WebshopSimulator(Simulator):
+    system: ClassVar[str] = "webshop"
+
+    def __init__(self, world: World, credentials: Credentials = DEMO_CREDENTIALS,
+                 control: Control | None = None) -> None:
+        super().__init__(world, credentials, control)
+        self.catalog = Catalog(world)
+        self.directory = Directory(world)
+        self.orders = OrderBook(world, self.directory)
+        self.wishlists = Wishlists(world, self.directory, self.catalog)
+        self._guards: dict[Handler, auth.Guard] = {}
+
+    def add_routes(self, app: web.Application) -> None:
+        for methods, path, handler, guard in self._routes():
+            wrapped = answering_errors(handler)
+            self._guards[wrapped] = guard
+            for method in methods:
+                app.router.add_route(method, API_ROOT + path, wrapped)
+        app.router.add_route("*", "/{tail:.*}", no_route_handler)
+
+    def error_response(self, status: int, message: str) -> web.Response:
+        return status_error(status, message)
+
+    def refuse(self, request: web.Request) -> web.Response | None:
+        caller = auth.identify(request, self.credentials)
+        if caller is auth.Caller.BAD_SECRET:
+            return auth.bad_secret()
+        if caller is auth.Caller.API_USER:
+            return None
+        guard: Callable[[web.Request], web.Response | None] = self._guards.get(request.match_info.handler, auth.public)
+        return guard(request)
+
+    def _routes(self) -> list[Route]:
+        products = ProductsApi(self.catalog, self.prefix)
+        customers = CustomersApi(self.directory, self.prefix)
+        render = OrderJson(self.catalog, self.prefix)
+        flow = OrderFlow(self.orders, self.catalog)
+        orders = OrdersApi(self.orders, OrderWriter(self.orders, self.catalog, self.directory, flow), render)
+        refunds = RefundsApi(self.orders, flow, render)
+        wishlist = WishlistApi(self.wishlists)
+        return [
+            (("GET",), "/products", products.get_items, auth.CANNOT_LIST),
+            (("GET",), r"/products/{id:[0-9]+}", products.get_item, auth.CANNOT_VIEW),
+            (EDITABLE, "/products/batch", products.batch_items, auth.CANNOT_BATCH),
+            (("GET",), "/customers", customers.get_items, auth.CANNOT_LIST),
+            (("GET",), r"/customers/{id:[0-9]+}", customers.get_item, auth.CANNOT_VIEW),
+            (("GET",), "/orders", orders.get_items, auth.CANNOT_LIST),
+            (("POST",), "/orders", orders.create_item, auth.CANNOT_CREATE),
+            (EDITABLE, "/orders/batch", orders.batch_items, auth.CANNOT_BATCH),
+            (("GET",), r"/orders/{id:[0-9]+}", orders.get_item, auth.CANNOT_VIEW),
+            (EDITABLE, r"/orders/{id:[0-9]+}", orders.update_item, auth.CANNOT_EDIT),
+            (("GET",), r"/orders/{order_id:[0-9]+}/refunds", refunds.get_items, auth.CANNOT_LIST),
+            (("POST",), r"/orders/{order_id:[0-9]+}/refunds", refunds.create_item, auth.CANNOT_CREATE),
+            (("GET",), f"/wishlist/get_by_share_key/{SHARE_KEY}", wishlist.by_share_key, auth.public),
+            (("GET",), r"/wishlist/get_by_user/{user_id:[0-9]+}", wishlist.by_user, unauthorized),
+            (("POST",), f"/wishlist/update/{SHARE_KEY}", wishlist.update, wishlist.guard_modify),
+            (("GET",), f"/wishlist/{SHARE_KEY}/get_products", wishlist.products, auth.public),
+            (("POST",), f"/wishlist/{SHARE_KEY}/add_product", wishlist.add_product, wishlist.guard_modify),
+            (("DELETE",), rf"/wishlist/{SHARE_KEY}/remove_product/{{item_id:[0-9]+}}", wishlist.remove_product,
+             wishlist.guard_modify),
+        ]
