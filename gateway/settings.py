@@ -5,6 +5,7 @@ with one line that names the variable, and the README's table can be checked
 against `SETTINGS`.
 """
 
+import math
 import os
 import tomllib
 from collections.abc import Callable, Mapping
@@ -47,7 +48,7 @@ def _port(value: str) -> int:
 def _positive(parse: Callable[[str], float]) -> Callable[[str], Any]:
     def check(value: str) -> float:
         number = parse(value)
-        if number <= 0:
+        if not 0 < number < math.inf:  # NaN fails too
             raise ValueError(f"expected a positive number, got {value!r}")
         return number
 
@@ -134,6 +135,7 @@ class Settings:
     max_tokens: int = 2000
     max_directives: int = 50
     max_cost: int = 20000
+    max_radius_km: float = 200.0
     max_body_bytes: int = 65536
     allow_batching: bool = False
     max_batch: int = 10
@@ -184,6 +186,7 @@ SETTINGS: dict[str, tuple[Callable[[str], Any], str | type[Optional] | None, str
     "MAX_TOKENS": (_positive(int), "2000", "max_tokens"),
     "MAX_DIRECTIVES": (_positive(int), "50", "max_directives"),
     "MAX_COST": (_positive(int), "20000", "max_cost"),
+    "MAX_RADIUS_KM": (_positive(float), "200", "max_radius_km"),
     "MAX_BODY_BYTES": (_positive(int), "65536", "max_body_bytes"),
     "ALLOW_BATCHING": (_flag, "false", "allow_batching"),
     "MAX_BATCH": (_positive(int), "10", "max_batch"),

@@ -7,6 +7,8 @@ import strawberry
 
 from connectors import domain
 
+from ..errors import bad_input
+
 
 @strawberry.interface(description="An object with an opaque global id that `node(id:)` resolves.")
 class Node:
@@ -44,6 +46,14 @@ class GeoPointInput:
 
     def to_domain(self) -> domain.GeoPoint:
         return domain.GeoPoint(self.latitude, self.longitude)
+
+
+def check_radius(radius_km: float, max_km: float) -> float:
+    """Bounded (OMNIGATE_MAX_RADIUS_KM): every store in the radius is asked for stock, so a radius over the
+    whole estate is refused before any back office is asked."""
+    if not 0 < radius_km <= max_km:  # NaN fails too
+        raise bad_input(f"`radiusKm` must be more than 0 and at most {max_km:g}, got {radius_km:g}")
+    return radius_km
 
 
 @strawberry.type
