@@ -48,6 +48,11 @@ class Refreshing(Generic[T]):
         self._loaded_at = float("-inf")
         self._inflight: asyncio.Task[T] | None = None
 
+    @property
+    def current(self) -> T | None:
+        """The last value loaded, even past its TTL; None before the first load. Never loads."""
+        return self._value
+
     async def get(self) -> T:
         if self._value is not None and self._clock() - self._loaded_at < self._ttl_s:
             return self._value

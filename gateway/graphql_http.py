@@ -21,6 +21,7 @@ from .appkeys import BACKENDS_KEY, REFERENCE_KEY, SECURITY_KEY
 from .auth.principals import AuthenticationError, Principal
 from .cache import STALE
 from .context import Context
+from .cost import Estate
 from .errors import ErrorCode
 from .limits import check, measure, parse_operation
 from .middleware import request_id
@@ -97,7 +98,8 @@ class GraphQLEndpoint:
             return _errors([error]), request_error
         operation = _chosen_operation(document, op.operation_name)
         _refuse_mutation_over_get(request, operation)
-        measured = measure(document, self.schema._schema, op.operation_name, op.variables)  # type: ignore[attr-defined]
+        estate = Estate.of(request.app[REFERENCE_KEY], self.settings.max_radius_km)
+        measured = measure(document, self.schema._schema, op.operation_name, op.variables, estate)  # type: ignore[attr-defined]
         if problems := check(measured, security.limits):
             return _errors(problems), request_error
         app = request.app
