@@ -47,6 +47,8 @@ README_FIRST_QUERY = """
     } }
   }
 }"""
+STORES_AROUND_POINT = "query($near: GeoPointInput!) { stores(near: $near, radiusKm: 5) { totalCount } }"
+STORES_AROUND_INFINITY = "{ stores(near: {latitude: 1e999, longitude: 2}, radiusKm: 5) { totalCount } }"
 MAX_COST = OperationLimits().max_cost
 SEARCH_AROUND_INFINITY = """
 { searchProducts(availableAt: {near: {latitude: 48.8566, longitude: 2.3522}, radiusKm: 1e999}) { totalCount } }"""
@@ -77,6 +79,21 @@ async def test_an_infinite_radius_is_bad_input(stack: Stack) -> None:
 
     assert [e["message"] for e in body["errors"]] == ["`radiusKm` must be more than 0 and at most 200, got inf"]
     assert await stack.calls() == {}
+
+
+@pytest.mark.parametrize(("query", "variables", "got"), [
+    (STORES_AROUND_POINT, {"near": {"latitude": 91, "longitude": 2}}, "91, 2"),
+    (STORES_AROUND_POINT, {"near": {"latitude": 48, "longitude": -180.5}}, "48, -180.5"),
+    (STORES_AROUND_INFINITY, {}, "inf, 2"),
+])
+async def test_a_point_off_the_globe_is_bad_input(stack: Stack, query: str, variables: dict[str, Any],
+                                                  got: str) -> None:
+    body = await stack.graphql(query, variables)
+
+    [error] = body["errors"]
+    assert error["message"] == ("a point needs a latitude between -90 and 90 and a longitude between -180 and 180, "
+                                f"got {got}")
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 async def test_the_bound_itself_is_allowed(stack: Stack) -> None:

@@ -44,6 +44,12 @@ class GeoPointInput:
     latitude: float
     longitude: float
 
+    def __post_init__(self) -> None:
+        """A point off the globe (or not finite) is refused as the argument is read: no distance to it exists."""
+        if not (-90 <= self.latitude <= 90 and -180 <= self.longitude <= 180):
+            raise bad_input(f"a point needs a latitude between -90 and 90 and a longitude between -180 and 180, "
+                            f"got {self.latitude:g}, {self.longitude:g}")
+
     def to_domain(self) -> domain.GeoPoint:
         return domain.GeoPoint(self.latitude, self.longitude)
 
