@@ -120,7 +120,7 @@ async def cold_run(world: World, scale: str, case: Case, timeout_s: float) -> Ti
             healthz_ms = await probe
         calls = sum((await stack.calls()).values())
         if body is None:
-            return Timing(_cost(stack, case), seconds, calls, healthz_ms, "gave up")
+            return Timing(await _cost(stack, case), seconds, calls, healthz_ms, "gave up")
         error = body["errors"][0]["extensions"]["code"] if body.get("errors") else "-"
         return Timing(int(body["extensions"]["cost"]), seconds, calls, healthz_ms, error)
 
@@ -137,9 +137,9 @@ async def _post(stack: Stack, case: Case, timeout_s: float) -> dict[str, Any] | 
         return None
 
 
-def _cost(stack: Stack, case: Case) -> int:
+async def _cost(stack: Stack, case: Case) -> int:
     """The cost as the gateway measured it before running the document, which did not answer in time."""
-    estate = Estate.of(stack.app[REFERENCE_KEY], stack.app[SETTINGS_KEY].max_radius_km)
+    estate = await Estate.of(stack.app[REFERENCE_KEY], stack.app[SETTINGS_KEY].max_radius_km)
     document = parse_operation(case.query, OperationLimits())
     return measure(document, schema._schema, None, case.variables, estate).cost
 

@@ -5,11 +5,13 @@ A field costs 1, plus the reads below, plus its selection's cost times the list 
 or the stock of one sku in one store. Measured cold on the simulators (`python -m bench.cost_vs_time`), a
 document whose reads dominate takes 0.1 to 0.4 ms per unit, so the default max cost of 20,000 admits a
 few seconds of back-office work. Estimates use the store index and the catalog size as last loaded
-(`ReferenceData`), never a call; before the first load, sizes are assumed large.
+(`ReferenceData`), never a call of their own. Every field below needs them to read anything, so while one
+has never loaded (its system down since start-up) what needs it counts no reads: it fails, or loads it first.
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -22,8 +24,6 @@ from .geo import StoreIndex
 if TYPE_CHECKING:
     from .reference import ReferenceData
 
-ASSUMED_STORES = 500  # until the store index loads
-ASSUMED_CATALOG = 20_000  # until the crosswalk loads
 ASSUMED_PURCHASES = 100  # a customer's history, both channels: the demo's longest is 66
 ASSUMED_ARTICLES = 150  # distinct articles in that history: the demo's most is 121
 PRICE_SOURCES = 3  # erp, pos, webshop
@@ -41,14 +41,15 @@ class Estate:
     max_radius_km: float
 
     @classmethod
-    def of(cls, reference: ReferenceData, max_radius_km: float) -> Estate:
-        crosswalk = reference.crosswalk.current
-        return cls(reference.stores.current, len(crosswalk.skus) if crosswalk else ASSUMED_CATALOG, max_radius_km)
+    async def of(cls, reference: ReferenceData, max_radius_km: float) -> Estate:
+        """As loaded; at start-up, once the first loads settle, so a first request is not measured empty."""
+        index, crosswalk = await asyncio.gather(reference.stores.loaded(), reference.crosswalk.loaded())
+        return cls(index, len(crosswalk.skus) if crosswalk else 0, max_radius_km)
 
     @property
     def stores(self) -> int:
         """The open stores."""
-        return sum(s.active for s in self.index.stores) if self.index else ASSUMED_STORES
+        return sum(s.active for s in self.index.stores) if self.index else 0
 
     def stores_within(self, near: object, radius_km: float | None) -> int:
         """Active stores within the radius (clamped to the bound) of the point; all of them without either."""

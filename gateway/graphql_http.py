@@ -98,7 +98,7 @@ class GraphQLEndpoint:
             return _errors([error]), request_error
         operation = _chosen_operation(document, op.operation_name)
         _refuse_mutation_over_get(request, operation)
-        estate = Estate.of(request.app[REFERENCE_KEY], self.settings.max_radius_km)
+        estate = await Estate.of(request.app[REFERENCE_KEY], self.settings.max_radius_km)
         measured = measure(document, self.schema._schema, op.operation_name, op.variables, estate)  # type: ignore[attr-defined]
         if problems := check(measured, security.limits):
             return _errors(problems), request_error

@@ -115,24 +115,37 @@ async def default_stack(default_world: World) -> AsyncIterator[Stack]:
         yield stack
 
 
-async def test_a_search_over_every_store_within_the_bound_is_refused_before_any_back_office_is_asked(
-        default_stack: Stack) -> None:
-    # given the issue's search by an anonymous caller, at the widest radius it may still ask for
-    world = default_stack.world
+async def search_within_200_km(stack: Stack) -> tuple[int, dict[str, Any]]:
+    """The issue's search by an anonymous caller, at the widest radius it may still ask for."""
+    async with stack.http.post(f"{stack.gateway_url}/graphql", json={"query": ISSUE_SEARCH, "variables": {"km": 200}},
+                               headers={"Accept": "application/graphql-response+json"}) as response:
+        body: dict[str, Any] = await response.json()
+        return response.status, body
 
-    # when
-    async with default_stack.http.post(f"{default_stack.gateway_url}/graphql",
-                                       json={"query": ISSUE_SEARCH, "variables": {"km": 200}},
-                                       headers={"Accept": "application/graphql-response+json"}) as response:
-        status, body = response.status, await response.json()
 
-    # then its cost is every article checked in each of the 124 stores within 200 km of Paris
-    assert status == 400
-    assert body["errors"][0]["extensions"] == {
+def refused_at_its_cost(world: World, status: int, body: dict[str, Any]) -> bool:
+    """Refused at every article checked in each of the 124 stores within 200 km of Paris."""
+    return status == 400 and "data" not in body and body["errors"][0]["extensions"] == {
         "code": "OPERATION_LIMIT_EXCEEDED", "limit": "cost", "max": MAX_COST,
         "value": 5 + len(world.products) * len(stores_within(world, 200))}
-    assert "data" not in body
+
+
+async def test_a_search_over_every_store_within_the_bound_is_refused_before_any_back_office_is_asked(
+        default_stack: Stack) -> None:
+    status, body = await search_within_200_km(default_stack)
+
+    assert refused_at_its_cost(default_stack.world, status, body), body
     assert await default_stack.calls() == {}
+
+
+async def test_a_request_racing_the_start_up_load_is_measured_once_it_is_loaded(default_world: World) -> None:
+    # given a gateway just started, still loading its store index and catalog
+    async with running_stack(default_world) as stack:
+        # when
+        status, body = await search_within_200_km(stack)
+
+    # then
+    assert refused_at_its_cost(default_world, status, body), body
 
 
 async def test_everyday_documents_stay_well_under_the_limit(default_stack: Stack) -> None:
