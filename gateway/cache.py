@@ -48,6 +48,13 @@ class Refreshing(Generic[T]):
         self._loaded_at = float("-inf")
         self._inflight: asyncio.Task[T] | None = None
 
+    async def loaded(self) -> T | None:
+        """The last value loaded, even past its TTL; before the first, waits for one in flight. Never loads:
+        None when the first load failed or none started."""
+        if self._value is None and self._inflight is not None:
+            await asyncio.wait([self._inflight])
+        return self._value
+
     async def get(self) -> T:
         if self._value is not None and self._clock() - self._loaded_at < self._ttl_s:
             return self._value

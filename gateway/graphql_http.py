@@ -20,6 +20,7 @@ from .appkeys import BACKENDS_KEY, REFERENCE_KEY, SECURITY_KEY
 from .auth.principals import AuthenticationError, Principal, Role
 from .cache import STALE
 from .context import Context
+from .cost import Estate
 from .errors import ErrorCode
 from .http.body import read_body
 from .ide import ide_response
@@ -104,7 +105,8 @@ class GraphQLEndpoint:
         except GraphQLError as error:
             return _errors([error]), request_error
         _refuse_mutation_over_get(request, operation)
-        measured = measure(document, self.schema._schema, op.operation_name, op.variables)  # type: ignore[attr-defined]
+        estate = await Estate.of(request.app[REFERENCE_KEY], self.settings.max_radius_km)
+        measured = measure(document, self.schema._schema, op.operation_name, op.variables, estate)  # type: ignore[attr-defined]
         if problems := check(measured, security.limits):
             return _errors(problems), request_error
         app = request.app

@@ -1,10 +1,12 @@
 """Operation limits, checked on the parsed document before it is validated or run.
 
 Parsing stops at a token budget. Then one walk over the chosen operation measures its depth,
-aliases, directives and cost. Strawberry's depth and alias limiters re-walk a fragment at
-every spread, which takes exponential time on nested spreads. Here each fragment is measured
-once per context and memoised. The walk runs on an explicit stack, so a document nested
-hundreds deep (through fields or a chain of fragments) cannot hit Python's recursion limit.
+aliases, directives and cost. A field costs 1, plus what its arguments make it read from the back
+offices (the registry in `gateway/cost.py`), plus its selection's cost times the size of the list it
+returns. Strawberry's depth and alias limiters re-walk a fragment at every spread, which takes
+exponential time on nested spreads. Here each fragment is measured once per context and memoised.
+The walk runs on an explicit stack, so a document nested hundreds deep (through fields or a chain of
+fragments) cannot hit Python's recursion limit.
 Introspection (`__schema`, `__type`) is answered from memory and switched off in production, so
 each counts as one leaf: walked, the standard introspection query is 15 deep and costs about 49,000.
 Its nesting is for graphql's MaxIntrospectionDepthRule to bound, at validation.
@@ -17,12 +19,17 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeAlias, cast
 
 from graphql import (
+    BooleanValueNode,
     DocumentNode,
+    EnumValueNode,
     FieldNode,
+    FloatValueNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     GraphQLField,
+    GraphQLInputObjectType,
+    GraphQLInputType,
     GraphQLInterfaceType,
     GraphQLNamedType,
     GraphQLObjectType,
@@ -31,10 +38,11 @@ from graphql import (
     IntValueNode,
     ListValueNode,
     NamedTypeNode,
-    NullValueNode,
+    ObjectValueNode,
     OperationDefinitionNode,
     SelectionNode,
     SelectionSetNode,
+    StringValueNode,
     Undefined,
     ValueNode,
     VariableNode,
@@ -46,6 +54,8 @@ from graphql import (
 )
 from graphql.type.introspection import TypeNameMetaFieldDef
 
+from .cost import READS, Estate
+
 LIMIT_CODE = "OPERATION_LIMIT_EXCEEDED"
 PARSE_CODE = "GRAPHQL_PARSE_FAILED"
 
@@ -55,6 +65,7 @@ _MAX_COST = 2**53  # saturate: an absurd document still reports a number that JS
 # graphql-core raises a plain syntax error at the token limit: its text is the only way to tell (a test pins it).
 _TOKEN_LIMIT_MESSAGE = "Syntax Error: Document contains more than {} tokens. Parsing aborted."
 _INTROSPECTION = ("__schema", "__type")
+_VALUE_NESTING = 4  # deeper than any argument of the schema; bounds the recursion of an invalid document's values
 _LABELS = {"depth": "query depth", "aliases": "alias count", "directives": "directive count", "cost": "query cost"}
 
 
@@ -104,9 +115,9 @@ def parse_operation(query: str, limits: OperationLimits) -> DocumentNode:
 
 
 def measure(document: DocumentNode, schema: GraphQLSchema, operation_name: str | None,
-            variables: Mapping[str, Any]) -> Measure:
+            variables: Mapping[str, Any], estate: Estate) -> Measure:
     """Measures the operation graphql would run; all zero when there is none (validation says why)."""
-    return Measurer(document, schema, operation_name, variables).measure()
+    return Measurer(document, schema, operation_name, variables, estate).measure()
 
 
 def check(measure: Measure, limits: OperationLimits) -> list[GraphQLError]:
@@ -130,9 +141,10 @@ class Measurer:
     """
 
     def __init__(self, document: DocumentNode, schema: GraphQLSchema, operation_name: str | None,
-                 variables: Mapping[str, Any]) -> None:
+                 variables: Mapping[str, Any], estate: Estate) -> None:
         self.visits = 0
         self._schema = schema
+        self._estate = estate
         self._operation = get_operation_ast(document, operation_name)
         self._fragments = {definition.name.value: definition for definition in document.definitions
                            if isinstance(definition, FragmentDefinitionNode)}
@@ -170,14 +182,15 @@ class Measurer:
             return Measure(1, int(node.alias is not None), _count(node.directives), 1)
         definition = self._field_definition(parent, node.name.value)
         if definition is None:
-            multiplier, child_type, child_pending = 1, None, pending
+            multiplier, child_type, child_pending, reads = 1, None, pending, 0
         else:
             multiplier, child_pending = self._multiplier(node, definition, pending)
             child_type = get_named_type(definition.type)
+            reads = self._reads(node, definition, parent)
         inner = yield self._selection_set(node.selection_set, child_type, child_pending)
         return Measure(depth=inner.depth + 1, aliases=inner.aliases + (node.alias is not None),
                        directives=inner.directives + _count(node.directives),
-                       cost=min(1 + multiplier * inner.cost, _MAX_COST))
+                       cost=min(1 + reads + multiplier * inner.cost, _MAX_COST))
 
     def _inline_fragment(self, node: InlineFragmentNode, parent: GraphQLNamedType | None, pending: bool) -> Walk:
         on = self._type(node.type_condition) if node.type_condition else parent
@@ -197,6 +210,17 @@ class Measurer:
             self._memo[name, pending] = replace(inner, directives=inner.directives + _count(fragment.directives))
         fragment_measure = self._memo[name, pending]
         return replace(fragment_measure, directives=fragment_measure.directives + _count(node.directives))
+
+    def _reads(self, node: FieldNode, definition: GraphQLField, parent: GraphQLNamedType | None) -> int:
+        """What the field reads from the back offices beyond its result, as the one registry estimates it."""
+        estimate = READS.get(f"{parent.name if parent else ''}.{node.name.value}")
+        return min(estimate(self._arguments(node, definition), self._estate), _MAX_COST) if estimate else 0
+
+    def _arguments(self, node: FieldNode, definition: GraphQLField) -> dict[str, object]:
+        """The arguments as the resolver will get them: variables substituted, those left out at their defaults."""
+        given = {argument.name.value: argument.value for argument in node.arguments or ()}
+        return {name: _with_defaults(self._argument(given.get(name), argument.default_value), argument.type)
+                for name, argument in definition.args.items()}
 
     def _multiplier(self, node: FieldNode, definition: GraphQLField, pending: bool) -> tuple[int, bool]:
         """How many times the field's subtree runs, and whether a size is still pending below it.
@@ -224,13 +248,13 @@ class Measurer:
         return _clamp(max(lengths)) if lengths else None
 
     def _argument(self, node: ValueNode | None, default: Any) -> object:
-        """The argument's value as far as sizing needs it: ints and lists; None when absent or null."""
-        fallback = None if default is Undefined else default
+        """The argument's value; None when absent or null."""
+        fallback = _default(default)
         if node is None:
             return fallback
         if isinstance(node, VariableNode):
             return self._variables.get(node.name.value, fallback)
-        return _literal(node)
+        return _value(node, self._variables)
 
     def _field_definition(self, parent: GraphQLNamedType | None, name: str) -> GraphQLField | None:
         if name == "__typename":
@@ -265,19 +289,39 @@ def _variable_defaults(operation: OperationDefinitionNode | None) -> dict[str, o
     """Defaults from the operation's variable definitions; values the client sends override them."""
     if operation is None:
         return {}
-    return {definition.variable.name.value: _literal(definition.default_value)
+    return {definition.variable.name.value: _value(definition.default_value, {})
             for definition in operation.variable_definitions or () if definition.default_value is not None}
 
 
-def _literal(node: ValueNode) -> object:
+def _value(node: ValueNode, variables: Mapping[str, object], nesting: int = 0) -> object:
+    """A value node as Python, variables substituted; never raises, as the document is not validated yet."""
+    if isinstance(node, VariableNode):
+        return variables.get(node.name.value)
     if isinstance(node, IntValueNode):
         # Python refuses to convert thousands of digits; anything past 11 characters is out of Int's range.
         return int(node.value) if len(node.value) <= 11 else (0 if node.value.startswith("-") else _MAX_SIZE)
-    if isinstance(node, ListValueNode):
-        return node.values
-    if isinstance(node, NullValueNode):
-        return None
-    return node
+    if isinstance(node, FloatValueNode):
+        return float(node.value)
+    if isinstance(node, StringValueNode | BooleanValueNode | EnumValueNode):
+        return node.value
+    if isinstance(node, ListValueNode) and nesting < _VALUE_NESTING:
+        return [_value(item, variables, nesting + 1) for item in node.values]
+    if isinstance(node, ObjectValueNode) and nesting < _VALUE_NESTING:
+        return {field.name.value: _value(field.value, variables, nesting + 1) for field in node.fields}
+    return None
+
+
+def _with_defaults(value: object, type_: GraphQLInputType) -> object:
+    """An input object's fields left out take their schema defaults, as graphql's coercion will give them."""
+    input_object = get_nullable_type(type_)
+    if not isinstance(input_object, GraphQLInputObjectType) or not isinstance(value, dict):
+        return value
+    return {name: _with_defaults(value[name], field.type) if name in value else _default(field.default_value)
+            for name, field in input_object.fields.items()}
+
+
+def _default(default: Any) -> object:
+    return None if default is Undefined else default
 
 
 def _length(value: object) -> int:

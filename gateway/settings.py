@@ -75,7 +75,7 @@ def _port(value: str) -> int:
 def _positive(parse: Callable[[str], float]) -> Callable[[str], Any]:
     def check(value: str) -> float:
         number = parse(value)
-        if number <= 0:
+        if not 0 < number < math.inf:  # NaN fails too
             raise ValueError(f"expected a positive number, got {value!r}")
         return number
 
@@ -181,6 +181,7 @@ class Settings:
     max_tokens: int = 2000
     max_directives: int = 50
     max_cost: int = 20000
+    max_radius_km: float = 200.0
     max_body_bytes: int = 65536
     allow_batching: bool = False
     max_batch: int = 10
@@ -242,6 +243,7 @@ SETTINGS: dict[str, tuple[Callable[[str], Any], str | type[Optional] | None, str
     "MAX_TOKENS": (_positive(_whole), "2000", "max_tokens"),
     "MAX_DIRECTIVES": (_positive(_whole), "50", "max_directives"),
     "MAX_COST": (_positive(_whole), "20000", "max_cost"),
+    "MAX_RADIUS_KM": (_positive(_decimal), "200", "max_radius_km"),
     "MAX_BODY_BYTES": (_positive(_whole), "65536", "max_body_bytes"),
     "ALLOW_BATCHING": (_flag, "false", "allow_batching"),
     "MAX_BATCH": (_positive(_whole), "10", "max_batch"),

@@ -141,6 +141,8 @@ async def running_stack(world: World, environ: dict[str, str] | None = None,
         settings = load_settings({
             **{f"OMNIGATE_{s.upper()}_URL": f"{sim_url}/{s}" for s in ("erp", "pos", "crm", "webshop")},
             "OMNIGATE_WEBSHOP_TIMEZONE": SHOP_TZ.key, "OMNIGATE_JWT_SECRET": JWT_SECRET,
+            # a shared 2-core CI machine can take seconds to answer; no gateway test depends on this timeout
+            "OMNIGATE_UPSTREAM_TIMEOUT_S": "10",
             "OMNIGATE_API_KEYS_FILE": str(Path(folder.name) / "keys.json"), "OMNIGATE_SAFELIST_FILE": str(safelist),
             "OMNIGATE_PORT": "0", **(environ or {})})
         app = build_app(settings, ide_presets)

@@ -19,7 +19,7 @@ query Everything($sku: String!, $card: String!) {
     images { url }
     price { amount { amount } consistent channelPrices { source } }
     onlineAvailability { quantity }
-    nearestAvailability(near: {latitude: 48.8566, longitude: 2.3522}, radiusKm: 1000, first: 2) { quantity }
+    nearestAvailability(near: {latitude: 48.8566, longitude: 2.3522}, radiusKm: 200, first: 2) { quantity }
   }
   stores(first: 2) { totalCount edges { node { code } } }
   customerByLoyaltyCard(cardNumber: $card) {

@@ -15,7 +15,7 @@ query One($sku: String!, $near: GeoPointInput!) {
     id sku gtin name brand category description images { url altText } attributes { name value }
     price { amount { amount currencyCode } compareAt { amount } consistent channelPrices { source amount { amount } } }
     onlineAvailability { quantity status deliveryEstimate }
-    nearestAvailability(near: $near, radiusKm: 500, first: 5) { quantity status distanceKm pickupReadyAt
+    nearestAvailability(near: $near, radiusKm: 200, first: 5) { quantity status distanceKm pickupReadyAt
                                                                  updatedAt store { code } }
     accessories(first: 10) { sku }
   }
@@ -82,7 +82,7 @@ async def test_nearest_availability_agrees_with_brute_force_and_the_pos(stack: S
     locations = [loc for loc in await pos_locations(stack.http, stack.sim_url) if loc["status"] == "ACTIVE"]
     sellable = await pos_sellable(stack.http, stack.sim_url, [product.gtin], [loc["id"] for loc in locations])
     expected = sorted((round(haversine(PARIS, loc["coordinates"]), 3), loc["id"]) for loc in locations
-                      if haversine(PARIS, loc["coordinates"]) <= 500 and sellable.get((product.gtin, loc["id"]), 0) > 0)
+                      if haversine(PARIS, loc["coordinates"]) <= 200 and sellable.get((product.gtin, loc["id"]), 0) > 0)
     data = (await stack.data(PRODUCT, {"sku": product.sku, "near": PARIS}))["product"]
     got = data["nearestAvailability"]
     assert [(a["distanceKm"], a["store"]["code"]) for a in got] == expected[:5]

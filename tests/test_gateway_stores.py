@@ -32,8 +32,8 @@ def haversine(a: dict[str, float], b: dict[str, float]) -> float:
 async def test_stores_near_a_point_come_nearest_first_as_brute_force_says(stack: Stack) -> None:
     locations = [loc for loc in await pos_locations(stack.http, stack.sim_url) if loc["status"] == "ACTIVE"]
     expected = sorted((round(haversine(PARIS, loc["coordinates"]), 3), loc["id"]) for loc in locations
-                       if haversine(PARIS, loc["coordinates"]) <= 400)
-    data = await stack.data(STORES_NEAR, {"near": PARIS, "radius": 400, "first": 100})
+                       if haversine(PARIS, loc["coordinates"]) <= 200)
+    data = await stack.data(STORES_NEAR, {"near": PARIS, "radius": 200, "first": 100})
     edges = data["stores"]["edges"]
     assert [(e["distanceKm"], e["node"]["code"]) for e in edges] == expected
     assert data["stores"]["totalCount"] == len(expected)
@@ -88,8 +88,8 @@ async def test_in_stock_skus_keeps_only_stores_that_can_sell_the_whole_basket(st
 
 AGREE = """
 query Agree($sku: String!, $near: GeoPointInput!) {
-  stores(near: $near, radiusKm: 300, inStockSkus: [$sku], first: 100) { edges { distanceKm node { code } } }
-  product(sku: $sku) { nearestAvailability(near: $near, radiusKm: 300, first: 100) { distanceKm store { code } } }
+  stores(near: $near, radiusKm: 200, inStockSkus: [$sku], first: 100) { edges { distanceKm node { code } } }
+  product(sku: $sku) { nearestAvailability(near: $near, radiusKm: 200, first: 100) { distanceKm store { code } } }
 }"""
 
 

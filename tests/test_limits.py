@@ -6,6 +6,9 @@ import graphql
 import pytest
 from graphql import GraphQLError, get_introspection_query
 
+from connectors.domain import Address, GeoPoint, Store
+from gateway.cost import ASSUMED_PURCHASES, Estate
+from gateway.geo import StoreIndex
 from gateway.limits import (
     DEFAULT_LIST_SIZE,
     LIMIT_CODE,
@@ -20,6 +23,8 @@ from gateway.limits import (
 from gateway.schema import schema
 
 LIMITS = OperationLimits()
+PARIS = GeoPoint(48.8566, 2.3522)
+KM_PER_DEGREE = 111.195  # of latitude, on the mean earth radius the index uses
 
 ORDER_LINES = """
 query Orders { me { orders(first: 5) { edges { node { ...OrderLines } } } } }
@@ -62,14 +67,27 @@ def fragment_chain(length: int) -> str:
     return f'{{ product(sku: "1") {{ ...C0 }} }} fragment C{length} on Product {{ sku }} ' + " ".join(fragments)
 
 
-def measured(query: str, variables: dict[str, Any] | None = None, operation_name: str | None = None) -> Measure:
-    return measure(parse_operation(query, LIMITS), schema._schema, operation_name, variables or {})
+def store(code: str, km_north_of_paris: float, active: bool = True) -> Store:
+    location = GeoPoint(PARIS.latitude + km_north_of_paris / KM_PER_DEGREE, PARIS.longitude)
+    return Store(code, code, Address("1 rue", "75001", "Paris", "FR"), location, "Europe/Paris", (), frozenset(),
+                 active)
+
+
+# Active stores 1, 10, 100 and 300 km north of Paris, and a closed one 1 km away; a catalog of 1,000 articles.
+ESTATE = Estate(StoreIndex([store("S1", 1), store("S10", 10), store("S100", 100), store("S300", 300),
+                            store("SHUT", 1, active=False)]), catalog=1000, max_radius_km=200)
+
+
+def measured(query: str, variables: dict[str, Any] | None = None, operation_name: str | None = None,
+             estate: Estate = ESTATE) -> Measure:
+    return measure(parse_operation(query, LIMITS), schema._schema, operation_name, variables or {}, estate)
 
 
 def test_depth_and_cost_follow_fragments_and_sizes() -> None:
     # orders(first: 5) sizes its edges; lines is an unsized list (10); accessories(first: 2) sizes itself.
-    # name 1, accessories 1+2*1=3, product 1+3=4, lines 1+10*4=41, node 42, edges 43, orders 1+5*43=216, me 217
-    assert measured(ORDER_LINES) == Measure(depth=8, aliases=0, directives=0, cost=217)
+    # name 1, accessories 1+2*1=3, product 1+3=4, lines 1+10*4=41, node 42, edges 43,
+    # orders 1 + every web order of the customer + 5*43, me 1 more
+    assert measured(ORDER_LINES) == Measure(depth=8, aliases=0, directives=0, cost=1 + 1 + ASSUMED_PURCHASES + 5 * 43)
 
 
 def test_first_comes_from_the_variable_its_default_or_the_schema_default() -> None:
@@ -95,7 +113,8 @@ def test_a_list_argument_sizes_the_list_by_its_length() -> None:
 
 
 def test_first_wins_over_a_filtering_list_argument() -> None:
-    assert measured(STORES_WITH_BASKET).cost == 1 + 4 * 3
+    # the result is sized by first; the stock read, 2 skus in each of the 4 open stores, comes on top
+    assert measured(STORES_WITH_BASKET).cost == 1 + 2 * 4 + 4 * 3
 
 
 def test_aliases_count_once_per_spread() -> None:
@@ -123,7 +142,7 @@ def test_introspection_counts_as_one_leaf() -> None:
 
 def test_nested_fragment_spreads_are_measured_once_each() -> None:
     # given 30 fragments, each spreading the one below twice: 2**30 copies once inlined
-    measurer = Measurer(parse_operation(fragment_tower(30), LIMITS), schema._schema, None, {})
+    measurer = Measurer(parse_operation(fragment_tower(30), LIMITS), schema._schema, None, {}, ESTATE)
 
     # when
     result = measurer.measure()
@@ -138,7 +157,7 @@ def test_nested_fragment_spreads_are_measured_once_each() -> None:
 def test_a_chain_deeper_than_the_recursion_limit_is_measured() -> None:
     document = graphql.parse(fragment_chain(3000))  # no token limit here: the walk itself is under test
 
-    result = measure(document, schema._schema, None, {})
+    result = measure(document, schema._schema, None, {}, ESTATE)
 
     assert result.depth == 3000 + 2
     assert result.cost == 2**53  # saturated: ten accessories per level, 3000 levels down

@@ -55,6 +55,8 @@ def test_environment_wins_over_the_toml_file(tmp_path: Path) -> None:
     ({"OMNIGATE_CRM_URL": "crm.local"}, "OMNIGATE_CRM_URL"),
     ({"OMNIGATE_ENV": "staging"}, "OMNIGATE_ENV"),
     ({"OMNIGATE_PORT": "http"}, "OMNIGATE_PORT"),
+    ({"OMNIGATE_MAX_RADIUS_KM": "nan"}, "OMNIGATE_MAX_RADIUS_KM"),
+    ({"OMNIGATE_UPSTREAM_TIMEOUT_S": "inf"}, "OMNIGATE_UPSTREAM_TIMEOUT_S"),
     ({"OMNIGATE_ENV": "production"}, "OMNIGATE_ERP_USER"),
 ])
 def test_a_bad_setting_is_named(change: dict[str, str | None], named: str) -> None:

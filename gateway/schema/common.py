@@ -11,6 +11,8 @@ import strawberry
 
 from connectors import domain
 
+from ..errors import bad_input
+
 
 @strawberry.interface(description="An object with an opaque global id that `node(id:)` resolves.")
 class Node:
@@ -46,8 +48,22 @@ class GeoPointInput:
     latitude: float
     longitude: float
 
+    def __post_init__(self) -> None:
+        """A point off the globe (or not finite) is refused as the argument is read: no distance to it exists."""
+        if not (-90 <= self.latitude <= 90 and -180 <= self.longitude <= 180):
+            raise bad_input(f"a point needs a latitude between -90 and 90 and a longitude between -180 and 180, "
+                            f"got {self.latitude:g}, {self.longitude:g}")
+
     def to_domain(self) -> domain.GeoPoint:
         return domain.GeoPoint(self.latitude, self.longitude)
+
+
+def check_radius(radius_km: float, max_km: float) -> float:
+    """Bounded (OMNIGATE_MAX_RADIUS_KM): every store in the radius is asked for stock, so a radius over the
+    whole estate is refused before any back office is asked."""
+    if not 0 < radius_km <= max_km:  # NaN fails too
+        raise bad_input(f"`radiusKm` must be more than 0 and at most {max_km:g}, got {radius_km:g}")
+    return radius_km
 
 
 @strawberry.federation.type(shareable=True)

@@ -10,7 +10,7 @@ from ..common import PageInfo
 from ..errors import EmptyWhenUpstreamDown
 from ..pagination import check_first, check_list, empty_page, offset_cursor, page_info, parse_offset_cursor
 from .discrepancies import PriceDiscrepancyConnection, price_discrepancies
-from .search import SEARCH_ALL, AvailabilityFilter, available_skus
+from .search import SEARCH_ALL, AvailabilityFilter, available_skus, check_filter
 from .types import Product, load_product, load_products
 
 
@@ -68,6 +68,7 @@ class ProductQueries:
             page = await catalog.search(text, category, start, first)
             skus, total = list(page.skus), page.total
         else:
+            check_filter(info, available_at)
             everything = await catalog.search(text, category, 0, SEARCH_ALL)
             matching = await available_skus(info, list(everything.skus), available_at)
             skus, total = matching[start:start + first], len(matching)

@@ -11,9 +11,9 @@ from connectors.errors import ConnectorError
 from ...auth.guards import check_scope
 from ...auth.permissions import AVAILABILITY, PRICES
 from ...context import Context
-from ...errors import ErrorCode, GatewayError, bad_input
+from ...errors import ErrorCode, GatewayError
 from ...hours import stock_status
-from ..common import GeoPointInput, Node
+from ..common import GeoPointInput, Node, check_radius
 from ..errors import partial_error
 from ..keys import SKU
 from ..pagination import check_first
@@ -112,7 +112,8 @@ class Product(Node):
                                    first: int | None = 5,
                                    in_stock_only: bool | None = True) -> list[StoreAvailability] | None:
         first = check_first(first, 5)
-        nearby = (await info.context.reference.stores.get()).nearest(near.to_domain(), _radius(radius_km, 50))
+        radius = check_radius(50 if radius_km is None else radius_km, info.context.settings.max_radius_km)
+        nearby = (await info.context.reference.stores.get()).nearest(near.to_domain(), radius)
         in_stock_only = in_stock_only is not False
         if not in_stock_only:
             nearby = nearby[:first]
@@ -128,13 +129,6 @@ class Product(Node):
         relations = await info.context.loaders.relations_by_sku.load(self.sku)
         related = await load_products(info, [r.related_sku for r in relations])
         return [p for p in related if p is not None][:first]
-
-
-def _radius(radius_km: float | None, default: float) -> float:
-    radius = default if radius_km is None else radius_km
-    if radius <= 0:
-        raise bad_input("`radiusKm` must be positive")
-    return radius
 
 
 async def load_product(info: Info[Context, None], sku: str) -> Product | None:

@@ -8,7 +8,7 @@ from ...context import Context
 from ...errors import bad_input
 from ...geo import Nearby
 from .. import keys
-from ..common import GeoPointInput
+from ..common import GeoPointInput, check_radius
 from ..errors import EmptyWhenUpstreamDown
 from ..pagination import check_first, check_list, empty_page, offset_cursor, window
 from .stock import stock_levels
@@ -30,8 +30,10 @@ class StoreQueries:
                      in_stock_skus: list[str] | None = None, first: int | None = 10,
                      after: str | None = None) -> StoreConnection:
         first = check_first(first, 10)
-        if radius_km is not None and (radius_km <= 0 or near is None):
-            raise bad_input("`radiusKm` must be positive and needs `near`")
+        if radius_km is not None:
+            if near is None:
+                raise bad_input("`radiusKm` needs `near`")
+            check_radius(radius_km, info.context.settings.max_radius_km)
         if in_stock_skus is not None:
             check_list(in_stock_skus, "inStockSkus")
             keys.check_skus(in_stock_skus)
