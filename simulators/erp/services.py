@@ -37,7 +37,8 @@ _RECORD_PROPERTIES = {
     "ConditionQuantityUnit": S, "ConditionIsDeleted": B, "ConditionReleaseStatus": S}
 VALIDITY = EntityType("A_SlsPrcgCndnRecdValidityType", _VALIDITY_PROPERTIES,
                       ("ConditionRecord", "ConditionValidityEndDate"))
-RECORD = EntityType("A_SlsPrcgConditionRecordType", _RECORD_PROPERTIES, ("ConditionRecord",))
+RECORD = EntityType("A_SlsPrcgConditionRecordType", _RECORD_PROPERTIES,
+                    ("ConditionRecord", "ConditionSequentialNumber"))
 # the two pricing types point at each other, so their navigations are tied after both exist
 VALIDITY.navigations["to_SlsPrcgConditionRecord"] = Navigation(RECORD, many=False)
 RECORD.navigations["to_SlsPrcgCndnRecdValidity"] = Navigation(VALIDITY, many=True)
