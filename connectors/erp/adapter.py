@@ -18,6 +18,7 @@ from connectors.http import UpstreamClient, basic_auth
 
 from .odata_reader import V2, V4, ODataReader, Row, read_error, unexpected_payload
 from .odata_urls import all_of, any_of, chunked, literal, unique, v2_datetime
+from .reads import BRAND_FIELD, CONDITION_VALIDITY, PRODUCT, RELATIONSHIP
 from .to_domain import (
     LIST_PRICE,
     PROMOTION,
@@ -30,12 +31,9 @@ from .to_domain import (
     valid_on,
 )
 
-PRODUCT_SET = "/sap/opu/odata4/sap/api_product/srvd_a2x/sap/product/0002/Product"
-RELATIONSHIP_SET = "/sap/opu/odata4/sap/zapi_prodrel/srvd_a2x/sap/zprodrel/0001/ProductRelationship"
-PRICE_SET = "/sap/opu/odata/sap/API_SLSPRICINGCONDITIONRECORD_SRV/A_SlsPrcgCndnRecdValidity"
+PRODUCT_SET, RELATIONSHIP_SET, PRICE_SET = PRODUCT.path, RELATIONSHIP.path, CONDITION_VALIDITY.path
 KEYS_PER_CALL = 50
 SKU_MAX_LENGTH = 40  # Product is Edm.String(40): a longer key cannot exist, so it is not asked for
-PRODUCT_FIELDS = ("Product", "ProductGroup", "ProductStandardID", "IsMarkedForDeletion", "CrossPlantStatus")
 
 T = TypeVar("T")
 
@@ -58,7 +56,7 @@ class ErpAdapter:
     def connect(cls, session: aiohttp.ClientSession, base_url: str, user: str, password: str, *,
                 timeout_s: float = 2.0, sales_org: str, distribution_channel: str,
                 delisted_statuses: tuple[str, ...] = (), language: str = "FR",
-                brand_field: str | None = "YY1_Brand_PRD",
+                brand_field: str | None = BRAND_FIELD,
                 today: Callable[[], date] = _utc_today) -> "ErpAdapter":
         """`today` dates validity (prices, relations); `brand_field` is None when the system has none."""
         headers = {"Accept": "application/json", **basic_auth(user, password)}
@@ -123,13 +121,13 @@ class ErpAdapter:
         return [row for chunk in chunks for row in chunk]
 
     async def _product_rows(self, skus: Sequence[str]) -> list[Row]:
-        fields = (*PRODUCT_FIELDS, self._view.brand_field) if self._view.brand_field else PRODUCT_FIELDS
-        params = {"$filter": any_of("Product", skus), "$select": ",".join(fields),
-                  "$expand": "_ProductDescription", "$orderby": "Product"}
+        brand = (self._view.brand_field,) if self._view.brand_field else ()
+        params = {"$filter": any_of("Product", skus), **PRODUCT.v4_options(*brand), "$orderby": "Product"}
         return await self._reader.rows(PRODUCT_SET, params, V4)
 
     async def _relation_rows(self, skus: Sequence[str]) -> list[Row]:
-        params = {"$filter": any_of("Product", skus), "$orderby": "Product,SortOrder,RelatedProduct"}
+        params = {"$filter": any_of("Product", skus), **RELATIONSHIP.v4_options(),
+                  "$orderby": "Product,SortOrder,RelatedProduct"}
         return await self._reader.rows(RELATIONSHIP_SET, params, V4)
 
     async def _condition_rows(self, materials: Sequence[str], today: date) -> list[Row]:
@@ -140,7 +138,7 @@ class ErpAdapter:
                            f"SalesOrganization eq {literal(sales_org)}",
                            f"DistributionChannel eq {literal(channel)}", any_of("Material", materials),
                            f"ConditionValidityStartDate le {day}", f"ConditionValidityEndDate ge {day}")
-        params = {"$filter": condition, "$expand": "to_SlsPrcgConditionRecord", "$format": "json"}
+        params = {"$filter": condition, **CONDITION_VALIDITY.v2_options(), "$format": "json"}
         return await self._reader.rows(PRICE_SET, params, V2)
 
     def _search_filter(self, text: str | None, category: str | None) -> str:
