@@ -131,14 +131,8 @@ class ErpAdapter:
         return await self._reader.rows(RELATIONSHIP_SET, params, V4)
 
     async def _condition_rows(self, materials: Sequence[str], today: date) -> list[Row]:
-        """Valid PPR0 and ZPRM records of the sales area; the validity filter drops expired promotions."""
-        sales_org, channel = self._sales_area
-        day = v2_datetime(today)
-        condition = all_of(any_of("ConditionType", (LIST_PRICE, PROMOTION)),
-                           f"SalesOrganization eq {literal(sales_org)}",
-                           f"DistributionChannel eq {literal(channel)}", any_of("Material", materials),
-                           f"ConditionValidityStartDate le {day}", f"ConditionValidityEndDate ge {day}")
-        params = {"$filter": condition, **CONDITION_VALIDITY.v2_options(), "$format": "json"}
+        params = {"$filter": condition_filter(materials, self._sales_area, today), **CONDITION_VALIDITY.v2_options(),
+                  "$format": "json"}
         return await self._reader.rows(PRICE_SET, params, V2)
 
     def _search_filter(self, text: str | None, category: str | None) -> str:
@@ -150,3 +144,12 @@ class ErpAdapter:
             conditions.append(f"_ProductDescription/any(d:d/Language eq {literal(self._view.language)}"
                               f" and contains(d/ProductDescription,{literal(text.strip())}))")
         return all_of(*conditions)
+
+
+def condition_filter(materials: Sequence[str], sales_area: tuple[str, str], day: date) -> str:
+    """Valid PPR0 and ZPRM records of the sales area (org, channel); the validity filter drops expired promotions."""
+    sales_org, channel = sales_area
+    midnight = v2_datetime(day)
+    return all_of(any_of("ConditionType", (LIST_PRICE, PROMOTION)), f"SalesOrganization eq {literal(sales_org)}",
+                  f"DistributionChannel eq {literal(channel)}", any_of("Material", materials),
+                  f"ConditionValidityStartDate le {midnight}", f"ConditionValidityEndDate ge {midnight}")
