@@ -1,4 +1,5 @@
-"""SAP's Python OData client, pyodata, on the ERP simulator's v2 services, as an integrator would use it:
+"""SAP's Python OData client, pyodata, on the ERP simulator's v2 services (pricing, stock, product groups), as an
+integrator would use it:
 `pyodata.Client(url, requests.Session())` with HTTP Basic, which reads `$metadata` first, then the entity set
 calls the adapter makes (same filters, `$select`, `$expand`, `$top`/`$skip`, `__next`).
 
@@ -18,12 +19,12 @@ import requests
 from pyodata.exceptions import HttpError
 
 from connectors.credentials import DEMO_CREDENTIALS
-from connectors.erp.adapter import condition_filter
-from connectors.erp.reads import CONDITION_VALIDITY
+from connectors.erp.adapter import condition_filter, group_text_filter
+from connectors.erp.reads import CONDITION_VALIDITY, GROUP_TEXT
 from simulators.erp.odata_server import query
-from simulators.world import World
+from simulators.world import CATEGORIES, World
 
-from .test_sim_erp_support import PRICING_ROOT, STOCK_ROOT, Erp, keys_filter, running_erp
+from .test_sim_erp_support import GROUP_ROOT, PRICING_ROOT, STOCK_ROOT, Erp, keys_filter, running_erp
 
 LOGON = (DEMO_CREDENTIALS.erp_user, DEMO_CREDENTIALS.erp_password)
 SALES_AREA = ("1010", "10")
@@ -139,6 +140,25 @@ async def test_dc_stock_as_the_sheet_reads_it(erp: Erp, world: World) -> None:
     assert [r.Material for r in material.to_MatlStkInAcctMod] and all(
         r.Material == listed.sku for r in material.to_MatlStkInAcctMod)
     assert count >= len(rows)
+
+
+async def test_product_group_texts_as_the_adapter_asks(erp: Erp) -> None:
+    # given every world category's group
+    groups = [c.erp_group for c in CATEGORIES]
+
+    # when pyodata reads their texts with the adapter's filter and $select, and one group with its texts expanded
+    def read(client: Service) -> tuple[Any, Any]:
+        texts = (client.entity_sets.A_ProductGroupText.get_entities().filter(group_text_filter(groups, "FR"))
+                 .select(GROUP_TEXT.v2_options()["$select"]).execute())
+        group = client.entity_sets.A_ProductGroup.get_entity("L001").expand("to_Text").execute()
+        return texts, group
+    texts, group = await with_client(erp, GROUP_ROOT, read)
+
+    # then each group has its French name and an English one, and the expansion holds the group's texts
+    french = {t.MaterialGroup: t.MaterialGroupText for t in texts if t.Language == "FR"}
+    assert french == {c.erp_group: c.name for c in CATEGORIES}
+    assert {t.MaterialGroup for t in texts if t.Language == "EN"} == set(groups)
+    assert {(t.MaterialGroup, t.Language) for t in group.to_Text} == {("L001", "FR"), ("L001", "EN")}
 
 
 async def test_a_wrong_password_stops_at_metadata(erp: Erp) -> None:

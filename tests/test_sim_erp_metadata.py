@@ -14,11 +14,20 @@ import pytest
 from connectors.erp.reads import BRAND_FIELD, EVERY_READ, TEXT, Reads
 from simulators.world import World
 
-from .test_sim_erp_support import JSON, PRICING_ROOT, PRODREL_ROOT, PRODUCT_ROOT, STOCK_ROOT, Erp, running_erp
+from .test_sim_erp_support import (
+    GROUP_ROOT,
+    JSON,
+    PRICING_ROOT,
+    PRODREL_ROOT,
+    PRODUCT_ROOT,
+    STOCK_ROOT,
+    Erp,
+    running_erp,
+)
 
 EDMX = {"4.0": "http://docs.oasis-open.org/odata/ns/edmx", "1.0": "http://schemas.microsoft.com/ado/2007/06/edmx"}
 EDM = {"4.0": "http://docs.oasis-open.org/odata/ns/edm", "1.0": "http://schemas.microsoft.com/ado/2008/09/edm"}
-ROOTS = {PRODUCT_ROOT: "4.0", PRODREL_ROOT: "4.0", PRICING_ROOT: "1.0", STOCK_ROOT: "1.0"}
+ROOTS = {PRODUCT_ROOT: "4.0", PRODREL_ROOT: "4.0", PRICING_ROOT: "1.0", STOCK_ROOT: "1.0", GROUP_ROOT: "1.0"}
 
 
 @dataclass(frozen=True)
@@ -95,6 +104,9 @@ async def test_the_real_entity_types_and_keys(erp: Erp) -> None:
     assert pricing["A_SlsPrcgCndnRecdValidity"].keys == ("ConditionRecord", "ConditionValidityEndDate")
     assert len(stock["A_MatlStkInAcctMod"].keys) == 11
     assert stock["A_MaterialStock"].targets == {"to_MatlStkInAcctMod": "A_MatlStkInAcctMod"}
+    groups = await entity_sets(erp, GROUP_ROOT)
+    assert groups["A_ProductGroupText"].type_name == "A_ProductGroupTextType"
+    assert groups["A_ProductGroupText"].keys == ("MaterialGroup", "Language")
 
 
 @pytest.mark.parametrize("root", ROOTS)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 PRODUCT_ROOT = "/sap/opu/odata4/sap/api_product/srvd_a2x/sap/product/0002"
 PRODREL_ROOT = "/sap/opu/odata4/sap/zapi_prodrel/srvd_a2x/sap/zprodrel/0001"
 PRICING_ROOT = "/sap/opu/odata/sap/API_SLSPRICINGCONDITIONRECORD_SRV"
+GROUP_ROOT = "/sap/opu/odata/sap/API_PRODUCTGROUP_SRV"
 TEXT, FLAG, WHOLE, DAY, INSTANT, AMOUNT = (
     "Edm.String", "Edm.Boolean", "Edm.Int32", "Edm.Date", "Edm.DateTime", "Edm.Decimal")
 
@@ -67,5 +68,8 @@ CONDITION_VALIDITY = Reads(
     {"ConditionType": TEXT, "Material": TEXT, "Customer": TEXT, "Plant": TEXT, "ConditionValidityStartDate": INSTANT},
     named={"SalesOrganization": TEXT, "DistributionChannel": TEXT, "ConditionValidityEndDate": INSTANT},
     expanded={"to_SlsPrcgConditionRecord": CONDITION_RECORD})
+GROUP_TEXT = Reads(
+    GROUP_ROOT, "A_ProductGroupText",
+    {"MaterialGroup": TEXT, "Language": TEXT, "MaterialGroupName": TEXT, "MaterialGroupText": TEXT})
 BRAND_FIELD = "YY1_Brand_PRD"  # custom field on Product (SAP's YY1_ naming); the configuration may name another
-EVERY_READ = (PRODUCT, DESCRIPTION, RELATIONSHIP, CONDITION_VALIDITY, CONDITION_RECORD)
+EVERY_READ = (PRODUCT, DESCRIPTION, RELATIONSHIP, CONDITION_VALIDITY, CONDITION_RECORD, GROUP_TEXT)

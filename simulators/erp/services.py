@@ -1,13 +1,14 @@
-"""The four service roots of the sheet, their entity types and the rows behind each entity set."""
+"""The five service roots of the sheet, their entity types and the rows behind each entity set."""
 
 from .odata_server.errors import Version
 from .odata_server.model import Edm, EntitySet, EntityType, Navigation, Prop, Service
 from .world import ErpView
 
-PRICING_ID, STOCK_ID = "API_SLSPRICINGCONDITIONRECORD_SRV", "API_MATERIAL_STOCK_SRV"
+PRICING_ID, STOCK_ID, GROUP_ID = "API_SLSPRICINGCONDITIONRECORD_SRV", "API_MATERIAL_STOCK_SRV", "API_PRODUCTGROUP_SRV"
 PRODUCT_ROOT = "/sap/opu/odata4/sap/api_product/srvd_a2x/sap/product/0002"
 PRICING_ROOT = f"/sap/opu/odata/sap/{PRICING_ID}"
 STOCK_ROOT = f"/sap/opu/odata/sap/{STOCK_ID}"
+GROUP_ROOT = f"/sap/opu/odata/sap/{GROUP_ID}"
 PRODREL_ROOT = "/sap/opu/odata4/sap/zapi_prodrel/srvd_a2x/sap/zprodrel/0001"
 # a v4 (RAP) schema is named for its service binding and version
 PRODUCT_NAMESPACE = "com.sap.gateway.srvd_a2x.api_product.v0002"
@@ -73,9 +74,17 @@ STOCK = EntityType("A_MatlStkInAcctModType",
 MATERIAL = EntityType("A_MaterialStockType", {"Material": SKU, "MaterialBaseUnit": UNIT}, ("Material",),
                       {"to_MatlStkInAcctMod": Navigation(STOCK, many=True)})
 
+GROUP = EntityType("A_ProductGroupType", {"MaterialGroup": text(9), "AuthorizationGroup": text(4)},
+                   ("MaterialGroup",))
+GROUP_TEXT = EntityType("A_ProductGroupTextType",
+                        {"MaterialGroup": text(9), "Language": LANGUAGE, "MaterialGroupName": text(20),
+                         "MaterialGroupText": text(60)},
+                        ("MaterialGroup", "Language"), {"to_MaterialGroup": Navigation(GROUP, many=False)})
+GROUP.navigations["to_Text"] = Navigation(GROUP_TEXT, many=True)
+
 
 def build_services(view: ErpView) -> tuple[Service, ...]:
-    """The four roots over one view of the world; key-list filters hit an index on the article number."""
+    """The five roots over one view of the world; key-list filters hit an index on the article or group."""
     return (
         Service("API_PRODUCT", PRODUCT_ROOT, Version.V4, PRODUCT_NAMESPACE, _sets(
             EntitySet("Product", PRODUCT, view.products, indexed="Product"),
@@ -86,6 +95,9 @@ def build_services(view: ErpView) -> tuple[Service, ...]:
         Service(STOCK_ID, STOCK_ROOT, Version.V2, STOCK_ID, _sets(
             EntitySet("A_MatlStkInAcctMod", STOCK, view.stock, indexed="Material"),
             EntitySet("A_MaterialStock", MATERIAL, view.materials, indexed="Material"))),
+        Service(GROUP_ID, GROUP_ROOT, Version.V2, GROUP_ID, _sets(
+            EntitySet("A_ProductGroup", GROUP, view.groups, indexed="MaterialGroup"),
+            EntitySet("A_ProductGroupText", GROUP_TEXT, view.group_texts, indexed="MaterialGroup"))),
         Service("ZAPI_PRODREL", PRODREL_ROOT, Version.V4, PRODREL_NAMESPACE, _sets(
             EntitySet("ProductRelationship", RELATIONSHIP, view.relationships, indexed="Product"))),
     )
