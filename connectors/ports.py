@@ -44,6 +44,9 @@ class Catalog(Protocol):
 
     async def search(self, text: str | None, category: str | None, offset: int, limit: int) -> SearchPage: ...
 
+    async def category_names(self, codes: Sequence[str]) -> list[str | None]:
+        """Each category code's name in the catalog's language; None for an unknown code."""
+
     async def relations(self, skus: Sequence[str]) -> list[tuple[Relation, ...]]: ...
 
 

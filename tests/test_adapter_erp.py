@@ -227,6 +227,25 @@ async def test_search_text_with_a_quote_is_a_literal_not_syntax(erp: ErpAdapter)
     assert page.total == 0 and page.skus == ()
 
 
+# ---------------------------------------------------------------- category names
+
+async def test_category_names_of_every_group_take_one_call(erp: ErpAdapter, sim: ErpSimulator) -> None:
+    codes = [c.erp_group for c in CATEGORIES]
+
+    found = await erp.category_names([*codes, "L001", "NOPE", "TOO-LONG-CODE"])
+
+    assert calls(sim) == 1
+    assert found == [c.name for c in CATEGORIES] + [CATEGORIES[0].name, None, None]
+    assert any(len(name) > 20 for name in found if name)  # the 60-character text, not the 20-character name
+
+
+async def test_category_names_in_english_when_so_configured_or_as_the_fallback(connect: Connect) -> None:
+    english = await connect(language="EN").category_names(["L001", "L015"])
+    fallback = await connect(language="DE").category_names(["L001"])  # the ERP holds no German texts
+
+    assert english == ["Cameras", "Power tools"] and fallback == ["Cameras"]
+
+
 # ---------------------------------------------------------------- relations
 
 async def test_relations_of_120_skus_take_three_calls_and_match_the_world(

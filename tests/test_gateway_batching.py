@@ -9,13 +9,14 @@ import math
 from connectors.domain import GeoPoint
 from gateway.geo import haversine_km
 from gateway.schema.relay import global_id
-from simulators.world import DemoProduct, World
+from simulators.world import CATEGORIES, DemoProduct, World
 from tests.harness import Stack
 
 PARIS = {"latitude": 48.8566, "longitude": 2.3522}
 ERP_PRODUCT = "GET /erp/sap/opu/odata4/sap/api_product/srvd_a2x/sap/product/0002/Product"
 ERP_PRICES = "GET /erp/sap/opu/odata/sap/API_SLSPRICINGCONDITIONRECORD_SRV/A_SlsPrcgCndnRecdValidity"
 ERP_RELATIONS = "GET /erp/sap/opu/odata4/sap/zapi_prodrel/srvd_a2x/sap/zprodrel/0001/ProductRelationship"
+ERP_GROUP_TEXTS = "GET /erp/sap/opu/odata/sap/API_PRODUCTGROUP_SRV/A_ProductGroupText"
 POS_CATALOG = "POST /pos/v2/catalog/search"
 POS_COUNTS = "POST /pos/v2/inventory/counts/batch-retrieve"
 WEB_PRODUCTS = "GET /webshop/wp-json/wc/v3/products"
@@ -39,6 +40,7 @@ query ProductPage($sku: String!, $near: GeoPointInput!) {
     accessories(first: 6) { sku name price { amount { amount } } }
   }
 }"""
+CATEGORISED = "query Categorised($skus: [String!]!) { products(skus: $skus) { sku category categoryName } }"
 KIOSK_SEARCH = """
 query KioskSearch($q: String, $store: ID!) {
   searchProducts(query: $q, availableAt: {storeId: $store}, first: 20) {
@@ -131,3 +133,20 @@ async def test_customer_360(stack: Stack) -> None:
         "GET /webshop/wp-json/wc/v3/wishlist/{share_key}/get_products": 1,
         ERP_PRODUCT: 2,  # wishlist products, purchase lines' products (another level)
     }
+
+
+async def test_category_names_cost_one_call_whatever_the_products_then_none(stack: Stack) -> None:
+    # given a hundred products from every category, and what each group is called in French, the catalog's language
+    by_category = [[p for p in sellable_products(stack.world) if p.category == c.code] for c in CATEGORIES]
+    products = [p for rank in zip(*by_category, strict=False) for p in rank][:100]
+    names = {c.erp_group: c.name for c in CATEGORIES}
+    # when they are shown with their category's name, twice
+    first = await stack.data(CATEGORISED, {"skus": [p.sku for p in products]})
+    first_calls = await stack.calls()
+    await stack.reset_calls()
+    await stack.data(CATEGORISED, {"skus": [p.sku for p in products]})
+    # then every name is its group's; twenty groups cost one call, and the shared cache answers the second time
+    assert [p["categoryName"] for p in first["products"]] == [names[p["category"]] for p in first["products"]]
+    assert len({p["category"] for p in first["products"]}) == len(CATEGORIES)
+    assert first_calls == {ERP_PRODUCT: 2, ERP_GROUP_TEXTS: 1}
+    assert await stack.calls() == {}

@@ -19,15 +19,16 @@ from simulators.erp.odata_server.filter_ast import (
 from simulators.erp.odata_server.filter_compile import compile_filter
 from simulators.erp.odata_server.filter_parser import parse_expression, parse_key
 from simulators.erp.odata_server.lexer import split_outside
-from simulators.erp.odata_server.model import Edm, EntityType, Navigation, Row
+from simulators.erp.odata_server.model import Edm, EntityType, Navigation, Prop, Row
 from simulators.erp.odata_server.ordering import parse_orderby, sort_rows
 from simulators.erp.odata_server.query import Query, page_of
 from simulators.erp.odata_server.shape import build_shape
 
 V2, V4 = Version.V2, Version.V4
-LINE = EntityType("Line", {"Id": Edm.STRING, "Text": Edm.STRING}, ("Id",))
-HEAD = EntityType("Head", {"Id": Edm.STRING, "Name": Edm.STRING, "Price": Edm.DECIMAL, "Qty": Edm.INT32,
-                           "Active": Edm.BOOLEAN, "Day": Edm.DATE, "At": Edm.DATETIMEOFFSET},
+S = Prop(Edm.STRING)
+LINE = EntityType("Line", {"Id": S, "Text": S}, ("Id",))
+HEAD = EntityType("Head", {"Id": S, "Name": S, "Price": Prop(Edm.DECIMAL), "Qty": Prop(Edm.INT32),
+                           "Active": Prop(Edm.BOOLEAN), "Day": Prop(Edm.DATE), "At": Prop(Edm.DATETIMEOFFSET)},
                   ("Id",), {"Lines": Navigation(LINE, many=True), "First": Navigation(LINE, many=False)})
 LINES = [{"Id": "L1", "Text": "Perceuse 18V"}, {"Id": "L2", "Text": "Batterie"}]
 ROWS: list[Row] = [

@@ -124,12 +124,26 @@ async def test_condition_record_by_key_and_unknown_key(erp: Erp, world: World) -
     row = (await prices(erp, [product], world.as_of))[0]
     # when the validity is read through its uri, and an unknown record by key
     found = await erp.follow(row["__metadata"]["uri"] + "?$format=json")
-    status, missing = await erp.get(f"{RECORDS}('9999999999')", JSON)
+    status, missing = await erp.get(f"{RECORDS}(ConditionRecord='9999999999',ConditionSequentialNumber='01')", JSON)
     # then the first is the same row and the second is a v2 not found
     assert found[0] == 200 and found[1]["d"]["ConditionRecord"] == row["ConditionRecord"]
     assert "to_SlsPrcgConditionRecord" in found[1]["d"]  # deferred link
     assert status == 404
     assert missing["error"]["message"]["lang"] == "en" and missing["error"]["innererror"]["errordetails"]
+
+
+async def test_a_condition_record_is_keyed_on_record_and_sequential_number(erp: Erp, world: World) -> None:
+    # given the list price record of one material, expanded from its validity
+    row = (await prices(erp, [world.products[0]], world.as_of))[0]
+    record = row["to_SlsPrcgConditionRecord"]
+    # when it is read through its uri, and by the record number alone
+    found = await erp.follow(record["__metadata"]["uri"] + "?$format=json")
+    status, partial = await erp.get(f"{RECORDS}('{record['ConditionRecord']}')", JSON)
+    # then the uri names both key properties, and half a key is a v2 bad request
+    assert record["__metadata"]["uri"].endswith(
+        f"/A_SlsPrcgConditionRecord(ConditionRecord='{record['ConditionRecord']}',ConditionSequentialNumber='01')")
+    assert found[0] == 200 and found[1]["d"]["ConditionRateValue"] == record["ConditionRateValue"]
+    assert status == 400 and "ConditionSequentialNumber" in partial["error"]["message"]["value"]
 
 
 async def test_dc_stock_of_fifty_materials(erp: Erp, world: World) -> None:

@@ -8,14 +8,15 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
-from simulators.erp.services import PRICING_ROOT, PRODREL_ROOT, PRODUCT_ROOT, STOCK_ROOT
+from simulators.erp.services import GROUP_ROOT, PRICING_ROOT, PRODREL_ROOT, PRODUCT_ROOT, STOCK_ROOT
 from simulators.erp.simulator import ErpSimulator
 from simulators.world import World
 
 AUTH = {"Authorization": aiohttp.encode_basic_auth("omnigate", "demo-erp")}
 JSON = {"$format": "json"}
 
-__all__ = ["AUTH", "JSON", "PRICING_ROOT", "PRODREL_ROOT", "PRODUCT_ROOT", "STOCK_ROOT", "Erp", "running_erp"]
+__all__ = ["AUTH", "GROUP_ROOT", "JSON", "PRICING_ROOT", "PRODREL_ROOT", "PRODUCT_ROOT", "STOCK_ROOT", "Erp",
+           "running_erp"]
 
 
 @dataclass

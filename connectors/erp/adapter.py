@@ -1,9 +1,10 @@
 """The ERP connector: Health, Catalog and Pricing over SAP S/4HANA OData.
 
-Products and their texts come from API_PRODUCT (v4), accessories from the
-customer's ZAPI_PRODREL extension (v4), reference prices from the sales pricing
-condition records (v2). Every batch is cut into requests of at most 50 keys
-(ours: SAP documents no limit, the URL length sets one), sent concurrently.
+Products and their texts come from API_PRODUCT (v4), category names from the
+product group texts (v2), accessories from the customer's ZAPI_PRODREL
+extension (v4), reference prices from the sales pricing condition records (v2).
+Every batch is cut into requests of at most 50 keys (ours: SAP documents no
+limit, the URL length sets one), sent concurrently.
 """
 
 import asyncio
@@ -18,11 +19,14 @@ from connectors.http import UpstreamClient, basic_auth
 
 from .odata_reader import V2, V4, ODataReader, Row, read_error, unexpected_payload
 from .odata_urls import all_of, any_of, chunked, literal, unique, v2_datetime
+from .reads import BRAND_FIELD, CONDITION_VALIDITY, GROUP_TEXT, PRODUCT, RELATIONSHIP
 from .to_domain import (
+    FALLBACK_LANGUAGE,
     LIST_PRICE,
     PROMOTION,
     ProductView,
     group_by,
+    group_names,
     product,
     product_key,
     relation,
@@ -30,12 +34,10 @@ from .to_domain import (
     valid_on,
 )
 
-PRODUCT_SET = "/sap/opu/odata4/sap/api_product/srvd_a2x/sap/product/0002/Product"
-RELATIONSHIP_SET = "/sap/opu/odata4/sap/zapi_prodrel/srvd_a2x/sap/zprodrel/0001/ProductRelationship"
-PRICE_SET = "/sap/opu/odata/sap/API_SLSPRICINGCONDITIONRECORD_SRV/A_SlsPrcgCndnRecdValidity"
+PRODUCT_SET, RELATIONSHIP_SET, PRICE_SET = PRODUCT.path, RELATIONSHIP.path, CONDITION_VALIDITY.path
 KEYS_PER_CALL = 50
 SKU_MAX_LENGTH = 40  # Product is Edm.String(40): a longer key cannot exist, so it is not asked for
-PRODUCT_FIELDS = ("Product", "ProductGroup", "ProductStandardID", "IsMarkedForDeletion", "CrossPlantStatus")
+GROUP_MAX_LENGTH = 9  # ProductGroup (MaterialGroup) is Edm.String(9)
 
 T = TypeVar("T")
 
@@ -58,7 +60,7 @@ class ErpAdapter:
     def connect(cls, session: aiohttp.ClientSession, base_url: str, user: str, password: str, *,
                 timeout_s: float = 2.0, sales_org: str, distribution_channel: str,
                 delisted_statuses: tuple[str, ...] = (), language: str = "FR",
-                brand_field: str | None = "YY1_Brand_PRD",
+                brand_field: str | None = BRAND_FIELD,
                 today: Callable[[], date] = _utc_today) -> "ErpAdapter":
         """`today` dates validity (prices, relations); `brand_field` is None when the system has none."""
         headers = {"Accept": "application/json", **basic_auth(user, password)}
@@ -98,6 +100,13 @@ class ErpAdapter:
             skus = tuple(str(row["Product"]) for row in rows)
             return SearchPage(total=int(first["@odata.count"]), skus=skus)
 
+    async def category_names(self, codes: Sequence[str]) -> list[str | None]:
+        """Each product group's text in the configured language, else in English; None for an unknown group."""
+        rows = await self._per_chunk(codes, self._group_text_rows, GROUP_MAX_LENGTH)
+        with unexpected_payload(self.system.value):
+            found = group_names(rows, self._view.language)
+        return [found.get(code) for code in codes]
+
     async def relations(self, skus: Sequence[str]) -> list[tuple[Relation, ...]]:
         rows = await self._per_chunk(skus, self._relation_rows)
         today = self._today()
@@ -115,32 +124,31 @@ class ErpAdapter:
             found = {material: shown_price(records) for material, records in by_material.items()}
         return [found.get(key) for key in keys]
 
-    async def _per_chunk(self, keys: Sequence[str],
-                         fetch: Callable[[Sequence[str]], Awaitable[list[T]]]) -> list[T]:
+    async def _per_chunk(self, keys: Sequence[str], fetch: Callable[[Sequence[str]], Awaitable[list[T]]],
+                         max_length: int = SKU_MAX_LENGTH) -> list[T]:
         """Distinct keys that can exist, in chunks of KEYS_PER_CALL fetched concurrently; rows in one list."""
-        askable = [key for key in unique(keys) if 0 < len(key) <= SKU_MAX_LENGTH]
+        askable = [key for key in unique(keys) if 0 < len(key) <= max_length]
         chunks = await asyncio.gather(*(fetch(chunk) for chunk in chunked(askable, KEYS_PER_CALL)))
         return [row for chunk in chunks for row in chunk]
 
     async def _product_rows(self, skus: Sequence[str]) -> list[Row]:
-        fields = (*PRODUCT_FIELDS, self._view.brand_field) if self._view.brand_field else PRODUCT_FIELDS
-        params = {"$filter": any_of("Product", skus), "$select": ",".join(fields),
-                  "$expand": "_ProductDescription", "$orderby": "Product"}
+        brand = (self._view.brand_field,) if self._view.brand_field else ()
+        params = {"$filter": any_of("Product", skus), **PRODUCT.v4_options(*brand), "$orderby": "Product"}
         return await self._reader.rows(PRODUCT_SET, params, V4)
 
+    async def _group_text_rows(self, groups: Sequence[str]) -> list[Row]:
+        params = {"$filter": group_text_filter(groups, self._view.language), **GROUP_TEXT.v2_options(),
+                  "$format": "json"}
+        return await self._reader.rows(GROUP_TEXT.path, params, V2)
+
     async def _relation_rows(self, skus: Sequence[str]) -> list[Row]:
-        params = {"$filter": any_of("Product", skus), "$orderby": "Product,SortOrder,RelatedProduct"}
+        params = {"$filter": any_of("Product", skus), **RELATIONSHIP.v4_options(),
+                  "$orderby": "Product,SortOrder,RelatedProduct"}
         return await self._reader.rows(RELATIONSHIP_SET, params, V4)
 
     async def _condition_rows(self, materials: Sequence[str], today: date) -> list[Row]:
-        """Valid PPR0 and ZPRM records of the sales area; the validity filter drops expired promotions."""
-        sales_org, channel = self._sales_area
-        day = v2_datetime(today)
-        condition = all_of(any_of("ConditionType", (LIST_PRICE, PROMOTION)),
-                           f"SalesOrganization eq {literal(sales_org)}",
-                           f"DistributionChannel eq {literal(channel)}", any_of("Material", materials),
-                           f"ConditionValidityStartDate le {day}", f"ConditionValidityEndDate ge {day}")
-        params = {"$filter": condition, "$expand": "to_SlsPrcgConditionRecord", "$format": "json"}
+        params = {"$filter": condition_filter(materials, self._sales_area, today), **CONDITION_VALIDITY.v2_options(),
+                  "$format": "json"}
         return await self._reader.rows(PRICE_SET, params, V2)
 
     def _search_filter(self, text: str | None, category: str | None) -> str:
@@ -152,3 +160,18 @@ class ErpAdapter:
             conditions.append(f"_ProductDescription/any(d:d/Language eq {literal(self._view.language)}"
                               f" and contains(d/ProductDescription,{literal(text.strip())}))")
         return all_of(*conditions)
+
+
+def condition_filter(materials: Sequence[str], sales_area: tuple[str, str], day: date) -> str:
+    """Valid PPR0 and ZPRM records of the sales area (org, channel); the validity filter drops expired promotions."""
+    sales_org, channel = sales_area
+    midnight = v2_datetime(day)
+    return all_of(any_of("ConditionType", (LIST_PRICE, PROMOTION)), f"SalesOrganization eq {literal(sales_org)}",
+                  f"DistributionChannel eq {literal(channel)}", any_of("Material", materials),
+                  f"ConditionValidityStartDate le {midnight}", f"ConditionValidityEndDate ge {midnight}")
+
+
+def group_text_filter(groups: Sequence[str], language: str) -> str:
+    """The groups' texts in `language` and in English, the fallback."""
+    languages = tuple(dict.fromkeys((language, FALLBACK_LANGUAGE)))
+    return all_of(any_of("MaterialGroup", groups), any_of("Language", languages))

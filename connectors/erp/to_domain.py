@@ -1,4 +1,5 @@
-"""Turns SAP rows (API_PRODUCT, the relationship extension, pricing conditions) into domain objects.
+"""Turns SAP rows (API_PRODUCT, product group texts, the relationship extension, pricing conditions) into domain
+objects.
 
 Vendor field names stop here. SAP sends an empty string for an empty field; the
 domain gets None instead, so "no GTIN" reads the same from every system.
@@ -44,6 +45,17 @@ def product(row: Row, view: ProductView) -> Product:
         delisted=bool(row.get("IsMarkedForDeletion"))
         or row.get("CrossPlantStatus") in view.delisted_statuses,
     )
+
+
+def group_names(rows: Sequence[Row], language: str) -> dict[str, str]:
+    """Group -> its name in `language`, else in English: the 60-character text, else the 20-character name."""
+    found: dict[str, str] = {}
+    for wanted in (FALLBACK_LANGUAGE, language):  # the configured language, read last, wins
+        for row in rows:
+            name = _text(row.get("MaterialGroupText")) or _text(row.get("MaterialGroupName"))
+            if name and row.get("Language") == wanted:
+                found[str(row["MaterialGroup"])] = name
+    return found
 
 
 def product_key(row: Row) -> tuple[str, str | None]:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Loaders:
     product_by_sku: PortLoader[str, Product | None]
+    category_name_by_code: PortLoader[str, str | None]
     relations_by_sku: PortLoader[str, tuple[Relation, ...]]
     erp_price_by_sku: PortLoader[str, ShownPrice | None]
     pos_price_by_gtin: PortLoader[str, ShownPrice | None]
@@ -55,6 +56,7 @@ def build_loaders(b: Backends, shared: SharedCaches) -> Loaders:
     does not: nothing of a customer's outlives the request or crosses principals."""
     return Loaders(
         product_by_sku=PortLoader("product_by_sku", System.ERP, shared.products.get_many),
+        category_name_by_code=PortLoader("category_name_by_code", System.ERP, shared.category_names.get_many),
         relations_by_sku=PortLoader("relations_by_sku", System.ERP, shared.relations.get_many),
         erp_price_by_sku=PortLoader("erp_price_by_sku", System.ERP, shared.erp_prices.get_many),
         pos_price_by_gtin=PortLoader("pos_price_by_gtin", System.POS, shared.pos_prices.get_many),

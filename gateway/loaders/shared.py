@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class SharedCaches:
     products: KeyedCache[str, Product | None]
+    category_names: KeyedCache[str, str | None]
     relations: KeyedCache[str, tuple[Relation, ...]]
     erp_prices: KeyedCache[str, ShownPrice | None]
     pos_prices: KeyedCache[str, ShownPrice | None]
@@ -28,6 +29,7 @@ def build_shared_caches(b: Backends, settings: Settings) -> SharedCaches:
     catalog, prices, stock = settings.catalog_ttl_s, settings.price_ttl_s, settings.stock_ttl_s
     return SharedCaches(
         products=KeyedCache(System.ERP.value, b.catalog.products, catalog),
+        category_names=KeyedCache(System.ERP.value, b.catalog.category_names, catalog),
         relations=KeyedCache(System.ERP.value, b.catalog.relations, catalog),
         erp_prices=KeyedCache(System.ERP.value, b.erp_pricing.prices, prices),
         pos_prices=KeyedCache(System.POS.value, b.pos_pricing.prices, prices),

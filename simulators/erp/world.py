@@ -1,4 +1,4 @@
-"""The ERP's own records of the demo world: material master, price conditions, DC stock, relationships.
+"""The ERP's own records of the demo world: material master, product groups, price conditions, DC stock, relationships.
 
 Values are typed Python (Decimal, date, aware datetime) with SAP field names;
 the wire module formats them per protocol version. Everything derived here is
@@ -13,6 +13,7 @@ from simulators.world import CATEGORIES, DemoProduct, World
 from simulators.world.rand import mix
 
 from .odata_server.model import Row
+from .product_groups import product_groups
 
 SALES_ORG = "1010"
 CHANNEL = "10"
@@ -39,11 +40,14 @@ class ErpView:
     stock: list[Row] = field(default_factory=list)
     materials: list[Row] = field(default_factory=list)
     relationships: list[Row] = field(default_factory=list)
+    groups: list[Row] = field(default_factory=list)
+    group_texts: list[Row] = field(default_factory=list)
 
 
 def build_view(world: World) -> ErpView:
     """SortOrder of a relationship is its position in the world's list, which is the intended order."""
     view = ErpView()
+    view.groups, view.group_texts = product_groups()
     delisted_seen = 0
     for product in world.products:
         changed = _last_change(world, product)

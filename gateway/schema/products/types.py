@@ -63,6 +63,11 @@ class Product(Node):
         check_scope(info.context.principal, "catalog")
         return await load_product(info, SKU.check(sku))
 
+    @strawberry.field(description="The category's name in the catalog's language (the ERP's product group text); "
+                                  "`category` is its code.")
+    async def category_name(self, info: Info[Context, None]) -> str | None:
+        return await info.context.loaders.category_name_by_code.load(self.category) if self.category else None
+
     @strawberry.field
     async def description(self, info: Info[Context, None]) -> str | None:
         online = await online_product(info, self.sku)

@@ -12,7 +12,7 @@ from typing import Any
 from .errors import ODataError, Version
 from .filter_ast import BoolOp, Call, Compare, Lambda, Literal, Node, Not, Path
 from .filter_parser import parse_expression
-from .model import Edm, EntityType, Navigation, Row
+from .model import Edm, EntityType, Navigation, Prop, Row
 
 Env = dict[str, Row]
 Getter = Callable[[Env], Any]
@@ -97,7 +97,7 @@ class _Binder:
             raise ODataError(400, "Operands of 'and', 'or' and 'not' must be boolean expressions")
         return compiled.get
 
-    def resolve(self, path: Path) -> tuple[str, list[str], Edm | Navigation]:
+    def resolve(self, path: Path) -> tuple[str, list[str], Prop | Navigation]:
         """(variable the path starts from, property chain, what its last step is)."""
         head, *rest = path.segments
         variable = head if head in self.scope and (rest or head == IT) else IT
@@ -120,7 +120,7 @@ class _Binder:
         variable, chain, step = self.resolve(path)
         if isinstance(step, Navigation):
             raise ODataError(400, f"Navigation property '{chain[-1]}' cannot be used as a value")
-        return Compiled(KINDS[step], _walker(variable, chain))
+        return Compiled(KINDS[step.edm], _walker(variable, chain))
 
     def compare(self, node: Compare) -> Compiled:
         left, right = self.bind(node.left), self.bind(node.right)

@@ -25,6 +25,16 @@ class Edm(Enum):
 
 
 @dataclass(frozen=True)
+class Prop:
+    """A property's Edm type and the facets the real service's $metadata declares for it."""
+
+    edm: Edm
+    max_length: int | None = None
+    precision: int | None = None
+    scale: int | None = None
+
+
+@dataclass(frozen=True)
 class Navigation:
     target: "EntityType"
     many: bool
@@ -33,7 +43,7 @@ class Navigation:
 @dataclass(frozen=True)
 class EntityType:
     name: str
-    properties: Mapping[str, Edm]
+    properties: Mapping[str, Prop]
     keys: tuple[str, ...]
     navigations: dict[str, Navigation] = field(default_factory=dict)
     etag: str | None = None  # property whose value versions the entity
@@ -74,4 +84,5 @@ class Service:
     service_id: str  # e.g. API_MATERIAL_STOCK_SRV; names v2 entity types and error bodies
     root: str  # real path, e.g. /sap/opu/odata/sap/API_MATERIAL_STOCK_SRV
     version: Version
+    namespace: str  # of the schema in $metadata: the service id in v2, com.sap.gateway.srvd_a2x.… in v4
     sets: Mapping[str, EntitySet]

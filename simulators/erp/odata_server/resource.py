@@ -1,4 +1,4 @@
-"""The HTTP face of one service root: entity sets, `$count`, key access, the service document.
+"""The HTTP face of one service root: entity sets, `$count`, key access, the service document, `$metadata`.
 
 Every refusal is an `ODataError` turned into the service's own error body here,
 so handlers read as the happy path.
@@ -14,6 +14,7 @@ from aiohttp import hdrs, web
 from .errors import ODataError, Version, error_response
 from .filter_parser import parse_key
 from .logon import Logon
+from .metadata import csdl
 from .model import EntitySet, Row, Service
 from .query import Page, Query, matching_rows, page_of, parse_query
 from .shape import build_shape
@@ -29,6 +30,7 @@ class ServiceResource:
         self.service = service
         self.logon = logon
         self.set_of_type = {s.type.name: name for name, s in service.sets.items()}
+        self.metadata = csdl(service)
 
     def add_routes(self, app: web.Application) -> None:
         root = self.service.root
@@ -36,6 +38,7 @@ class ServiceResource:
             app.router.add_get(f"{root}/{name}", self._handler(partial(self._collection, entity_set)))
             app.router.add_get(f"{root}/{name}/$count", self._handler(partial(self._count, entity_set)))
             app.router.add_get(f"{root}/{name}({{key}})", self._handler(partial(self._single, entity_set)))
+        app.router.add_get(f"{root}/$metadata", self._handler(self._metadata))
         app.router.add_get(root, self._handler(self._service_document))
         app.router.add_get(f"{root}/", self._handler(self._service_document))
         app.router.add_get(f"{root}/{{tail:.*}}", self._handler(self._unknown))
@@ -99,6 +102,10 @@ class ServiceResource:
             return web.json_response({"d": {"EntitySets": names}})
         return web.json_response({"@odata.context": "$metadata", "value": [
             {"name": n, "url": n} for n in names]})
+
+    def _metadata(self, request: web.Request) -> web.Response:
+        """XML in both versions, whatever the client accepts: SAP serves the CSDL document as XML."""
+        return web.Response(body=self.metadata, content_type="application/xml", charset="utf-8")
 
     def _unknown(self, request: web.Request) -> web.Response:
         segment = request.match_info["tail"].split("/")[0].split("(")[0]
