@@ -196,3 +196,15 @@ async def test_fields_and_objects_resolve_case_insensitively_with_15_character_i
 
     assert record == {"attributes": {"type": "Contact", "url": f"{API}/sobjects/Contact/{c.crm_id}"},
                       "Id": c.crm_id, "Email": c.email}
+
+
+async def test_a_trailing_slash_after_query_is_the_same_resource(world: World, crm: CrmClient) -> None:
+    # when the same statement is sent to /query and /query/, over HTTP and in a composite call
+    statement = f"SELECT Id FROM Contact WHERE Id = '{world.customers[0].crm_id}'"
+    plain = await crm.query(statement)
+    slashed = await crm.call("GET", "/query/", params={"q": statement})
+    status, composite = await crm.call("POST", "/composite", body={"compositeRequest": [
+        {"method": "GET", "referenceId": "slashed", "url": f"{API}/query/?q={statement.replace(' ', '+')}"}]})
+    # then each answers the same page
+    assert plain[0] == slashed[0] == status == 200
+    assert plain[1] == slashed[1] == composite["compositeResponse"][0]["body"]

@@ -1,14 +1,19 @@
 """Web shop simulator: consumer keys, what visitors are told, unknown routes and injected faults."""
 
+import hmac
+import time
+from base64 import b64encode
 from collections.abc import AsyncIterator
+from urllib.parse import quote, urlencode
 
 import aiohttp
 import pytest
 
 from simulators.control import Faults
+from simulators.webshop.php import get_params
 from simulators.world import World
 
-from .test_sim_webshop_support import KEY, SECRET, ShopClient, running, shop_customers
+from .test_sim_webshop_support import API, KEY, SECRET, ShopClient, running, shop_customers
 
 CANNOT_LIST = {"code": "woocommerce_rest_cannot_view", "message": "Sorry, you cannot list resources.",
                "data": {"status": 401}}
@@ -38,6 +43,16 @@ async def shop(world: World) -> AsyncIterator[ShopClient]:
 
 def basic(key: str, secret: str) -> dict[str, str]:
     return {"Authorization": aiohttp.encode_basic_auth(key, secret)}
+
+
+def oauth_signed(url: str, method: str, digest: str, nonce: str) -> dict[str, str]:
+    """Query parameters signed as RFC 5849 describes (section 3.4), independently of the simulator's code."""
+    params = {"oauth_consumer_key": KEY, "oauth_timestamp": str(int(time.time())), "oauth_nonce": nonce,
+              "oauth_signature_method": method, "per_page": "5"}
+    normalized = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in sorted(params.items()))
+    base = "&".join(quote(part, safe="") for part in ("GET", url, normalized))
+    signature = hmac.new(f"{SECRET}&".encode(), base.encode(), digest).digest()
+    return {**params, "oauth_signature": b64encode(signature).decode()}
 
 
 @pytest.mark.parametrize(("method", "path", "expected"), [
@@ -89,6 +104,51 @@ async def test_query_keys_are_checked_before_basic(shop: ShopClient) -> None:
     # then the query pair decides
     assert good_query.status == 200
     assert (bad_query.status, bad_query.body) == (401, BAD_SECRET)
+
+
+def signed_url(url: str, query: list[tuple[str, str]], signed_pairs: list[str], nonce: str) -> str:
+    """`url` with `query` and an HMAC-SHA256 signature over `signed_pairs` (given in signed form) and the OAuth ones."""
+    oauth = {"oauth_consumer_key": KEY, "oauth_nonce": nonce, "oauth_signature_method": "HMAC-SHA256",
+             "oauth_timestamp": str(int(time.time()))}
+    pairs = [*signed_pairs, *(f"{k}%3D{v}" for k, v in sorted(oauth.items()))]
+    base = f"GET&{quote(url, safe='')}&{'%26'.join(pairs)}"
+    signature = b64encode(hmac.new(f"{SECRET}&".encode(), base.encode(), "sha256").digest()).decode()
+    return f"{url}?{urlencode([*query, *oauth.items(), ('oauth_signature', signature)])}"
+
+
+async def test_oauth_signatures_take_hmac_sha1_too_and_no_other_method(shop: ShopClient) -> None:
+    # when a list is read with an HMAC-SHA1 signature, and with an HMAC-MD5 one
+    url = f"{shop.base}{API}/products"
+    sha1 = await shop.call("GET", url, params=oauth_signed(url, "HMAC-SHA1", "sha1", "n1"), auth=False)
+    md5 = await shop.call("GET", url, params=oauth_signed(url, "HMAC-MD5", "md5", "n2"), auth=False)
+    # then WooCommerce's two methods are accepted and any other is refused
+    assert (sha1.status, len(sha1.body)) == (200, 5)
+    assert (md5.status, md5.body) == (401, {"code": "woocommerce_rest_authentication_error",
+                                            "message": "Invalid signature - signature method is invalid.",
+                                            "data": {"status": 401}})
+
+
+async def test_array_parameters_are_signed_in_woocommerces_nested_form(shop: ShopClient) -> None:
+    # given `include[]` twice, signed as WooCommerce joins arrays (key%5B0%5D=…) and as a flat RFC 5849 list
+    url = f"{shop.base}{API}/products"
+    query = [("include[]", "12"), ("include[]", "15")]
+    nested = signed_url(url, query, ["include%255B0%255D%3D12", "include%255B1%255D%3D15"], "n3")
+    flat = signed_url(url, query, ["include%255B%255D%3D12", "include%255B%255D%3D15"], "n4")
+    # when both are sent
+    accepted, refused = [await shop.call("GET", u, auth=False) for u in (nested, flat)]
+    # then only WooCommerce's form matches
+    assert accepted.status == 200
+    assert (refused.status, refused.body["message"]) == (401, "Invalid signature - provided signature does not match.")
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("a=1&a=2&b=", {"a": "2", "b": ""}),
+    ("include%5B%5D=12&include[]=15", {"include": {"0": "12", "1": "15"}}),
+    ("meta[key][]=x&meta[key][]=y&meta[id]=3", {"meta": {"key": {"0": "x", "1": "y"}, "id": "3"}}),
+    ("per.page=5&+name+x=a+b", {"per_page": "5", "name_x": "a b"}),
+])
+def test_signed_parameters_are_read_as_phps_get(query: str, expected: dict[str, object]) -> None:
+    assert get_params(query) == expected
 
 
 async def test_shared_wishlists_are_readable_by_visitors(shop: ShopClient, world: World) -> None:

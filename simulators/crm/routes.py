@@ -25,6 +25,7 @@ class Route:
 
 ROUTES = (
     Route("GET", "/query", query_api.query, heavy=True),
+    Route("GET", "/query/", query_api.query, heavy=True),  # as Salesforce serves it; simple-salesforce sends it
     Route("GET", "/query/{locator}", query_api.query_more, heavy=True),
     Route("GET", "/sobjects/{sObject}/{id}", records_api.get_record, heavy=False),
     Route("PATCH", "/sobjects/{sObject}/{id}", writes_api.update_record, heavy=False),

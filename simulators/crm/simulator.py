@@ -1,7 +1,7 @@
 """The CRM simulator: the Salesforce REST API (v60.0) subset of the sheet, over the demo world.
 
 Served under `/crm`; the paths it returns (`nextRecordsUrl`, `attributes.url`) stay root-relative,
-as Salesforce's are relative to the instance URL.
+as Salesforce's are relative to the instance URL. Every REST response carries `Sforce-Limit-Info`.
 """
 
 import base64
@@ -24,6 +24,7 @@ from .composite import composite
 from .errors import ApiError, Json, json_parser_error, not_found
 from .routes import ROUTES
 from .schema import API
+from .usage import DAILY_API_REQUESTS, EXCEEDED_MESSAGE, ApiUsage
 
 TOKEN_PATH = "/services/oauth2/token"
 TOKEN_ROUTE = "oauth2-token"
@@ -37,12 +38,14 @@ class CrmSimulator(Simulator):
     system = "crm"
 
     def __init__(self, world: World, credentials: Credentials = DEMO_CREDENTIALS,
-                 control: Control | None = None) -> None:
+                 control: Control | None = None, daily_api_requests: int = DAILY_API_REQUESTS) -> None:
         super().__init__(world, credentials, control)
         self.org = Org(world)
+        self.usage = ApiUsage(daily_api_requests)
         self._error_ids = itertools.count(1)
 
     def add_routes(self, app: web.Application) -> None:
+        app.middlewares.append(self._metered)
         app.middlewares.append(_unknown_resource)
         for route in ROUTES:
             app.router.add_route(route.method, API + route.path, self._handler(route.endpoint))
@@ -69,6 +72,18 @@ class CrmSimulator(Simulator):
         if token.strip() != self.credentials.crm_token:
             return _unauthorized("Session expired or invalid", "INVALID_SESSION_ID")
         return None
+
+    @web.middleware
+    async def _metered(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """Counts each REST call against the org's allocation and tells the caller where it stands."""
+        if request.match_info.route.name == TOKEN_ROUTE:
+            return await handler(request)
+        if self.usage.take():
+            response = await handler(request)
+        else:
+            response = _json(403, [{"message": EXCEEDED_MESSAGE, "errorCode": "REQUEST_LIMIT_EXCEEDED"}])
+        response.headers.update(self.usage.header())
+        return response
 
     def _handler(self, endpoint: Endpoint) -> Handler:
         async def handle(request: web.Request) -> web.StreamResponse:

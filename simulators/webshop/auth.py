@@ -1,8 +1,8 @@
 """Who is calling: WooCommerce's consumer key check, and what a visitor is told on each route.
 
-WooCommerce authenticates before routing: a known key with a wrong secret is refused on any
-path. A missing or unknown key is no error by itself; the request runs as a visitor and each
-route's permission callback refuses it in its own words.
+WooCommerce authenticates before routing: a known key with a wrong secret, or a bad OAuth 1.0a
+signature, is refused on any path. A missing or unknown key is no error by itself; the request runs
+as a visitor and each route's permission callback refuses it in its own words.
 """
 
 import binascii
@@ -15,6 +15,7 @@ from aiohttp import web
 
 from connectors.credentials import Credentials
 
+from .oauth import Nonces, signed_by
 from .wp import WpError
 
 API_USER_ID = 1  # the shop administrator the demo key belongs to
@@ -30,12 +31,16 @@ class Caller(Enum):
     BAD_SECRET = "bad_secret"
 
 
-def identify(request: web.Request, credentials: Credentials) -> Caller:
-    """Query `consumer_key`/`consumer_secret` first (both needed), then HTTP Basic."""
+def identify(request: web.Request, credentials: Credentials, nonces: Nonces) -> Caller:
+    """Query `consumer_key`/`consumer_secret` first (both needed), then HTTP Basic, then an OAuth signature.
+
+    Raises WpError when an OAuth signature is refused.
+    """
     pair = _query_pair(request) or _basic_pair(request)
-    if pair is None or not _same(pair[0], credentials.webshop_key):
-        return Caller.VISITOR
-    return Caller.API_USER if _same(pair[1], credentials.webshop_secret) else Caller.BAD_SECRET
+    if pair is not None and _same(pair[0], credentials.webshop_key):
+        return Caller.API_USER if _same(pair[1], credentials.webshop_secret) else Caller.BAD_SECRET
+    signed = signed_by(request, credentials.webshop_key, credentials.webshop_secret, nonces)
+    return Caller.API_USER if signed else Caller.VISITOR
 
 
 def _same(given: str, expected: str) -> bool:

@@ -1,4 +1,5 @@
-"""Numbers read the way PHP reads them, since WordPress and WooCommerce take every id and count through PHP.
+"""Numbers and query strings read the way PHP reads them, since WordPress and WooCommerce take every id and count
+(and `$_GET`) through PHP.
 
 `is_numeric` accepts ASCII digits only, with optional sign, fraction, exponent and surrounding whitespace.
 `(int)` of such a string is exact within PHP's signed 64-bit range and saturates past it; a number past
@@ -9,6 +10,8 @@ PHP_INT_MAX: neither is an order, and nothing a client sends can make these func
 import math
 import re
 from decimal import Decimal
+from typing import Any
+from urllib.parse import parse_qsl
 
 PHP_INT_MAX = 2**63 - 1
 PHP_INT_MIN = -(2**63)
@@ -17,6 +20,11 @@ _NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _WHITESPACE = " \t\n\r\v\f"
 _NUMERIC = re.compile(rf"[{_WHITESPACE}]*({_NUMBER})[{_WHITESPACE}]*")
 _LEADING = re.compile(rf"[{_WHITESPACE}]*({_NUMBER})")
+_ARRAY_NAME = re.compile(r"([^\[]+)((?:\[[^\]]*\])+)")
+_INDEX = re.compile(r"\[([^\]]*)\]")
+_NAME_MANGLED = str.maketrans(" .[", "___")
+
+PhpArray = dict[str, Any]  # string keys in insertion order; values are strings or nested arrays
 
 
 def numeric(text: str) -> Decimal | None:
@@ -54,3 +62,29 @@ def _capped(number: Decimal) -> int:
     if abs(number) > DOUBLE_MAX:
         return 0
     return int(max(Decimal(PHP_INT_MIN), min(Decimal(PHP_INT_MAX), number)))
+
+
+def get_params(query: str) -> PhpArray:
+    """`$_GET` from a raw query string: a later value wins, `a[]`/`a[k]` build arrays, and spaces and dots
+    in a plain name become underscores (names with unbalanced brackets are kept whole, a simplification)."""
+    params: PhpArray = {}
+    for key, value in parse_qsl(query, keep_blank_values=True):
+        array = _ARRAY_NAME.fullmatch(key.lstrip(" "))
+        if array is None:
+            if key.strip(" "):
+                params[key.lstrip(" ").translate(_NAME_MANGLED)] = value
+            continue
+        _set(params, [array.group(1).translate(_NAME_MANGLED), *_INDEX.findall(array.group(2))], value)
+    return params
+
+
+def _set(node: PhpArray, path: list[str], value: str) -> None:
+    """Stores `value` under `path`; an empty index appends (next integer key), as `a[]=` does."""
+    for depth, index in enumerate(path):
+        key = index or str(max((int(k) + 1 for k in node if k.lstrip("-").isdigit()), default=0))
+        if depth == len(path) - 1:
+            node[key] = value
+        else:
+            child = node.get(key)
+            node[key] = child = child if isinstance(child, dict) else {}
+            node = child

@@ -2,7 +2,8 @@
 
 Ids are the shop's own: products and customers by their `webshop_id`, orders by the world's web
 order ids, categories, images, items and wishlists numbered by the shop (see each module).
-Credentials go over plain HTTP (Basic or query keys; TLS is assumed to end in front of the shop).
+Credentials go over plain HTTP as an OAuth 1.0a signature, as real WooCommerce takes them there, or as
+Basic or query keys (our choice: TLS is assumed to end in front of the shop).
 """
 
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from simulators.world import World
 from . import auth
 from .catalog import Catalog
 from .customers import CustomersApi, Directory
+from .oauth import Nonces
 from .order_book import OrderBook
 from .order_flow import OrderFlow
 from .order_json import OrderJson
@@ -27,7 +29,7 @@ from .products import ProductsApi
 from .refunds import RefundsApi
 from .wishlist import WishlistApi, unauthorized
 from .wishlist_book import Wishlists
-from .wp import API_ROOT, Handler, answering_errors, no_route_handler, status_error
+from .wp import API_ROOT, Handler, WpError, answering_errors, no_route_handler, status_error
 
 SHARE_KEY = "{share_key:[A-Fa-f0-9]{6}}"
 EDITABLE = ("POST", "PUT", "PATCH")
@@ -45,6 +47,7 @@ class WebshopSimulator(Simulator):
         self.directory = Directory(world)
         self.orders = OrderBook(world, self.directory)
         self.wishlists = Wishlists(world, self.directory, self.catalog)
+        self.nonces = Nonces()
         self._guards: dict[Handler, auth.Guard] = {}
 
     def add_routes(self, app: web.Application) -> None:
@@ -59,7 +62,10 @@ class WebshopSimulator(Simulator):
         return status_error(status, message)
 
     def refuse(self, request: web.Request) -> web.Response | None:
-        caller = auth.identify(request, self.credentials)
+        try:
+            caller = auth.identify(request, self.credentials, self.nonces)
+        except WpError as error:
+            return error.response()
         if caller is auth.Caller.BAD_SECRET:
             return auth.bad_secret()
         if caller is auth.Caller.API_USER:
