@@ -389,6 +389,22 @@ async def test_locations_are_read_once_for_many_receipt_reads(pos: PosAdapter, s
     assert routes(sim)[LOCATIONS] == 1
 
 
+async def test_the_adapter_only_reads_stock_and_never_moves_it(pos: PosAdapter, sim: PosSimulator,
+                                                              world: World) -> None:
+    """Square refuses moves into RESERVED_FOR_SALE: Omnigate keeps its holds itself, the POS only counts."""
+    gtins, codes = [p.gtin for p in world.products[:5]], [s.code for s in world.stores[:3]]
+    card = str(card_holders(world, 1)[0].card)
+    booking = world.bookings[0]
+
+    await pos.stock([(g, c) for g in gtins for c in codes])
+    await pos.stock_in_store(codes[0])
+    await pos.receipts_of([card])
+    await pos.appointments_of([card])
+    await pos.appointments([booking.id])
+
+    assert routes(sim) and not [route for route in routes(sim) if "/inventory/changes" in route]
+
+
 # ---------------------------------------------------------------- appointments
 
 async def test_appointments_at_stores_match_the_world_in_31_day_windows(
