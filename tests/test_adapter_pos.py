@@ -32,6 +32,7 @@ from connectors.domain import (
 from connectors.errors import UpstreamAuthFailed, UpstreamUnavailable
 from connectors.pos.adapter import PosAdapter
 from connectors.pos.booking_reader import MAX_WINDOW, windows
+from connectors.pos.card_lookup import CardLookup
 from connectors.pos.square_client import read_square_error
 from connectors.pos.to_domain import services
 from simulators.control import Faults
@@ -52,6 +53,7 @@ CATALOG_SEARCH = "POST /pos/v2/catalog/search"
 CATALOG_RETRIEVE = "POST /pos/v2/catalog/batch-retrieve"
 COUNTS = "POST /pos/v2/inventory/counts/batch-retrieve"
 CUSTOMER_SEARCH = "POST /pos/v2/customers/search"
+CUSTOMER_RETRIEVE = "POST /pos/v2/customers/bulk-retrieve"
 ORDER_SEARCH = "POST /pos/v2/orders/search"
 BOOKINGS = "GET /pos/v2/bookings"
 UNKNOWN_GTIN = "0000000000000"
@@ -141,10 +143,10 @@ def booking_card(world: World, b: Booking) -> str | None:
     return world.customers[b.customer_index].card if b.customer_index is not None else None
 
 
-def as_appointment(world: World, b: Booking, card: str | None) -> Appointment:
+def as_appointment(world: World, b: Booking) -> Appointment:
     return Appointment(id=b.id, store_code=b.store_code, topic=APPOINTMENT_SERVICES[b.service][0],
                        requested_for=b.start_at, created_at=b.created_at, status=STATUS[b.status], channel="WEB",
-                       customer_card=card)
+                       customer_card=booking_card(world, b))
 
 
 # ---------------------------------------------------------------- health and credentials
@@ -265,7 +267,7 @@ async def test_appointments_at_no_named_store_lists_every_store_in_one_call_per_
     end = start + timedelta(days=20)
     found = await pos.appointments_at([], start, end)
     assert {a.id for a in found} == {b.id for b in world.bookings if start <= b.start_at < end}
-    assert routes(sim) == {"GET /pos/v2/bookings": 1, "POST /pos/v2/catalog/batch-retrieve": 1}  # + service names
+    assert routes(sim) == {BOOKINGS: 1, CATALOG_RETRIEVE: 1, CUSTOMER_RETRIEVE: 1}  # + service names and cards
 
 
 # ---------------------------------------------------------------- stock
@@ -387,6 +389,22 @@ async def test_locations_are_read_once_for_many_receipt_reads(pos: PosAdapter, s
     assert routes(sim)[LOCATIONS] == 1
 
 
+async def test_the_adapter_only_reads_stock_and_never_moves_it(pos: PosAdapter, sim: PosSimulator,
+                                                              world: World) -> None:
+    """Square refuses moves into RESERVED_FOR_SALE: Omnigate keeps its holds itself, the POS only counts."""
+    gtins, codes = [p.gtin for p in world.products[:5]], [s.code for s in world.stores[:3]]
+    card = str(card_holders(world, 1)[0].card)
+    booking = world.bookings[0]
+
+    await pos.stock([(g, c) for g in gtins for c in codes])
+    await pos.stock_in_store(codes[0])
+    await pos.receipts_of([card])
+    await pos.appointments_of([card])
+    await pos.appointments([booking.id])
+
+    assert routes(sim) and not [route for route in routes(sim) if "/inventory/changes" in route]
+
+
 # ---------------------------------------------------------------- appointments
 
 async def test_appointments_at_stores_match_the_world_in_31_day_windows(
@@ -397,8 +415,9 @@ async def test_appointments_at_stores_match_the_world_in_31_day_windows(
     found = await pos.appointments_at(codes, start, end)
 
     expected = sorted((b for b in world.bookings if start <= b.start_at < end), key=lambda b: (b.start_at, b.id))
-    assert found == [as_appointment(world, b, None) for b in expected] and expected
-    assert routes(sim) == {BOOKINGS: len(codes) * len(windows(start, end)), CATALOG_RETRIEVE: 1}
+    assert found == [as_appointment(world, b) for b in expected] and expected
+    assert {a.customer_card for a in found} - {None} and None in {a.customer_card for a in found}
+    assert routes(sim) == {BOOKINGS: len(codes) * len(windows(start, end)), CATALOG_RETRIEVE: 1, CUSTOMER_RETRIEVE: 1}
 
 
 async def test_appointments_at_keep_start_leave_out_end_and_read_naive_times_as_utc(pos: PosAdapter,
@@ -422,12 +441,34 @@ async def test_appointments_of_cards_match_the_world_soonest_first(pos: PosAdapt
 
     for card, appointments in zip(cards, found, strict=False):
         mine = [b for b in world.bookings if booking_card(world, b) == card]
-        assert appointments == tuple(as_appointment(world, b, card)
-                                     for b in sorted(mine, key=lambda b: (b.start_at, b.id)))
+        assert appointments == tuple(as_appointment(world, b) for b in sorted(mine, key=lambda b: (b.start_at, b.id)))
     assert found[-1] == ()
     spans = windows(world.now - timedelta(days=31), world.now + timedelta(days=62))
     assert len(spans) == 3
     assert routes(sim) == {CUSTOMER_SEARCH: len(cards) + 1, BOOKINGS: len(cards) * len(spans), CATALOG_RETRIEVE: 1}
+
+
+async def test_appointments_by_id_carry_their_customers_cards_read_in_one_call(pos: PosAdapter, sim: PosSimulator,
+                                                                                world: World) -> None:
+    chosen = world.bookings[:12]
+
+    found = await pos.appointments([b.id for b in chosen] + ["BK-NONE", chosen[0].id])
+
+    assert found == [*(as_appointment(world, b) for b in chosen), None, as_appointment(world, chosen[0])]
+    assert routes(sim) == {"GET /pos/v2/bookings/{booking_id}": len(chosen) + 1, CATALOG_RETRIEVE: 1,
+                           CUSTOMER_RETRIEVE: 1}
+
+
+async def test_cards_of_customers_take_one_bulk_retrieve_per_100_ids(pos: PosAdapter, sim: PosSimulator,
+                                                                    world: World) -> None:
+    holders = [c for c in world.customers if c.card][:230]
+    ids = [str(c.pos_customer_id) for c in holders] + ["NOBODY"]
+
+    found = await CardLookup(pos.api).cards_of([*ids, ids[0]])
+
+    assert found == {str(c.pos_customer_id): c.card for c in holders}
+    assert routes(sim) == {CUSTOMER_RETRIEVE: 3}
+    assert await CardLookup(pos.api).cards_of([]) == {} and routes(sim) == {CUSTOMER_RETRIEVE: 3}
 
 
 @pytest.mark.parametrize("square, ours", sorted(STATUS.items()))

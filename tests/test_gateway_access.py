@@ -188,12 +188,17 @@ async def test_a_kiosk_reads_its_stores_appointment_by_id_and_no_other(stack: St
         assert codes(await stack.graphql(APPOINTMENT, {"id": appointment_id}, kiosk)) == {"node": "FORBIDDEN"}
 
 
-async def test_a_customer_sees_their_appointments_in_every_store_through_their_profile(stack: Stack) -> None:
+async def test_a_customer_sees_their_appointments_in_every_store_through_their_profile_and_by_id(
+        stack: Stack) -> None:
     c, stores = booked_in_two_stores(stack.world)
+    someone_else = next(global_id("Appointment", b.id) for b in stack.world.bookings
+                        if b.customer_index is not None and stack.world.customers[b.customer_index] != c)
     data = await stack.data(MY_APPOINTMENTS, headers=as_customer(c))
     assert {a["id"]: a["store"]["code"] for a in data["me"]["appointments"]} == stores
-    some_id = next(iter(stores))
-    assert codes(await stack.graphql(APPOINTMENT, {"id": some_id}, as_customer(c))) == {"node": "FORBIDDEN"}
+    for appointment_id, store in stores.items():  # the booking's customer card is read from the POS
+        by_id = await stack.data(APPOINTMENT, {"id": appointment_id}, as_customer(c))
+        assert by_id == {"node": {"id": appointment_id, "store": {"code": store}}}
+    assert codes(await stack.graphql(APPOINTMENT, {"id": someone_else}, as_customer(c))) == {"node": "FORBIDDEN"}
 
 
 async def test_staff_of_a_store_see_a_customers_appointments_at_their_store_only(stack: Stack) -> None:

@@ -20,6 +20,9 @@ ERP_GROUP_TEXTS = "GET /erp/sap/opu/odata/sap/API_PRODUCTGROUP_SRV/A_ProductGrou
 POS_CATALOG = "POST /pos/v2/catalog/search"
 POS_COUNTS = "POST /pos/v2/inventory/counts/batch-retrieve"
 WEB_PRODUCTS = "GET /webshop/wp-json/wc/v3/products"
+POS_BOOKINGS = "GET /pos/v2/bookings"
+POS_SERVICES = "POST /pos/v2/catalog/batch-retrieve"
+POS_CUSTOMERS = "POST /pos/v2/customers/bulk-retrieve"
 
 BULK = """
 query Bulk($skus: [String!]!, $near: GeoPointInput!) {
@@ -75,6 +78,14 @@ def stores_within(world: World, km: float) -> list[str]:
     centre = GeoPoint(PARIS["latitude"], PARIS["longitude"])
     return [s.code for s in world.stores
             if s.active and haversine_km(centre, GeoPoint(s.latitude, s.longitude)) <= km]
+
+OVERDUE = "{ overdueAppointments { id topic store { code } } }"
+APPOINTMENTS_BY_ID = """
+query Appointments($a: ID!, $b: ID!, $c: ID!) {
+  a: node(id: $a) { ... on Appointment { topic } }
+  b: node(id: $b) { ... on Appointment { topic } }
+  c: node(id: $c) { ... on Appointment { topic } }
+}"""
 
 
 async def test_partner_bulk_makes_the_calls_the_batch_limits_require_whatever_the_length(stack: Stack) -> None:
@@ -150,3 +161,23 @@ async def test_category_names_cost_one_call_whatever_the_products_then_none(stac
     assert len({p["category"] for p in first["products"]}) == len(CATEGORIES)
     assert first_calls == {ERP_PRODUCT: 2, ERP_GROUP_TEXTS: 1}
     assert await stack.calls() == {}
+
+
+async def test_overdue_appointments_read_their_customers_cards_in_one_call(stack: Stack) -> None:
+    await stack.data(OVERDUE)
+    assert await stack.calls() == {
+        POS_BOOKINGS: 2,  # every store at once, in two 31-day windows
+        POS_SERVICES: 1,  # the services' names
+        POS_CUSTOMERS: 1,  # the bookings' customers (cards), at most 100 a call
+    }
+
+
+async def test_appointments_by_id_read_their_customers_cards_in_one_call(stack: Stack) -> None:
+    booked = [b for b in stack.world.bookings if b.customer_index is not None][:3]
+    ids = {key: global_id("Appointment", b.id) for key, b in zip("abc", booked, strict=True)}
+    await stack.data(APPOINTMENTS_BY_ID, ids)
+    assert await stack.calls() == {
+        "GET /pos/v2/bookings/{booking_id}": 3,  # Square has no batch read of bookings
+        POS_SERVICES: 1,
+        POS_CUSTOMERS: 1,
+    }

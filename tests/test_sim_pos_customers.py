@@ -10,6 +10,7 @@ from simulators.world import DemoCustomer, World
 from .test_sim_pos_support import Json, Pos, error_of, running_pos, variation_ids
 
 CUSTOMERS = "/v2/customers/search"
+BULK_CUSTOMERS = "/v2/customers/bulk-retrieve"
 LOYALTY = "/v2/loyalty/accounts/search"
 ORDERS = "/v2/orders/search"
 ORDERS_BATCH = "/v2/orders/batch-retrieve"
@@ -115,6 +116,46 @@ async def test_a_customer_page_size_outside_1_to_100_is_refused(pos: Pos, limit:
     status, body = await pos.post(CUSTOMERS, {"limit": limit})
     # then
     assert (status, error_of(body)["code"], error_of(body)["field"]) == (400, code, "limit")
+
+
+# ---------------------------------------------------------------- RetrieveCustomer, BulkRetrieveCustomers
+
+async def test_a_customer_by_id_is_the_one_search_finds(pos: Pos, member: DemoCustomer) -> None:
+    # given
+    _, searched = await pos.post(CUSTOMERS, by_card(member.card or ""))
+    # when
+    status, body = await pos.get(f"/v2/customers/{member.pos_customer_id}")
+    unknown_status, unknown = await pos.get("/v2/customers/NOBODY")
+    # then
+    assert (status, body) == (200, {"customer": searched["customers"][0]})
+    assert (unknown_status, unknown) == (404, {"errors": [{
+        "category": "INVALID_REQUEST_ERROR", "code": "NOT_FOUND", "detail": "Customer with ID `NOBODY` not found."}]})
+
+
+async def test_bulk_retrieve_answers_each_id_with_its_customer_or_its_error(pos: Pos, world: World) -> None:
+    # given
+    members = card_holders(world)[:3]
+    ids = [str(c.pos_customer_id) for c in members]
+    # when
+    status, body = await pos.post(BULK_CUSTOMERS, {"customer_ids": [*ids, "NOBODY", ids[0]]})
+    # then
+    assert status == 200 and list(body) == ["responses"]
+    assert set(body["responses"]) == {*ids, "NOBODY"}
+    for member, customer_id in zip(members, ids, strict=True):
+        assert body["responses"][customer_id]["customer"]["reference_id"] == member.card
+    assert error_of(body["responses"]["NOBODY"])["code"] == "NOT_FOUND"
+
+
+@pytest.mark.parametrize(("ids", "code"), [
+    (None, "MISSING_REQUIRED_PARAMETER"), ([], "ARRAY_EMPTY"), ([f"C{n}" for n in range(101)], "ARRAY_LENGTH_TOO_LONG"),
+])
+async def test_bulk_retrieve_takes_1_to_100_ids(pos: Pos, ids: list[str] | None, code: str) -> None:
+    # when
+    status, body = await pos.post(BULK_CUSTOMERS, {} if ids is None else {"customer_ids": ids})
+    at_limit = await pos.post(BULK_CUSTOMERS, {"customer_ids": [f"C{n}" for n in range(100)]})
+    # then
+    assert (status, error_of(body)["code"], error_of(body)["field"]) == (400, code, "customer_ids")
+    assert at_limit[0] == 200 and len(at_limit[1]["responses"]) == 100
 
 
 # ---------------------------------------------------------------- SearchLoyaltyAccounts

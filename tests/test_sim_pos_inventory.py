@@ -1,4 +1,4 @@
-"""POS simulator, inventory: counts from the world's store stock, and adjustments (reserve, release, sell)."""
+"""POS simulator, inventory: counts from the world's store stock, and adjustments (sell, lose, receive, return)."""
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -118,34 +118,38 @@ async def test_count_requests_over_the_limits_are_refused(pos: Pos, world: World
 
 # ---------------------------------------------------------------- BatchChangeInventory
 
-async def test_reserve_then_read_sees_the_hold(pos: Pos, world: World, product: DemoProduct, variation: str) -> None:
+@pytest.mark.parametrize(("from_state", "to_state", "field"), [
+    ("IN_STOCK", "RESERVED_FOR_SALE", "to_state"),
+    ("RESERVED_FOR_SALE", "IN_STOCK", "from_state"),
+    ("RESERVED_FOR_SALE", "SOLD", "from_state"),
+])
+async def test_moves_into_or_out_of_reserved_for_sale_are_refused_as_square_refuses_them(
+        pos: Pos, variation: str, from_state: str, to_state: str, field: str) -> None:
     # given
-    sellable = world.store_stock(world.store_by_code[STORE], product).sellable  # type: ignore[union-attr]
-    change = adjustment(variation, "IN_STOCK", "RESERVED_FOR_SALE", "2", reference_id="RSV41")
+    before = await counts_at(pos, variation)
+    sale = adjustment(variation, "IN_STOCK", "SOLD", "1")
+    hold = adjustment(variation, from_state, to_state, "1", reference_id="RSV41")
     # when
-    status, body = await pos.post(CHANGES, {"idempotency_key": "r-41", "changes": [change]})
+    status, body = await pos.post(CHANGES, {"idempotency_key": "r-41", "changes": [sale, hold]})
     # then
-    assert status == 200
-    assert quantities(body["counts"]) == {"IN_STOCK": str(sellable - 2), "RESERVED_FOR_SALE": "2"}
-    echoed = body["changes"][0]["adjustment"]
-    assert echoed["id"] and echoed["reference_id"] == "RSV41" and echoed["quantity"] == "2"
-    assert await counts_at(pos, variation) == {"IN_STOCK": str(sellable - 2), "RESERVED_FOR_SALE": "2"}
+    assert (status, body) == (400, {"errors": [{
+        "category": "INVALID_REQUEST_ERROR", "code": "INVALID_VALUE", "field": f"changes[1].adjustment.{field}",
+        "detail": "RESERVED_FOR_SALE is read-only: the Inventory API cannot move quantities to or from it."}]})
+    assert await counts_at(pos, variation) == before
 
 
-async def test_release_and_collect_move_the_hold_out(pos: Pos, world: World, product: DemoProduct,
-                                                     variation: str) -> None:
+async def test_a_sale_then_its_return_put_the_unit_back(pos: Pos, world: World, product: DemoProduct,
+                                                        variation: str) -> None:
     # given
     sellable = world.store_stock(world.store_by_code[STORE], product).sellable  # type: ignore[union-attr]
-    await pos.post(CHANGES, {"idempotency_key": "hold",
-                             "changes": [adjustment(variation, "IN_STOCK", "RESERVED_FOR_SALE", "3")]})
+    await pos.post(CHANGES, {"idempotency_key": "sale", "changes": [adjustment(variation, "IN_STOCK", "SOLD", "2")]})
     # when
-    status, body = await pos.post(CHANGES, {"idempotency_key": "settle", "changes": [
-        adjustment(variation, "RESERVED_FOR_SALE", "IN_STOCK", "1"),
-        adjustment(variation, "RESERVED_FOR_SALE", "SOLD", "2")]})
+    status, body = await pos.post(CHANGES, {"idempotency_key": "return",
+                                            "changes": [adjustment(variation, "SOLD", "IN_STOCK", "1")]})
     # then
     assert status == 200
-    assert quantities(body["counts"]) == {"IN_STOCK": str(sellable - 2), "RESERVED_FOR_SALE": "0"}
-    assert await counts_at(pos, variation) == {"IN_STOCK": str(sellable - 2)}
+    assert quantities(body["counts"]) == {"IN_STOCK": str(sellable - 1)}
+    assert await counts_at(pos, variation) == {"IN_STOCK": str(sellable - 1)}
 
 
 async def test_a_retry_replays_and_a_reused_key_is_refused(pos: Pos, world: World, product: DemoProduct,
@@ -170,7 +174,7 @@ async def test_an_overdraw_is_refused_and_changes_nothing(pos: Pos, world: World
     before = await counts_at(pos, variation)
     # when
     status, body = await pos.post(CHANGES, {"idempotency_key": "too-much", "changes": [
-        adjustment(variation, "IN_STOCK", "RESERVED_FOR_SALE", "1"),
+        adjustment(variation, "IN_STOCK", "WASTE", "1"),
         adjustment(variation, "IN_STOCK", "SOLD", str(sellable))]})
     # then
     error = error_of(body)
@@ -179,7 +183,7 @@ async def test_an_overdraw_is_refused_and_changes_nothing(pos: Pos, world: World
 
 
 @pytest.mark.parametrize(("change", "code"), [
-    ({"from_state": "SOLD", "to_state": "IN_STOCK"}, "INVALID_VALUE"),
+    ({"from_state": "WASTE", "to_state": "IN_STOCK"}, "INVALID_VALUE"),
     ({"from_state": "IN_STOCK", "to_state": "SOLD_ONLINE"}, "INVALID_VALUE"),
     ({"from_state": "IN_STOCK", "to_state": "LIMBO"}, "INVALID_ENUM_VALUE"),
     ({"occurred_at": (datetime.now(UTC) - timedelta(hours=25)).isoformat()}, "INVALID_VALUE"),

@@ -19,7 +19,8 @@ ENDPOINTS = (
     ("POST", "/v2/catalog/batch-retrieve"), ("GET", "/v2/catalog/info"),
     ("POST", "/v2/inventory/counts/batch-retrieve"), ("POST", "/v2/inventory/changes/batch-create"),
     ("POST", "/v2/orders/search"), ("POST", "/v2/orders/batch-retrieve"), ("POST", "/v2/customers/search"),
-    ("POST", "/v2/loyalty/accounts/search"), ("POST", "/v2/bookings"), ("GET", "/v2/bookings"),
+    ("POST", "/v2/customers/bulk-retrieve"), ("GET", "/v2/customers/C0000"), ("POST", "/v2/loyalty/accounts/search"),
+    ("POST", "/v2/bookings"), ("GET", "/v2/bookings"),
     ("GET", "/v2/bookings/BK000000"), ("PUT", "/v2/bookings/BK000000"), ("POST", "/v2/bookings/BK000000/cancel"),
     ("GET", "/v2/bookings/team-member-booking-profiles"),
 )

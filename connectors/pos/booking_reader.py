@@ -2,9 +2,12 @@
 
 ListBookings filters by one customer or one location per call and spans at
 most 31 days, so a request fans out to (keys x windows) listings run at once;
-the services' names come from the catalog (cached, they rarely change).
+the services' names come from the catalog (cached, they rarely change), and,
+for bookings listed by store or id, the customers' cards from their customer
+records, read at the same time.
 """
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from itertools import product
@@ -15,7 +18,7 @@ from connectors.errors import UpstreamNotFound
 
 from . import to_domain
 from .card_lookup import CardLookup
-from .catalog_index import CatalogIndex
+from .catalog_index import CatalogIndex, Variation
 from .square_client import Json, SquareClient, gather_map, objects
 
 BOOKINGS_PATH = "/v2/bookings"
@@ -77,7 +80,7 @@ class BookingReader:
         """By booking id, aligned; RetrieveBooking one by one (Square has no batch read of bookings)."""
         distinct = list(dict.fromkeys(ids))
         bookings = await gather_map(distinct, self._one)
-        found = {a.id: a for a in await self._appointments([b for b in bookings if b is not None], {})}
+        found = {a.id: a for a in await self._with_cards([b for b in bookings if b is not None])}
         return [found.get(i) for i in ids]
 
     async def _one(self, booking_id: str) -> Json | None:
@@ -89,16 +92,12 @@ class BookingReader:
 
     async def appointments_at(self, store_codes: Sequence[str], start: datetime,
                               end: datetime) -> list[Appointment]:
-        """Bookings starting in [start, end) at these stores (every store when none is named), soonest first.
-
-        The customer's card stays None here: reading it needs RetrieveCustomer or BulkRetrieveCustomers,
-        which the sheet (and so the simulator) does not offer.
-        """
+        """Bookings starting in [start, end) at these stores (every store when none is named), soonest first."""
         start, end = in_utc(start), in_utc(end)
         codes = list(dict.fromkeys(store_codes))
         listed = await self._list("location_id", codes, windows(start, end)) if codes \
             else await self._list_everywhere(windows(start, end))
-        found = await self._appointments(listed, {})
+        found = await self._with_cards(listed)
         return list(_soonest_first(a for a in found if start <= a.requested_for < end))
 
     async def _list(self, key: str, values: list[str], spans: list[Window]) -> list[Json]:
@@ -116,8 +115,18 @@ class BookingReader:
             params[key] = value
         return await self.api.get_all(BOOKINGS_PATH, params, "bookings")
 
+    async def _with_cards(self, bookings: list[Json]) -> list[Appointment]:
+        """Bookings found by store or id: their customers' cards are read alongside the services' names."""
+        customers = (str(b["customer_id"]) for b in bookings if isinstance(b.get("customer_id"), str))
+        services, card_of = await asyncio.gather(self.catalog.variations(_service_ids(bookings)),
+                                                 self.cards.cards_of(customers))
+        return self._build(bookings, services, card_of)
+
     async def _appointments(self, bookings: list[Json], card_of: dict[str, str]) -> list[Appointment]:
-        services = await self.catalog.variations(_service_ids(bookings))
+        return self._build(bookings, await self.catalog.variations(_service_ids(bookings)), card_of)
+
+    @staticmethod
+    def _build(bookings: list[Json], services: dict[str, Variation], card_of: dict[str, str]) -> list[Appointment]:
         found = []
         for booking in bookings:
             segments = objects(booking, "appointment_segments")

@@ -13,8 +13,8 @@ from aiohttp import web
 
 from simulators.world import DemoCustomer, World
 
-from .body import Body, check_limit
-from .errors import bad_request, invalid
+from .body import Body, check_limit, missing
+from .errors import SquareError, bad_request, invalid, not_found
 from .paging import Cursors
 from .routing import Route, reply
 from .wire import COUNTRY, compact, digits, e164, rfc3339
@@ -22,6 +22,7 @@ from .wire import COUNTRY, compact, digits, e164, rfc3339
 Json = dict[str, Any]
 Predicate = Callable[[DemoCustomer], bool]
 MAX_LIMIT = 100
+MAX_BULK_IDS = 100  # BulkRetrieveCustomers: 1 to 100 customer ids
 TEXT_FILTERS = ("reference_id", "phone_number", "email_address")
 OTHER_FILTERS = (
     "creation_source", "created_at", "updated_at", "group_ids", "custom_attribute", "segment_ids", "birthday",
@@ -94,7 +95,33 @@ class CustomersApi:
         self.cursors = cursors
 
     def routes(self) -> list[Route]:
-        return [("POST", "/v2/customers/search", self.search_customers)]
+        return [("POST", "/v2/customers/search", self.search_customers),
+                ("POST", "/v2/customers/bulk-retrieve", self.bulk_retrieve_customers),
+                ("GET", "/v2/customers/{customer_id}", self.retrieve_customer)]
+
+    async def retrieve_customer(self, request: web.Request) -> web.Response:
+        return reply({"customer": customer_json(self._customer(request.match_info["customer_id"]))})
+
+    async def bulk_retrieve_customers(self, request: web.Request) -> web.Response:
+        """One answer per distinct id asked for: the customer, or the error RetrieveCustomer would give."""
+        ids = (await Body.read(request)).texts("customer_ids", max_items=MAX_BULK_IDS)
+        if ids is None:
+            raise missing("customer_ids")
+        if not ids:
+            raise bad_request("ARRAY_EMPTY", "`customer_ids` must have at least 1 element.", "customer_ids")
+        return reply({"responses": {i: self._answer(i) for i in ids}})
+
+    def _answer(self, customer_id: str) -> Json:
+        try:
+            return {"customer": customer_json(self._customer(customer_id))}
+        except SquareError as error:
+            return {"errors": [error.error_json()]}
+
+    def _customer(self, customer_id: str) -> DemoCustomer:
+        found = self.directory.by_id.get(customer_id)
+        if found is None:
+            raise not_found(f"Customer with ID `{customer_id}` not found.")
+        return found
 
     async def search_customers(self, request: web.Request) -> web.Response:
         body = await Body.read(request)

@@ -30,11 +30,15 @@ class SquareError(Exception):
         super().__init__(detail)
         self.status, self.code, self.detail, self.field, self.category = status, code, detail, field, category
 
-    def response(self) -> web.Response:
+    def error_json(self) -> Json:
+        """The one error; bulk calls put it in their per-item answers inside a 200."""
         error: Json = {"category": self.category, "code": self.code, "detail": self.detail}
         if self.field is not None:
             error["field"] = self.field
-        return web.json_response({"errors": [error]}, status=self.status)
+        return error
+
+    def response(self) -> web.Response:
+        return web.json_response({"errors": [self.error_json()]}, status=self.status)
 
 
 def bad_request(code: str, detail: str, field: str | None = None) -> SquareError:

@@ -23,6 +23,12 @@ INVENTORY_STATES = (
     "COMPOSED", "DECOMPOSED", "SUPPORTED_BY_NEWER_VERSION", "IN_TRANSIT",
 )
 IGNORED_IN_FILTER = frozenset({"NONE", "SOLD", "UNLINKED_RETURN"})
+# "READ-ONLY: the Inventory API cannot move quantities to or from this state" (Square's InventoryState).
+READ_ONLY_STATES = frozenset({
+    "CUSTOM", "RETURNED_BY_CUSTOMER", "RESERVED_FOR_SALE", "SOLD_ONLINE", "ORDERED_FROM_VENDOR",
+    "RECEIVED_FROM_VENDOR", "IN_TRANSIT_TO", "IN_TRANSIT",
+})
+READ_ONLY_DETAIL = "{state} is read-only: the Inventory API cannot move quantities to or from it."  # wording unverified
 MAX_COUNT_IDS = 1000  # undocumented by Square; the sheet's choice
 MAX_CHANGES = 100
 MAX_LIMIT = 1000
@@ -117,6 +123,9 @@ class InventoryApi:
         assert adj is not None
         from_state = adj.enum("from_state", INVENTORY_STATES, required=True)
         to_state = adj.enum("to_state", INVENTORY_STATES, required=True)
+        for name, state in (("from_state", from_state), ("to_state", to_state)):
+            if state in READ_ONLY_STATES:
+                raise invalid(READ_ONLY_DETAIL.format(state=state), adj.field(name))
         if (from_state, to_state) not in ALLOWED_MOVES:
             raise invalid(f"Stock cannot move from {from_state} to {to_state}.", adj.field("to_state"))
         store = self.world.store_by_code.get(adj.required_text("location_id"))

@@ -1,6 +1,7 @@
 """Store stock as the POS counts it: the world's figures plus an overlay of the adjustments posted since.
 
-IN_STOCK is what can be sold; RESERVED_FOR_SALE is on hand but held. Only the
+IN_STOCK is what can be sold; RESERVED_FOR_SALE is on hand but held by the seller's
+own apps (the API can read it, never move stock into or out of it). Only the
 tracked states have counts; SOLD and NONE are where stock goes to or comes from.
 """
 
@@ -13,11 +14,8 @@ from decimal import Decimal
 from simulators.world import DemoProduct, DemoStore, World
 
 TRACKED_STATES = ("IN_STOCK", "RESERVED_FOR_SALE", "WASTE")
-# The moves the simulator accepts (the sheet's modelling choice; real Square refuses the RESERVED ones).
-ALLOWED_MOVES = frozenset({
-    ("IN_STOCK", "RESERVED_FOR_SALE"), ("RESERVED_FOR_SALE", "IN_STOCK"), ("RESERVED_FOR_SALE", "SOLD"),
-    ("IN_STOCK", "SOLD"), ("IN_STOCK", "WASTE"), ("NONE", "IN_STOCK"),
-})
+# The adjustments the sheet lists as accepted: a sale, a loss, a receipt, a return.
+ALLOWED_MOVES = frozenset({("IN_STOCK", "SOLD"), ("IN_STOCK", "WASTE"), ("NONE", "IN_STOCK"), ("SOLD", "IN_STOCK")})
 SYNC_SPREAD_MINUTES = 720  # seeded counts were last calculated up to this long before the seed instant
 
 
@@ -92,7 +90,7 @@ class StockBook:
             return key, pending[key] if key in pending else self._quantity(move.store, move.product, state)
 
         for index, move in enumerate(moves):
-            if move.from_state != "NONE":
+            if move.from_state in TRACKED_STATES:  # NONE and SOLD are not counted, so never overdrawn
                 source, available = current(move, move.from_state)
                 if available < move.quantity:
                     raise Overdraw(index, available)
