@@ -107,7 +107,7 @@ class GraphQLEndpoint:
         _refuse_mutation_over_get(request, operation)
         estate = await Estate.of(request.app[REFERENCE_KEY], self.settings.max_radius_km)
         measured = measure(document, self.schema._schema, op.operation_name, op.variables, estate)  # type: ignore[attr-defined]
-        if problems := check(measured, security.limits):
+        if problems := check(measured, security.limits_for(principal)):
             return _errors(problems), request_error
         app = request.app
         context = Context.create(self.settings, app[BACKENDS_KEY], app[REFERENCE_KEY], principal, request_id(request))

@@ -5,7 +5,7 @@ anonymous), principals draw from rate buckets, documents come from the
 persisted-query store and pass the operation limits.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aiohttp import web
 
@@ -29,6 +29,11 @@ class Security:
     limiter: RateLimiter
     persisted: PersistedQueries
     limits: OperationLimits
+    staff_max_cost: int
+
+    def limits_for(self, principal: Principal) -> OperationLimits:
+        """Staff run the price audits and customer 360s of the estate, which cost more than any app's screen."""
+        return replace(self.limits, max_cost=self.staff_max_cost) if principal.role is Role.STAFF else self.limits
 
     async def principal(self, request: web.Request) -> Principal:
         """Raises AuthenticationError for a credential that is malformed, unknown, expired or ambiguous."""
@@ -67,6 +72,7 @@ def build_security(settings: Settings) -> Security:
         limits=OperationLimits(max_depth=settings.max_depth, max_aliases=settings.max_aliases,
                                max_tokens=settings.max_tokens, max_directives=settings.max_directives,
                                max_cost=settings.max_cost),
+        staff_max_cost=settings.staff_max_cost,
     )
 
 

@@ -181,6 +181,7 @@ class Settings:
     max_tokens: int = 2000
     max_directives: int = 50
     max_cost: int = 20000
+    staff_max_cost: int = 100000
     max_radius_km: float = 200.0
     max_body_bytes: int = 65536
     allow_batching: bool = False
@@ -243,6 +244,7 @@ SETTINGS: dict[str, tuple[Callable[[str], Any], str | type[Optional] | None, str
     "MAX_TOKENS": (_positive(_whole), "2000", "max_tokens"),
     "MAX_DIRECTIVES": (_positive(_whole), "50", "max_directives"),
     "MAX_COST": (_positive(_whole), "20000", "max_cost"),
+    "STAFF_MAX_COST": (_positive(_whole), "100000", "staff_max_cost"),
     "MAX_RADIUS_KM": (_positive(_decimal), "200", "max_radius_km"),
     "MAX_BODY_BYTES": (_positive(_whole), "65536", "max_body_bytes"),
     "ALLOW_BATCHING": (_flag, "false", "allow_batching"),

@@ -166,3 +166,21 @@ async def test_everyday_documents_stay_well_under_the_limit(default_stack: Stack
 
     # then each runs, at less than half the default max cost
     assert [("errors" in body, body["extensions"]["cost"] < MAX_COST / 2) for body in bodies] == [(False, True)] * 4
+
+
+PRICE_AUDIT = "{ priceDiscrepancies(first: 5) { nodes { product { sku } } } }"
+
+
+async def test_staff_run_the_estate_wide_price_audit_an_app_could_not(default_stack: Stack) -> None:
+    # given the price audit over the default estate, costlier than any app's screen
+    async with default_stack.http.post(f"{default_stack.gateway_url}/graphql", json={"query": PRICE_AUDIT},
+                                       headers=api_key(default_stack.keys.partner)) as r:
+        refused = await r.json()
+
+    # when staff run it
+    audit = await default_stack.graphql(PRICE_AUDIT, headers=STAFF)
+
+    # then a partner is refused at its cost, and staff, within theirs, get the audit
+    assert refused["errors"][0]["extensions"]["limit"] == "cost" and "data" not in refused
+    assert MAX_COST < audit["extensions"]["cost"] < 100_000
+    assert "errors" not in audit and audit["data"]["priceDiscrepancies"]["nodes"]
