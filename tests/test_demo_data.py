@@ -2,6 +2,7 @@
 
 import hashlib
 import math
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,10 @@ AS_OF = date(2026, 11, 20)
 KNOWN = {"Paris": ("75", "1"), "Lyon": ("69", "4"), "Marseille": ("13", "4"), "Toulouse": ("31", "5"),
          "Nice": ("06", "4"), "Bordeaux": ("33", "5"), "Lille": ("59", "3"), "Montpellier": ("34", "4"),
          "Rennes": ("35", "2"), "Strasbourg": ("67", "3")}
+# product lines everyone knows, and whose they are, independent of categories.py
+KNOWN_LINES = {"iPhone": "Apple", "MacBook": "Apple", "AirPods": "Apple", "Galaxy": "Samsung", "Pixel": "Google",
+               "Redmi": "Xiaomi", "Fairphone": "Fairphone", "ThinkPad": "Lenovo", "EOS": "Canon", "Lumix": "Panasonic",
+               "WH-1000XM": "Sony"}
 
 
 def digest(world: World, sample: int = 300) -> str:
@@ -99,6 +104,19 @@ def test_opening_hours_close_on_sunday_and_open_late_somewhere(default_world: Wo
     late = [s for s in default_world.stores if any(p.closes >= "21:00" for p in s.hours)]
     assert len(sunday_closed) > 0.8 * len(default_world.stores)
     assert late
+
+
+def test_product_names_pair_a_brand_with_its_own_lines_only(default_world: World) -> None:
+    own = {(c.code, brand): [re.compile(rf"({re.escape(brand)} )?{re.escape(line).replace(re.escape('#'), r'[0-9]+')} ")
+                              for line in lines] for c in CATEGORIES for brand, lines in c.lines}
+    named = {c.code: c.named for c in CATEGORIES}
+    for p in default_world.products:
+        assert p.name.startswith(p.brand) and any(line.match(p.name) for line in own[p.category, p.brand]), p.name
+        assert p.name.endswith(" ".join(value for attr, value in p.attributes if attr in named[p.category])), p.name
+        if p.category in ("PHN", "LAP", "CAM", "HPH"):  # accessories name the phone they fit: "Coque pour iPhone 12"
+            assert all(brand == p.brand for line, brand in KNOWN_LINES.items() if line in p.name), p.name
+    assert "Samsung Fairphone" not in {" ".join(p.name.split()[:2]) for p in default_world.products}
+    assert len({p.name for p in default_world.products}) > 0.99 * len(default_world.products)  # shops tell apart
 
 
 def test_gtins_carry_a_valid_check_digit(default_world: World) -> None:

@@ -10,12 +10,12 @@ from enum import Enum
 
 from .bookings import build_bookings
 from .catalog import build_products
+from .categories import CATEGORIES
 from .customers import build_customers
 from .history import History
 from .rand import PURPOSE_CARRY, PURPOSE_RESERVED, PURPOSE_STOCK, mix, unit
 from .records import Booking, DemoCustomer, DemoProduct, DemoStore
 from .stores import build_stores
-from .vocabulary import CATEGORIES
 
 CARRY_SHARE = {1: 0.35, 2: 0.55, 3: 0.8}
 
