@@ -50,7 +50,7 @@ CATEGORIES: tuple[CategoryDef, ...] = (
                       "Canvas Select Plus microSDXC # Mo/s")),
         ("Samsung", ("PRO Plus SDXC # Mo/s", "EVO Plus microSDXC # Mo/s"))),
                 ("64 Go", "128 Go", "256 Go", "512 Go"),
-                (12, 180), (("Classe", ("U3", "V30", "V60", "V90")),), models=range(90, 310, 10)),
+                (12, 180), (("Classe", ("U3", "V30", "V60", "V90")),), models=range(90, 310, 10), named=("Classe",)),
     CategoryDef("BAG", "Sacs photo", "L003", 5, (
         ("Lowepro", ("Sac à dos ProTactic BP #50", "Sacoche Adventura SH #40", "Sac bandoulière Nova #")),
         ("Manfrotto", ("Sac à dos Advanced #", "Sac bandoulière Street #", "Étui Essential #")),
@@ -120,7 +120,7 @@ CATEGORIES: tuple[CategoryDef, ...] = (
                     "Coque SheerForce pour iPhone #")),
         ("Samsung", ("Coque Silicone Galaxy S#", "Étui Smart View Galaxy S#", "Étui Leather Cover Galaxy S#")),
         ("Apple", ("Coque en silicone MagSafe iPhone #", "Étui FineWoven MagSafe iPhone #"))),
-                ("transparent", "noir", "bleu", "rose"),
+                ("transparent", "noir", "bleu", "rose", "vert", "violet"),
                 (9, 69), (("Matière", ("Silicone", "TPU", "Cuir", "Verre")),), models=range(6, 17)),
     CategoryDef("CHG", "Chargeurs et câbles", "L011", 7, (
         ("Anker", ("Chargeur USB-C Nano #", "Câble USB-C PowerLine #", "Batterie externe PowerCore #")),
@@ -141,7 +141,7 @@ CATEGORIES: tuple[CategoryDef, ...] = (
                  "Écouteurs sans fil Tune Buds #")),
         ("Apple", ("Écouteurs sans fil AirPods #", "Écouteurs sans fil AirPods Pro #",
                    "Casque Bluetooth AirPods Max #"))),
-                ("Noir", "Blanc", "Bleu"),
+                ("Noir", "Blanc", "Bleu", "Beige", "Vert"),
                 (29, 449), (("Réduction de bruit", ("Oui", "Non")),), (("CHG", "ACC"),), models=range(2, 16)),
     CategoryDef("LAP", "Ordinateurs portables", "L013", 6, (
         ("Lenovo", ("ThinkPad X1 Carbon Gen #", "IdeaPad Slim #", "Yoga Slim #")),
@@ -182,7 +182,7 @@ CATEGORIES: tuple[CategoryDef, ...] = (
                        "Machine à capsules CitiZ #")),
         ("Philips", ("Expresso broyeur Série #000", "Expresso broyeur LatteGo #200",
                      "Cafetière filtre Café Gourmet #"))),
-                ("Noir", "Inox", "Blanc"),
+                ("Noir", "Inox", "Blanc", "Rouge", "Gris"),
                 (59, 1199), (("Pression", ("15 bars", "19 bars")),), (("CAP", "CON"),), named=("Pression",)),
     CategoryDef("CAP", "Cafés et capsules", "L018", 5, (
         ("Nespresso", ("Capsules Ispirazione Roma x#0", "Capsules Ispirazione Napoli x#0",
@@ -193,7 +193,7 @@ CATEGORIES: tuple[CategoryDef, ...] = (
                   "Café en grains Classique #00 g", "Café moulu Classique #00 g")),
         ("Carte Noire", ("Capsules Espresso Intense x#0", "Café en grains Pur Arabica #00 g",
                          "Café moulu Classique #00 g"))),
-                ("Intenso", "Lungo", "Decaf"),
+                ("Intenso", "Lungo", "Decaf", "Bio"),
                 (3, 39), (("Intensité", ("6", "8", "10", "12")),)),
     CategoryDef("TNT", "Tentes", "L019", 4, (
         ("Quechua", ("Tente dôme MH#00", "Tente tunnel Air Seconds #.1", "Tente ultralégère Trek #00")),
