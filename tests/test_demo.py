@@ -109,6 +109,7 @@ def test_demo_serves_graphql_and_stops_cleanly_on_sigterm(demo: Demo) -> None:
     status, answer = get(f"{base}/graphql", json.dumps({"query": FIRST_QUERY}).encode())
     assert status == 200 and "errors" not in answer, answer
     assert answer["data"]["stores"]["totalCount"] > 0
+    assert f': {answer["data"]["stores"]["totalCount"]} open stores' in demo.stdout.read_text()  # as the banner says
     credentials = json.loads(demo.credentials.read_text())
     status, detail = get(f"{base}/status", headers={"Authorization": f"Bearer {credentials['staff']['token']}"})
     assert status == 200 and set(detail["systems"]) == {"erp", "pos", "crm", "webshop"}, detail

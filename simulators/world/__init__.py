@@ -1,5 +1,6 @@
 """The seeded, deterministic demo world all simulators share."""
 
+from .categories import CATEGORIES, CategoryDef
 from .records import (
                       Booking,
                       DemoCustomer,
@@ -14,7 +15,7 @@ from .records import (
                       WebOrder,
                       WishItem,
 )
-from .vocabulary import APPOINTMENT_SERVICES, CATEGORIES, CategoryDef
+from .vocabulary import APPOINTMENT_SERVICES
 from .world import Scale, StockFigure, World, build_world
 
 __all__ = [

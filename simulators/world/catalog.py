@@ -9,14 +9,15 @@ a few articles are delisted.
 import random
 from datetime import date, timedelta
 
+from .categories import CATEGORIES, CategoryDef, product_name
 from .rand import PURPOSE_DRIFT, PURPOSE_ONLINE, PURPOSE_PRODUCT, mix, rng, unit, weighted
 from .records import DemoProduct, Promotion, Relation
-from .vocabulary import CATEGORIES, CategoryDef
 
 PRICE_DRIFT_SHARE = 0.01
 SKU_DRIFT_SHARE = 0.005
 DELISTED_SHARE = 0.006
 ONLINE_SHARE = 0.96
+NAME_TRIES = 8
 IMAGE_BASE = "https://images.omnigate.example/products"
 
 
@@ -27,7 +28,8 @@ def gtin13(body12: str) -> str:
 
 
 def build_products(seed: int, count: int, as_of: date) -> tuple[DemoProduct, ...]:
-    drafts = [_draft(seed, i, as_of) for i in range(count)]
+    names: set[str] = set()
+    drafts = [_draft(seed, i, as_of, names) for i in range(count)]
     delisted = _chosen(seed, count, DELISTED_SHARE, 1)
     listed = [i for i in range(count) if i not in delisted]
     pos_drift = _chosen_among(seed, listed, PRICE_DRIFT_SHARE, 2)
@@ -51,25 +53,37 @@ def build_products(seed: int, count: int, as_of: date) -> tuple[DemoProduct, ...
     return tuple(products)
 
 
-def _draft(seed: int, index: int, as_of: date) -> dict:  # type: ignore[type-arg]
+def _draft(seed: int, index: int, as_of: date, names: set[str]) -> dict:  # type: ignore[type-arg]
     r = rng(seed, PURPOSE_PRODUCT, index)
     cat = weighted(r, CATEGORIES, [c.weight for c in CATEGORIES])
-    brand, family, variant = r.choice(cat.brands), r.choice(cat.families), r.choice(cat.variants)
-    model = f"{r.choice('ABCDEFGHKLMRSTXZ')}{r.randint(1, 99)}"
-    name = f"{brand} {family} {model} {variant}"
+    brand, lines = r.choice(cat.lines)
+    attributes = tuple((attr, r.choice(values)) for attr, values in cat.attributes)
+    name = _unique_name(r, cat, (brand, r.choice(lines)), dict(attributes), names)
     low, high = cat.price_range
     list_price = round(r.uniform(low, high)) * 100 - r.choice((1, 10, 0))
     return {
         "index": index, "sku": f"{cat.code}-{10000 + index}",
         "gtin": gtin13(f"3{r.randint(600, 799)}{index:08d}"),
-        "name": name, "description": f"{family} {brand} {model}, {variant.lower()}. {cat.name}, garantie 2 ans.",
+        "name": name, "description": f"{name}. {cat.name}, garantie 2 ans.",
         "brand": brand, "category": cat.code,
-        "attributes": tuple((attr, r.choice(values)) for attr, values in cat.attributes),
+        "attributes": attributes,
         "images": tuple((f"{IMAGE_BASE}/{cat.code}-{10000 + index}/{n}.jpg", f"{name}, vue {n}")
                         for n in range(1, r.randint(2, 4))),
         "weight_grams": r.randint(50, 15000), "list_price": list_price,
         "promotions": _promotions(r, list_price, as_of),
     }
+
+
+def _unique_name(r: random.Random, cat: CategoryDef, brand_line: tuple[str, str], attributes: dict[str, str],
+                 taken: set[str]) -> str:
+    """Another model number or variant while the name is taken, a few times: a shop tells its products apart."""
+    named = tuple(attributes[attr] for attr in cat.named)
+    for _ in range(NAME_TRIES):
+        name = product_name(*brand_line, r.choice(cat.models), (r.choice(cat.variants), *named))
+        if name not in taken:
+            break
+    taken.add(name)
+    return name
 
 
 def _promotions(r: random.Random, list_price: int, as_of: date) -> tuple[Promotion, ...]:

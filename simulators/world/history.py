@@ -9,9 +9,10 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from .categories import CATEGORIES
 from .rand import PURPOSE_ANON, PURPOSE_NOTES, PURPOSE_RECEIPTS, PURPOSE_WEB_ORDERS, PURPOSE_WISHLIST, rng
 from .records import DemoCustomer, DemoProduct, DemoStore, Line, Note, Receipt, WebOrder, WishItem
-from .vocabulary import CATEGORIES, NOTE_TEXTS, NOTE_TOPICS
+from .vocabulary import NOTE_TEXTS, NOTE_TOPICS
 
 HISTORY_DAYS = 3 * 365
 MAX_PER_CUSTOMER = 64  # ids leave room for this many orders or receipts per customer

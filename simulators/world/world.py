@@ -5,19 +5,19 @@ customer's history are pure functions of the seed, computed when asked.
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from enum import Enum
 
+from .bookings import build_bookings
 from .catalog import build_products
+from .categories import CATEGORIES
 from .customers import build_customers
 from .history import History
-from .rand import PURPOSE_BOOKINGS, PURPOSE_CARRY, PURPOSE_RESERVED, PURPOSE_STOCK, mix, rng, unit
+from .rand import PURPOSE_CARRY, PURPOSE_RESERVED, PURPOSE_STOCK, mix, unit
 from .records import Booking, DemoCustomer, DemoProduct, DemoStore
 from .stores import build_stores
-from .vocabulary import APPOINTMENT_SERVICES, CATEGORIES
 
 CARRY_SHARE = {1: 0.35, 2: 0.55, 3: 0.8}
-RESPOND_WITHIN = timedelta(hours=48)
 
 
 class Scale(Enum):
@@ -73,30 +73,8 @@ def build_world(seed: int = 42, scale: Scale = Scale.DEFAULT, as_of: date | None
     stores = build_stores(seed, n_stores)
     products = build_products(seed, n_products, as_of)
     customers = build_customers(seed, n_customers, stores, as_of)
-    return World(seed, scale, as_of, stores, products, customers, _bookings(seed, stores, customers, as_of),
+    return World(seed, scale, as_of, stores, products, customers, build_bookings(seed, stores, customers, as_of),
                  History(seed, as_of, products, stores))
 
 
-def _bookings(seed: int, stores: tuple[DemoStore, ...], customers: tuple[DemoCustomer, ...],
-              as_of: date) -> tuple[Booking, ...]:
-    """Appointments around the as-of date, some still waiting for an answer past their deadline."""
-    noon = datetime.combine(as_of, time(12), UTC)
-    bookings = []
-    for store in stores:
-        if "APPOINTMENTS" not in store.services:
-            continue
-        r = rng(seed, PURPOSE_BOOKINGS, store.index)
-        for k in range(r.randint(0, 6)):
-            created = noon - timedelta(hours=r.randint(1, 24 * 10))
-            day = (created + timedelta(days=r.randint(1, 21))).date()
-            start = datetime.combine(day, time(r.randint(8, 16)), UTC)
-            status = "PENDING" if r.random() < 0.5 else r.choice(("ACCEPTED", "DECLINED", "CANCELLED_BY_CUSTOMER"))
-            bookings.append(Booking(
-                id=f"BK{store.index:04d}{k:02d}", store_code=store.code,
-                customer_index=r.randrange(len(customers)) if customers else None,
-                service=r.randrange(len(APPOINTMENT_SERVICES)), team_member=f"TM{store.index:04d}{r.randint(1, 2)}",
-                start_at=start, created_at=created, status=status, note=""))
-    return tuple(bookings)
-
-
-__all__ = ["CATEGORIES", "RESPOND_WITHIN", "Scale", "StockFigure", "World", "build_world"]
+__all__ = ["CATEGORIES", "Scale", "StockFigure", "World", "build_world"]
