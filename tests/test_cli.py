@@ -1,8 +1,11 @@
 """The CLI as a newcomer meets it: `--help` that states every default, `--version`, one line for a taken port."""
 
+import json
 import socket
 import subprocess
+import time
 import tomllib
+import urllib.request
 
 import pytest
 
@@ -119,3 +122,26 @@ def test_serving_imports_no_simulator_module() -> None:
     result = subprocess.run([OMNIGATE[0], "-c", probe], capture_output=True, text=True, timeout=60, cwd=ROOT,
                             env=environment())
     assert (result.returncode, result.stdout.strip()) == (0, "[]"), result.stderr
+
+
+def test_the_simulators_take_an_identity_that_starts_with_a_dash() -> None:
+    """The demo's identity is a random url-safe token, which may start with "-"."""
+    port = free_port()
+    process = subprocess.Popen([*OMNIGATE, "simulate", "--port", str(port), "--scale", "small",
+                                "--identity=-starts-with-a-dash"], cwd=ROOT, env=environment(),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        answer = None
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_sim/identity", timeout=1) as r:
+                    answer = json.loads(r.read())
+                    break
+            except OSError:
+                if process.poll() is not None:
+                    break
+                time.sleep(0.1)
+        assert answer == {"identity": "-starts-with-a-dash"}, f"exit {process.poll()}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

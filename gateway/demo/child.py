@@ -39,7 +39,7 @@ class SimulatorChild:
         self._stopping = threading.Event()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gateway.cli", "simulate", "--host", SIM_HOST, "--port", str(port),
-             "--seed", str(seed), "--scale", scale, "--identity", self._identity],
+             "--seed", str(seed), "--scale", scale, f"--identity={self._identity}"],  # a token may start with "-"
             start_new_session=True, preexec_fn=_die_with_parent(os.getpid()))
 
     def wait_until_ready(self, timeout_s: float) -> None:
