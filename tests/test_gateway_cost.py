@@ -4,10 +4,11 @@ with the reads it causes, refused past OMNIGATE_MAX_COST before any back office 
 The cost tests run on the demo's default world (260 stores, 5,200 articles), where the issue was seen.
 """
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
+from aiohttp import web_app
 
 from gateway.limits import OperationLimits
 from gateway.schema.relay import global_id
@@ -113,6 +114,14 @@ async def default_stack(default_world: World) -> AsyncIterator[Stack]:
         await stack.warm()
         await stack.reset_calls()
         yield stack
+
+
+@pytest.fixture(autouse=True)
+def release_apps() -> Iterator[None]:
+    """aiohttp keeps every application it served in an lru_cache (`_cached_build_middleware`), with its simulators
+    and world: a million objects at the default scale, which slow every later garbage collection of the run."""
+    yield
+    web_app._cached_build_middleware.cache_clear()
 
 
 async def search_within_200_km(stack: Stack) -> tuple[int, dict[str, Any]]:
