@@ -61,15 +61,15 @@ class ProductQueries:
                               first: int | None = 20, after: str | None = None) -> ProductConnection:
         first = check_first(first, 20)
         start = parse_offset_cursor(after)
-        catalog = info.context.backends.catalog
+        reads = info.context.reads
         text = keys.SEARCH_TEXT.check(query or "").strip() or None
         category = keys.CATEGORY.check(category) if category else None
         if available_at is None:
-            page = await catalog.search(text, category, start, first)
+            page = await reads.search(text, category, start, first)
             skus, total = list(page.skus), page.total
         else:
             check_filter(info, available_at)
-            everything = await catalog.search(text, category, 0, SEARCH_ALL)
+            everything = await reads.search(text, category, 0, SEARCH_ALL)
             matching = await available_skus(info, list(everything.skus), available_at)
             skus, total = matching[start:start + first], len(matching)
         products = await load_products(info, skus)
