@@ -12,6 +12,7 @@ from graphql import GraphQLError
 from .auth.audit import AuditLog
 from .auth.principals import ANONYMOUS, Principal
 from .loaders import Loaders, build_loaders
+from .loaders.reads import UnkeyedReads
 from .reference import ReferenceData
 from .settings import Settings
 
@@ -21,10 +22,12 @@ if TYPE_CHECKING:
 
 @dataclass
 class Context:
+    """Holds no port: resolvers read through `loaders` (keyed) or `reads` (unkeyed), each read a span."""
+
     settings: Settings
-    backends: Backends
     reference: ReferenceData
     loaders: Loaders
+    reads: UnkeyedReads
     principal: Principal = ANONYMOUS
     audit: AuditLog = field(default_factory=AuditLog)
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -35,5 +38,5 @@ class Context:
     @classmethod
     def create(cls, settings: Settings, backends: Backends, reference: ReferenceData, principal: Principal,
                request_id: str) -> Context:
-        return cls(settings, backends, reference, build_loaders(backends, reference.caches), principal,
-                   request_id=request_id)
+        return cls(settings, reference, build_loaders(backends, reference.caches),
+                   UnkeyedReads(backends.catalog, backends.appointments), principal, request_id=request_id)

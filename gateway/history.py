@@ -1,15 +1,12 @@
-"""Merging web orders and till receipts into one history, newest first, with stable cursors.
+"""Merging web orders and till receipts into one history, newest first, paged by sort key.
 
-A cursor names the last purchase seen by its sort key (time, source, id), not
+A page continues after the last purchase seen by its sort key (time, source, id), not
 by its position, so a page boundary does not move when a source that failed on
-one page answers on the next.
+one page answers on the next. The cursors that carry the key are in `gateway.schema.cursors`.
 """
 
-import base64
-import binascii
 import heapq
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 
 from connectors.domain import Purchase
 
@@ -24,20 +21,6 @@ def sort_key(p: Purchase) -> SortKey:
 def merge_newest_first(*histories: Iterable[Purchase]) -> list[Purchase]:
     """Merges histories that are each newest first (as the ports return them) in one pass."""
     return list(heapq.merge(*histories, key=sort_key))
-
-
-def encode_cursor(p: Purchase) -> str:
-    raw = f"{p.occurred_at.isoformat()}|{p.source.value}|{p.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
-def decode_cursor(cursor: str) -> SortKey | None:
-    """The sort key the cursor points at; None when it is not one of ours."""
-    try:
-        moment, source, ident = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 2)
-        return (-datetime.fromisoformat(moment).timestamp(), source, ident)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return None
 
 
 def after_cursor(merged: Sequence[Purchase], key: SortKey | None) -> list[Purchase]:

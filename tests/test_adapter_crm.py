@@ -202,14 +202,6 @@ async def test_notes_match_the_world_newest_first(world: World, sim: CrmSimulato
     assert all(list(entry) == sorted(entry, key=lambda n: n.created_at, reverse=True) for entry in notes)
 
 
-async def test_empty_batches_make_no_call(sim: CrmSimulator, crm: CrmAdapter) -> None:
-    assert await crm.customers([]) == []
-    assert await crm.customers_by_card([]) == []
-    assert await crm.loyalty([]) == []
-    assert await crm.notes([]) == []
-    assert calls(sim) == {}
-
-
 @pytest.mark.parametrize("faults", [Faults(down=True), Faults(error_rate=1.0)])
 async def test_an_unavailable_crm_is_upstream_unavailable(sim: CrmSimulator, crm: CrmAdapter,
                                                           faults: Faults) -> None:

@@ -112,12 +112,6 @@ async def all_pages(erp: ErpAdapter, text: str | None, category: str | None) -> 
 
 # ---------------------------------------------------------------- health and credentials
 
-async def test_check_makes_one_authenticated_read(erp: ErpAdapter, sim: ErpSimulator) -> None:
-    await erp.check()
-
-    assert calls(sim) == 1
-
-
 async def test_wrong_password_is_auth_failed_with_the_page_text_only(connect: Connect) -> None:
     erp = connect(password="not-the-password")
 
@@ -295,7 +289,7 @@ async def test_a_failing_erp_is_unavailable_naming_the_system(
     skus = [world.products[0].sku]
 
     reads: list[Callable[[], Awaitable[object]]] = [
-        erp.check, lambda: erp.products(skus), lambda: erp.prices(skus), lambda: erp.search("a", None, 0, 5)]
+        lambda: erp.products(skus), lambda: erp.prices(skus), lambda: erp.search("a", None, 0, 5)]
     for read in reads:
         with pytest.raises(UpstreamUnavailable) as caught:
             await read()

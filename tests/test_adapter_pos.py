@@ -176,7 +176,7 @@ async def test_a_failing_pos_is_unavailable_naming_the_pos(pos: PosAdapter, sim:
     gtin, card = world.products[0].gtin, card_holders(world, 1)[0].card
     assert card is not None
 
-    for act in (pos.check(), pos.stock([(gtin, world.stores[0].code)]), pos.receipts_of([card])):
+    for act in (pos.stock([(gtin, world.stores[0].code)]), pos.receipts_of([card])):
         with pytest.raises(UpstreamUnavailable) as caught:
             await act
         assert caught.value.system == "pos"
@@ -252,15 +252,6 @@ async def test_prices_are_read_live_every_time(pos: PosAdapter, sim: PosSimulato
     assert first == second and routes(sim) == {CATALOG_SEARCH: 2}
 
 
-async def test_empty_batches_make_no_call(pos: PosAdapter, sim: PosSimulator) -> None:
-    assert await pos.prices([]) == []
-    assert await pos.stock([]) == []
-    assert await pos.receipts_of([]) == []
-    assert await pos.appointments_of([]) == []
-
-    assert routes(sim) == {}
-
-
 async def test_appointments_at_no_named_store_lists_every_store_in_one_call_per_window(
         pos: PosAdapter, sim: PosSimulator, world: World) -> None:
     start = min(b.start_at for b in world.bookings)
@@ -333,10 +324,6 @@ async def test_stock_in_store_lists_what_can_be_sold_now(pos: PosAdapter, sim: P
         gtin: figure for gtin, figure in sellable.items() if figure is not None and figure[0] > 0}
     assert again == levels and all(level.store_code == store.code for level in levels)
     assert routes(sim) == {COUNTS: 2, CATALOG_RETRIEVE: 1}
-
-
-async def test_stock_in_an_unknown_store_is_empty(pos: PosAdapter) -> None:
-    assert await pos.stock_in_store("NOWHERE") == []
 
 
 # ---------------------------------------------------------------- receipts

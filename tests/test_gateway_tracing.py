@@ -17,6 +17,7 @@ PRODUCT_PAGE = """
 query ProductPage($sku: String!) {
   product(sku: $sku) { name price { amount { amount } channelPrices { source } } onlineAvailability { quantity } }
 }"""
+SEARCH = "{ searchProducts(first: 3) { totalCount } }"
 
 
 @pytest.fixture(scope="module")
@@ -56,3 +57,13 @@ async def test_a_request_is_one_trace_continued_into_the_back_offices(stack: Sta
     async with stack.http.get(f"{stack.sim_url}/_sim/traceparents") as r:
         received = (await r.json())["traceparents"]
     assert sum(TRACE_ID in t for t in received) == len(calls)
+
+
+async def test_an_unkeyed_read_is_one_span_like_a_batch(stack: Stack, exporter: InMemorySpanExporter) -> None:
+    exporter.clear()
+    body = await stack.graphql(SEARCH, {}, {**STAFF, "traceparent": TRACEPARENT})
+    assert "errors" not in body
+
+    reads = [s for s in of_trace(exporter) if s.attributes and "omnigate.read" in s.attributes]
+    assert [(s.name, dict(s.attributes or {})) for s in reads] == [
+        ("erp product_search", {"omnigate.system": "erp", "omnigate.read": "product_search"})]

@@ -7,9 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from connectors.domain import Money, Purchase, System
-from gateway.history import after_cursor, decode_cursor, encode_cursor, merge_newest_first, sort_key
+from gateway.history import after_cursor, merge_newest_first, sort_key
+from gateway.schema.cursors import decode_history_cursor, history_cursor, offset_cursor, parse_offset_cursor
 from gateway.schema.keys import SKU
-from gateway.schema.pagination import offset_cursor, parse_offset_cursor
 from gateway.schema.relay import global_id, parse_global_id
 
 EPOCH = datetime(2023, 1, 1, tzinfo=UTC)
@@ -46,7 +46,7 @@ def test_walking_the_merge_by_cursor_sees_each_purchase_once(web: list[Purchase]
         seen += chunk
         if len(rest) <= page:
             break
-        key = decode_cursor(encode_cursor(chunk[-1]))
+        key = decode_history_cursor(history_cursor(chunk[-1]))
     assert seen == merged
 
 
@@ -58,7 +58,7 @@ def test_a_cursor_stays_put_when_a_failed_source_comes_back(web: list[Purchase],
     if not web_only:
         return
     last = web_only[min(cut, len(web_only) - 1)]
-    key = decode_cursor(encode_cursor(last))
+    key = decode_history_cursor(history_cursor(last))
     after = after_cursor(merge_newest_first(web, pos), key)
     assert all(sort_key(p) > sort_key(last) for p in after)
     assert [p for p in after if p.source is System.WEBSHOP] == after_cursor(web_only, key)
@@ -82,4 +82,4 @@ def test_offset_cursors_round_trip(offset: int) -> None:
 
 @given(st.text(max_size=40))
 def test_any_string_as_a_history_cursor_is_decoded_or_refused_never_raised(text: str) -> None:
-    decode_cursor(text)
+    decode_history_cursor(text)

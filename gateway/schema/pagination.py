@@ -1,16 +1,14 @@
-"""Cursor pagination shared by every connection: `first` capped at 100, opaque offset cursors."""
+"""Cursor pagination shared by every connection: `first` capped at 100, pages of offsets."""
 
-import base64
-import binascii
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from ..errors import bad_input
 from .common import PageInfo
+from .cursors import offset_cursor, parse_offset_cursor
 
 MAX_FIRST = 100
-MAX_OFFSET = 2**31 - 1  # GraphQL's Int: no cursor we issue points further, and none goes upstream past it
 T = TypeVar("T")
 
 
@@ -24,24 +22,6 @@ def check_first(first: int | None, default: int) -> int:
 def check_list(values: Sequence[object], name: str) -> None:
     if len(values) > MAX_FIRST:
         raise bad_input(f"`{name}` takes at most {MAX_FIRST} values, got {len(values)}")
-
-
-def offset_cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
-
-
-def parse_offset_cursor(cursor: str | None) -> int:
-    """The offset just after `cursor`; 0 without one."""
-    if cursor is None:
-        return 0
-    try:
-        kind, _, number = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        offset = int(number)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise bad_input(f"{cursor!r} is not a valid cursor") from None
-    if kind != "offset" or not 0 <= offset < MAX_OFFSET:
-        raise bad_input(f"{cursor!r} is not a valid cursor")
-    return offset + 1
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ from connectors import domain
 from connectors.errors import ConnectorError
 
 from ...context import Context
-from ...errors import bad_input
-from ...history import after_cursor, decode_cursor, encode_cursor, merge_newest_first
+from ...history import after_cursor, merge_newest_first
 from ...settle import answered, settle
 from ..common import Channel, PageInfo
+from ..cursors import history_cursor, parse_history_cursor
 from ..orders.types import Order, Purchase, purchase_of
 
 
@@ -44,7 +44,7 @@ class OrderConnection:
 
 async def purchase_page(info: Info[Context, None], c: domain.CustomerRecord, first: int, after: str | None,
                         channel: Channel | None) -> PurchaseConnection:
-    key = _cursor_key(after)
+    key = parse_history_cursor(after)
     loaders = info.context.loaders
     sources = {}
     if c.webshop_customer_id:
@@ -56,7 +56,7 @@ async def purchase_page(info: Info[Context, None], c: domain.CustomerRecord, fir
               if channel is None or p.channel == channel.value]
     rest = after_cursor(merged, key)
     crosswalk = await info.context.reference.crosswalk.get()
-    edges = [PurchaseEdge(cursor=encode_cursor(p), node=purchase_of(p, crosswalk)) for p in rest[:first]]
+    edges = [PurchaseEdge(cursor=history_cursor(p), node=purchase_of(p, crosswalk)) for p in rest[:first]]
     missing = sorted(s for s, r in results.items() if isinstance(r, ConnectorError))
     return PurchaseConnection(edges=edges, page_info=_page_info(edges, len(rest) > first, after),
                               total_count=len(merged), unavailable_sources=missing)
@@ -64,24 +64,15 @@ async def purchase_page(info: Info[Context, None], c: domain.CustomerRecord, fir
 
 async def order_page(info: Info[Context, None], c: domain.CustomerRecord, first: int,
                      after: str | None) -> OrderConnection:
-    key = _cursor_key(after)
+    key = parse_history_cursor(after)
     orders = await info.context.loaders.web_orders_by_webshop_customer.load(c.webshop_customer_id) \
         if c.webshop_customer_id else ()
     merged = merge_newest_first(orders)
     rest = after_cursor(merged, key)
     crosswalk = await info.context.reference.crosswalk.get()
-    edges = [OrderEdge(cursor=encode_cursor(p), node=purchase_of(p, crosswalk)) for p in rest[:first]]  # type: ignore[arg-type]
+    edges = [OrderEdge(cursor=history_cursor(p), node=purchase_of(p, crosswalk)) for p in rest[:first]]  # type: ignore[arg-type]
     return OrderConnection(edges=edges, page_info=_page_info(edges, len(rest) > first, after),
                            total_count=len(merged))
-
-
-def _cursor_key(after: str | None) -> tuple[float, str, str] | None:
-    if after is None:
-        return None
-    key = decode_cursor(after)
-    if key is None:
-        raise bad_input(f"{after!r} is not a valid cursor")
-    return key
 
 
 def _page_info(edges: list[PurchaseEdge] | list[OrderEdge], more: bool, after: str | None) -> PageInfo:

@@ -31,7 +31,6 @@ class OrderQueries:
         asked = parse_global_id(store_id, "Store")[1] if store_id else None
         codes = guards.appointment_stores(info.context.principal, asked)
         now = info.context.now
-        found = await info.context.backends.appointments.appointments_at(
-            codes, now - OVERDUE_LOOKBACK, now + OVERDUE_LOOKAHEAD)
+        found = await info.context.reads.appointments_at(codes, now - OVERDUE_LOOKBACK, now + OVERDUE_LOOKAHEAD)
         overdue = [a for a in sorted(found, key=lambda a: a.created_at) if is_overdue(a, now)]
         return await Appointment.visible(info, overdue)

@@ -7,8 +7,9 @@ from ...auth.permissions import CATALOG, StaffOnly
 from ...context import Context
 from .. import keys
 from ..common import PageInfo
+from ..cursors import offset_cursor, parse_offset_cursor
 from ..errors import EmptyWhenUpstreamDown
-from ..pagination import check_first, check_list, empty_page, offset_cursor, page_info, parse_offset_cursor
+from ..pagination import check_first, check_list, empty_page, page_info
 from .discrepancies import PriceDiscrepancyConnection, price_discrepancies
 from .search import SEARCH_ALL, AvailabilityFilter, available_skus, check_filter
 from .types import Product, load_product, load_products
@@ -61,15 +62,15 @@ class ProductQueries:
                               first: int | None = 20, after: str | None = None) -> ProductConnection:
         first = check_first(first, 20)
         start = parse_offset_cursor(after)
-        catalog = info.context.backends.catalog
+        reads = info.context.reads
         text = keys.SEARCH_TEXT.check(query or "").strip() or None
         category = keys.CATEGORY.check(category) if category else None
         if available_at is None:
-            page = await catalog.search(text, category, start, first)
+            page = await reads.search(text, category, start, first)
             skus, total = list(page.skus), page.total
         else:
             check_filter(info, available_at)
-            everything = await catalog.search(text, category, 0, SEARCH_ALL)
+            everything = await reads.search(text, category, 0, SEARCH_ALL)
             matching = await available_skus(info, list(everything.skus), available_at)
             skus, total = matching[start:start + first], len(matching)
         products = await load_products(info, skus)

@@ -9,8 +9,9 @@ from ...errors import bad_input
 from ...geo import Nearby
 from .. import keys
 from ..common import GeoPointInput, check_radius
+from ..cursors import offset_cursor
 from ..errors import EmptyWhenUpstreamDown
-from ..pagination import check_first, check_list, empty_page, offset_cursor, window
+from ..pagination import check_first, check_list, empty_page, window
 from .stock import stock_levels
 from .types import Store, StoreConnection, StoreEdge, StoreService
 
