@@ -18,7 +18,7 @@ from strawberry.types import Info
 
 from connectors.errors import ConnectorError, UpstreamUnavailable
 
-from ..errors import ErrorCode, GatewayError
+from ..errors import ErrorCode, GatewayError, coded
 from .redaction import redact, schema_type_names, sent_names
 
 log = logging.getLogger("omnigate.errors")
@@ -80,7 +80,7 @@ class ErrorCodes(SchemaExtension):
         log.error("request %s: unexpected error at %s", request_id, error.path, exc_info=original)
         return GraphQLError(f"Internal error (request id {request_id})", error.nodes, error.source,
                             error.positions, error.path,
-                            extensions={"code": ErrorCode.INTERNAL_SERVER_ERROR.value, "requestId": request_id})
+                            extensions=coded(ErrorCode.INTERNAL_SERVER_ERROR, requestId=request_id))
 
     def _request_error(self, error: GraphQLError) -> GraphQLError:
         """Raised before any resolver ran: the document does not parse or validate, or a variable does not fit
@@ -93,7 +93,7 @@ class ErrorCodes(SchemaExtension):
             code = ErrorCode.GRAPHQL_VALIDATION_FAILED
         message = self._redacted(error.message) if _production(self.execution_context.context) else error.message
         return GraphQLError(message, error.nodes, error.source, error.positions, error.path,
-                            extensions={"code": code.value})
+                            extensions=coded(code))
 
     def _redacted(self, message: str) -> str:
         execution = self.execution_context
