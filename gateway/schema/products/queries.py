@@ -7,8 +7,8 @@ from ...auth.permissions import CATALOG, StaffOnly
 from ...context import Context
 from .. import keys
 from ..common import PageInfo
-from ..errors import EmptyWhenUpstreamDown
 from ..pagination import check_first, check_list, empty_page, offset_cursor, page_info, parse_offset_cursor
+from ..partial import EmptyWhenUpstreamDown
 from .discrepancies import PriceDiscrepancyConnection, price_discrepancies
 from .search import SEARCH_ALL, AvailabilityFilter, available_skus, check_filter
 from .types import Product, load_product, load_products

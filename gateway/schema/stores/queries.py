@@ -9,8 +9,8 @@ from ...errors import bad_input
 from ...geo import Nearby
 from .. import keys
 from ..common import GeoPointInput, check_radius
-from ..errors import EmptyWhenUpstreamDown
 from ..pagination import check_first, check_list, empty_page, offset_cursor, window
+from ..partial import EmptyWhenUpstreamDown
 from .stock import stock_levels
 from .types import Store, StoreConnection, StoreEdge, StoreService
 
