@@ -3,8 +3,9 @@
 `Refreshing` holds one whole value (the store index, the crosswalk); `KeyedCache`
 holds records key by key (products, prices, stock), the same for every
 principal. Either way, concurrent misses share one upstream call, and when a
-refresh fails the last good value is served and the request is told, through
-`STALE`, which system's answer it got stale. Customer data never goes through here.
+back office fails (a `ConnectorError`) the last good value is served and the request is told, through
+`STALE`, which system's answer it got stale. Any other exception is a bug: it propagates, never hidden
+behind a stale value. Customer data never goes through here.
 """
 
 import asyncio
@@ -62,7 +63,7 @@ class Refreshing(Generic[T]):
             self._inflight = asyncio.create_task(self._refresh())
         try:
             return await asyncio.shield(self._inflight)
-        except Exception:
+        except ConnectorError:
             if self._value is None:
                 raise
             mark_stale(self.system)

@@ -21,7 +21,7 @@ from .auth.principals import AuthenticationError, Principal, Role
 from .cache import STALE
 from .context import Context
 from .cost import Estate
-from .errors import ErrorCode
+from .errors import ErrorCode, coded, error_body
 from .http.body import read_body
 from .ide import ide_response
 from .limits import check, measure, parse_operation
@@ -40,7 +40,7 @@ _DOCUMENT_ERRORS = (ErrorCode.GRAPHQL_PARSE_FAILED.value, ErrorCode.GRAPHQL_VALI
 class HttpError(Exception):
     """Refused before any GraphQL ran: the status and one error with a code."""
 
-    def __init__(self, status: int, message: str, code: str, headers: Mapping[str, str] | None = None) -> None:
+    def __init__(self, status: int, message: str, code: ErrorCode, headers: Mapping[str, str] | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.headers = status, code, dict(headers or {})
 
@@ -65,8 +65,7 @@ class GraphQLEndpoint:
                 return ide_response(request)
             return await self._serve(request, media)
         except HttpError as error:
-            body = {"errors": [{"message": str(error), "extensions": {"code": error.code}}]}
-            return _json(body, error.status, media, error.headers)
+            return _json(error_body(str(error), error.code), error.status, media, error.headers)
 
     def _wants_ide(self, request: web.Request) -> bool:
         return (request.method == "GET" and not self.settings.is_production and "query" not in request.query
@@ -78,7 +77,8 @@ class GraphQLEndpoint:
         principal = await _authenticate(security, request)
         wait = await security.retry_after(principal, request.remote or "-")
         if wait is not None:
-            raise HttpError(429, "too many requests", "RATE_LIMITED", {"Retry-After": str(max(1, math.ceil(wait)))})
+            raise HttpError(429, "too many requests", ErrorCode.RATE_LIMITED,
+                            {"Retry-After": str(max(1, math.ceil(wait)))})
         if isinstance(operations, list):
             results = [await self._run(request, security, principal, o, media) for o in operations]
             return _json([body for body, _ in results], 200, media)
@@ -96,9 +96,9 @@ class GraphQLEndpoint:
         try:
             document_text = security.persisted.resolve(op.query, op.extensions, self._safelist_only(principal))
         except PersistedQueryError as error:
-            return _errors([GraphQLError(str(error), extensions={"code": error.code})]), request_error
+            return _errors([GraphQLError(str(error), extensions=coded(error.code))]), request_error
         if document_text is None:
-            raise HttpError(400, "no GraphQL query found in the request", "BAD_REQUEST")
+            raise HttpError(400, "no GraphQL query found in the request", ErrorCode.BAD_REQUEST)
         try:
             document = parse_operation(document_text, security.limits)
             operation = chosen_operation(document, op.operation_name)
@@ -144,7 +144,7 @@ async def _authenticate(security: Security, request: web.Request) -> Principal:
     try:
         return await security.principal(request)
     except AuthenticationError as error:
-        raise HttpError(401, str(error), ErrorCode.UNAUTHENTICATED.value,
+        raise HttpError(401, str(error), ErrorCode.UNAUTHENTICATED,
                         {"WWW-Authenticate": 'Bearer realm="omnigate"'}) from None
 
 
@@ -153,32 +153,32 @@ async def _read_operations(request: web.Request, settings: Settings) -> Operatio
         return _operation({k: request.query[k] for k in ("query", "variables", "operationName", "extensions")
                            if k in request.query}, from_query_string=True)
     if request.content_type != JSON:
-        raise HttpError(415, "POST /graphql takes `Content-Type: application/json`", "UNSUPPORTED_MEDIA_TYPE")
+        raise HttpError(415, "POST /graphql takes `Content-Type: application/json`", ErrorCode.UNSUPPORTED_MEDIA_TYPE)
     try:
         body = await read_body(request, settings.body_timeout_s)
     except web.HTTPRequestEntityTooLarge:
-        raise HttpError(413, f"the body is over {settings.max_body_bytes} bytes", "PAYLOAD_TOO_LARGE") from None
+        raise HttpError(413, f"the body is over {settings.max_body_bytes} bytes", ErrorCode.PAYLOAD_TOO_LARGE) from None
     data = _json_value(body, "the body")
     if isinstance(data, list):
         if not settings.allow_batching:
-            raise HttpError(400, "batched requests are not enabled", "BATCHING_DISABLED")
+            raise HttpError(400, "batched requests are not enabled", ErrorCode.BATCHING_DISABLED)
         if not data or len(data) > settings.max_batch:
-            raise HttpError(400, f"a batch holds 1 to {settings.max_batch} operations", "BAD_REQUEST")
+            raise HttpError(400, f"a batch holds 1 to {settings.max_batch} operations", ErrorCode.BAD_REQUEST)
         return [_operation(item) for item in data]
     return _operation(data)
 
 
 def _operation(data: Any, from_query_string: bool = False) -> Operation:
     if not isinstance(data, dict):
-        raise HttpError(400, "expected a JSON object with a `query`", "BAD_REQUEST")
+        raise HttpError(400, "expected a JSON object with a `query`", ErrorCode.BAD_REQUEST)
     variables, extensions = data.get("variables"), data.get("extensions")
     if from_query_string:
         variables, extensions = _json_param(variables, "variables"), _json_param(extensions, "extensions")
     query, name = data.get("query"), data.get("operationName")
     if not isinstance(query, str | None) or not isinstance(name, str | None):
-        raise HttpError(400, "`query` and `operationName` must be strings", "BAD_REQUEST")
+        raise HttpError(400, "`query` and `operationName` must be strings", ErrorCode.BAD_REQUEST)
     if not isinstance(variables, dict | None) or not isinstance(extensions, dict | None):
-        raise HttpError(400, "`variables` and `extensions` must be objects", "BAD_REQUEST")
+        raise HttpError(400, "`variables` and `extensions` must be objects", ErrorCode.BAD_REQUEST)
     return Operation(query, variables or {}, name, extensions)
 
 
@@ -191,9 +191,9 @@ def _json_value(text: str | bytes, what: str) -> Any:
     try:
         return json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise HttpError(400, f"{what} is not valid JSON", "BAD_REQUEST") from None
+        raise HttpError(400, f"{what} is not valid JSON", ErrorCode.BAD_REQUEST) from None
     except RecursionError:
-        raise HttpError(400, f"{what} is nested too deeply", "BAD_REQUEST") from None
+        raise HttpError(400, f"{what} is nested too deeply", ErrorCode.BAD_REQUEST) from None
 
 
 def chosen_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode:
@@ -208,17 +208,17 @@ def chosen_operation(document: DocumentNode, name: str | None) -> OperationDefin
             return operations[0]
         message = "the document holds no operation" if not operations \
             else "the document holds several operations: say which to run with `operationName`"
-        raise GraphQLError(message, extensions={"code": ErrorCode.BAD_USER_INPUT.value})
+        raise GraphQLError(message, extensions=coded(ErrorCode.BAD_USER_INPUT))
     found = next((o for o in operations if o.name and o.name.value == name), None)
     if found is None:
         raise GraphQLError(f"the document holds no operation named {name!r}",
-                           extensions={"code": ErrorCode.BAD_USER_INPUT.value})
+                           extensions=coded(ErrorCode.BAD_USER_INPUT))
     return found
 
 
 def _refuse_mutation_over_get(request: web.Request, operation: OperationDefinitionNode) -> None:
     if request.method == "GET" and operation.operation is not OperationType.QUERY:
-        raise HttpError(405, "only queries may be sent with GET; use POST", "METHOD_NOT_ALLOWED",
+        raise HttpError(405, "only queries may be sent with GET; use POST", ErrorCode.METHOD_NOT_ALLOWED,
                         {"Allow": "POST"})
 
 

@@ -55,9 +55,7 @@ from graphql import (
 from graphql.type.introspection import TypeNameMetaFieldDef
 
 from .cost import READS, Estate
-
-LIMIT_CODE = "OPERATION_LIMIT_EXCEEDED"
-PARSE_CODE = "GRAPHQL_PARSE_FAILED"
+from .errors import ErrorCode, coded
 
 DEFAULT_LIST_SIZE = 10  # what a list without a size argument is assumed to hold
 _MAX_SIZE = 2**31 - 1  # sizes beyond GraphQL's Int are invalid anyway; clamping keeps the arithmetic small
@@ -107,11 +105,11 @@ def parse_operation(query: str, limits: OperationLimits) -> DocumentNode:
     except GraphQLError as error:
         if error.message == _TOKEN_LIMIT_MESSAGE.format(limits.max_tokens):
             message = f"query token count exceeds the limit of {limits.max_tokens}"
-            extensions = {"code": LIMIT_CODE, "limit": "tokens", "max": limits.max_tokens}
+            extensions = coded(ErrorCode.OPERATION_LIMIT_EXCEEDED, limit="tokens", max=limits.max_tokens)
             raise GraphQLError(message, source=error.source, positions=error.positions,
                                extensions=extensions) from None
         raise GraphQLError(error.message, source=error.source, positions=error.positions,
-                           extensions={"code": PARSE_CODE}) from None
+                           extensions=coded(ErrorCode.GRAPHQL_PARSE_FAILED)) from None
 
 
 def measure(document: DocumentNode, schema: GraphQLSchema, operation_name: str | None,
@@ -128,7 +126,7 @@ def check(measure: Measure, limits: OperationLimits) -> list[GraphQLError]:
 
 
 def _limit_error(limit: str, value: int, maximum: int) -> GraphQLError:
-    extensions = {"code": LIMIT_CODE, "limit": limit, "value": value, "max": maximum}
+    extensions = coded(ErrorCode.OPERATION_LIMIT_EXCEEDED, limit=limit, value=value, max=maximum)
     return GraphQLError(f"{_LABELS[limit]} {value} exceeds the limit of {maximum}", extensions=extensions)
 
 

@@ -10,7 +10,7 @@ from collections.abc import MutableMapping
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
-from .errors import ErrorCode
+from .errors import ErrorCode, error_body
 
 log = logging.getLogger("omnigate.http")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -47,8 +47,7 @@ async def masked_errors(request: web.Request, handler: Handler) -> web.StreamRes
     except Exception:
         rid = request_id(request)
         log.exception("request %s failed", rid)
-        body = {"errors": [{"message": f"Internal error (request id {rid})",
-                            "extensions": {"code": ErrorCode.INTERNAL_SERVER_ERROR.value, "requestId": rid}}]}
+        body = error_body(f"Internal error (request id {rid})", ErrorCode.INTERNAL_SERVER_ERROR, requestId=rid)
         return web.Response(text=json.dumps(body), status=500, content_type="application/json")
 
 

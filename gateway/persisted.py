@@ -19,14 +19,16 @@ from typing import Any, Literal
 
 from cachetools import LRUCache
 
-PersistedQueryCode = Literal["PERSISTED_QUERY_NOT_FOUND", "PERSISTED_QUERY_HASH_MISMATCH",
-                             "PERSISTED_QUERY_NOT_ALLOWED", "PERSISTED_QUERY_NOT_SUPPORTED"]
+from .errors import ErrorCode
+
+PersistedQueryCode = Literal[ErrorCode.PERSISTED_QUERY_NOT_FOUND, ErrorCode.PERSISTED_QUERY_HASH_MISMATCH,
+                             ErrorCode.PERSISTED_QUERY_NOT_ALLOWED, ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED]
 
 _MESSAGES: dict[PersistedQueryCode, str] = {  # Apollo's texts where it has one: its clients match on them
-    "PERSISTED_QUERY_NOT_FOUND": "PersistedQueryNotFound",
-    "PERSISTED_QUERY_HASH_MISMATCH": "provided sha does not match query",
-    "PERSISTED_QUERY_NOT_ALLOWED": "only safelisted operations may run with these credentials",
-    "PERSISTED_QUERY_NOT_SUPPORTED": "PersistedQueryNotSupported",
+    ErrorCode.PERSISTED_QUERY_NOT_FOUND: "PersistedQueryNotFound",
+    ErrorCode.PERSISTED_QUERY_HASH_MISMATCH: "provided sha does not match query",
+    ErrorCode.PERSISTED_QUERY_NOT_ALLOWED: "only safelisted operations may run with these credentials",
+    ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED: "PersistedQueryNotSupported",
 }
 
 
@@ -86,7 +88,7 @@ class PersistedQueries:
         sha = _requested_hash(extensions)
         if sha is None:
             if query is not None and safelist_only and sha256_hex(query) not in self._safelist:
-                raise PersistedQueryError("PERSISTED_QUERY_NOT_ALLOWED")
+                raise PersistedQueryError(ErrorCode.PERSISTED_QUERY_NOT_ALLOWED)
             return query
         if query is not None:
             return self._check(sha, query, safelist_only)
@@ -105,21 +107,21 @@ class PersistedQueries:
 
     def _check(self, sha: str, query: str, safelist_only: bool) -> str:
         if sha256_hex(query) != sha:
-            raise PersistedQueryError("PERSISTED_QUERY_HASH_MISMATCH")
+            raise PersistedQueryError(ErrorCode.PERSISTED_QUERY_HASH_MISMATCH)
         if safelist_only and sha not in self._safelist:
-            raise PersistedQueryError("PERSISTED_QUERY_NOT_ALLOWED")
+            raise PersistedQueryError(ErrorCode.PERSISTED_QUERY_NOT_ALLOWED)
         return query
 
     def _lookup(self, sha: str, safelist_only: bool) -> str:
         if sha in self._safelist:
             return self._safelist[sha]
         if safelist_only:
-            raise PersistedQueryError("PERSISTED_QUERY_NOT_ALLOWED")
+            raise PersistedQueryError(ErrorCode.PERSISTED_QUERY_NOT_ALLOWED)
         if not self._apq_enabled:
-            raise PersistedQueryError("PERSISTED_QUERY_NOT_SUPPORTED")
+            raise PersistedQueryError(ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED)
         document = self._store.get(sha)
         if document is None:
-            raise PersistedQueryError("PERSISTED_QUERY_NOT_FOUND")
+            raise PersistedQueryError(ErrorCode.PERSISTED_QUERY_NOT_FOUND)
         return document
 
 
@@ -129,8 +131,8 @@ def _requested_hash(extensions: Mapping[str, Any] | None) -> str | None:
     if persisted is None:
         return None
     if not isinstance(persisted, Mapping):
-        raise PersistedQueryError("PERSISTED_QUERY_NOT_SUPPORTED")
+        raise PersistedQueryError(ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED)
     version, sha = persisted.get("version"), persisted.get("sha256Hash")
     if type(version) is not int or version != 1 or not isinstance(sha, str):
-        raise PersistedQueryError("PERSISTED_QUERY_NOT_SUPPORTED")
+        raise PersistedQueryError(ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED)
     return sha

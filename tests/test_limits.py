@@ -8,11 +8,10 @@ from graphql import GraphQLError, get_introspection_query
 
 from connectors.domain import Address, GeoPoint, Store
 from gateway.cost import ASSUMED_PURCHASES, Estate
+from gateway.errors import ErrorCode
 from gateway.geo import StoreIndex
 from gateway.limits import (
     DEFAULT_LIST_SIZE,
-    LIMIT_CODE,
-    PARSE_CODE,
     Measure,
     Measurer,
     OperationLimits,
@@ -176,7 +175,8 @@ def test_every_limit_exceeded_is_reported_with_its_value() -> None:
         "alias count 31 exceeds the limit of 30",
         "query cost 20001 exceeds the limit of 20000",
     ]
-    assert errors[0].extensions == {"code": LIMIT_CODE, "limit": "depth", "value": 15, "max": 12}
+    limit = ErrorCode.OPERATION_LIMIT_EXCEEDED
+    assert errors[0].extensions == {"code": limit, "limit": "depth", "value": 15, "max": 12}
 
 
 def test_a_measure_within_the_limits_passes() -> None:
@@ -187,7 +187,7 @@ def test_a_syntax_error_carries_the_parse_code_and_location() -> None:
     with pytest.raises(GraphQLError) as caught:
         parse_operation("{ me { id }", LIMITS)
 
-    assert caught.value.extensions == {"code": PARSE_CODE}
+    assert caught.value.extensions == {"code": ErrorCode.GRAPHQL_PARSE_FAILED}
     assert caught.value.locations is not None
 
 
@@ -197,7 +197,7 @@ def test_too_many_tokens_or_comments_carry_the_limit_code(padding: str) -> None:
         parse_operation("{ " + padding * 30 + "}", OperationLimits(max_tokens=20))
 
     assert caught.value.message == "query token count exceeds the limit of 20"
-    assert caught.value.extensions == {"code": LIMIT_CODE, "limit": "tokens", "max": 20}
+    assert caught.value.extensions == {"code": ErrorCode.OPERATION_LIMIT_EXCEEDED, "limit": "tokens", "max": 20}
 
 
 def test_a_document_at_the_token_limit_parses() -> None:

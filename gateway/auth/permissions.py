@@ -9,6 +9,7 @@ from typing import Any
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
+from ..errors import ErrorCode, coded
 from .guards import has_scope
 from .principals import Principal, Role
 
@@ -22,7 +23,7 @@ def principal_of(info: Info[Any, Any]) -> Principal:
 
 class _Rule(BasePermission):
     message = REFUSAL
-    error_extensions = {"code": "FORBIDDEN"}  # noqa: RUF012  (Strawberry reads it as a class attribute)
+    error_extensions = coded(ErrorCode.FORBIDDEN)
 
 
 class StaffOnly(_Rule):

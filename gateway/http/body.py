@@ -6,7 +6,7 @@ import json
 
 from aiohttp import web
 
-REQUEST_TIMEOUT = "REQUEST_TIMEOUT"
+from ..errors import ErrorCode, error_body
 
 
 async def read_body(request: web.Request, timeout_s: float) -> bytes:
@@ -19,8 +19,7 @@ async def read_body(request: web.Request, timeout_s: float) -> bytes:
 
 
 def _late(timeout_s: float) -> web.HTTPRequestTimeout:
-    body = {"errors": [{"message": f"the request body did not arrive within {timeout_s:g} s",
-                        "extensions": {"code": REQUEST_TIMEOUT}}]}
+    body = error_body(f"the request body did not arrive within {timeout_s:g} s", ErrorCode.REQUEST_TIMEOUT)
     late = web.HTTPRequestTimeout(text=json.dumps(body), content_type="application/json")
     late.force_close()
     return late

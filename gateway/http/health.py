@@ -16,7 +16,7 @@ from connectors.errors import ConnectorError
 
 from ..appkeys import BACKENDS_KEY, SECURITY_KEY
 from ..auth.principals import AuthenticationError, Principal, Role
-from ..errors import ErrorCode
+from ..errors import ErrorCode, error_body
 
 STATUS_READERS = frozenset({Role.STAFF, Role.ROUTER})
 
@@ -68,5 +68,5 @@ def _refusal_for(principal: Principal) -> web.Response:
 def _refused(status: int, message: str, code: ErrorCode) -> web.Response:
     """The error shape of `/graphql`, so one client-side reader handles both."""
     headers = {"WWW-Authenticate": 'Bearer realm="omnigate"'} if status == 401 else None
-    body = {"errors": [{"message": message, "extensions": {"code": code.value}}]}
-    return web.Response(text=json.dumps(body), status=status, headers=headers, content_type="application/json")
+    return web.Response(text=json.dumps(error_body(message, code)), status=status, headers=headers,
+                        content_type="application/json")

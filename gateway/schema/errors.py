@@ -2,23 +2,23 @@
 
 Resolvers raise `GatewayError`s or let connector errors through; `ErrorCodes`
 turns the latter into `UPSTREAM_UNAVAILABLE` with the failing system as
-`extensions.source`, gives request errors (parse, validation, variables that do
+`extensions.source` (as `partial` does for a field that still answers, adding
+its errors here), gives request errors (parse, validation, variables that do
 not fit their types) their codes, and replaces anything unexpected by
 "Internal error" with the request id (logged in full). In production, request
 errors name only what the request sent (see `redaction`).
 """
 
 import logging
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from graphql import GraphQLError
-from strawberry.extensions import FieldExtension, SchemaExtension
-from strawberry.types import Info
+from strawberry.extensions import SchemaExtension
 
 from connectors.errors import ConnectorError, UpstreamUnavailable
 
-from ..errors import ErrorCode, GatewayError
+from ..errors import ErrorCode, GatewayError, coded
 from .redaction import redact, schema_type_names, sent_names
 
 log = logging.getLogger("omnigate.errors")
@@ -28,32 +28,6 @@ def upstream_error(error: ConnectorError) -> GatewayError:
     code = ErrorCode.UPSTREAM_UNAVAILABLE if isinstance(error, UpstreamUnavailable) else ErrorCode.UPSTREAM_ERROR
     return GatewayError(f"{error.system} is unavailable" if code is ErrorCode.UPSTREAM_UNAVAILABLE
                         else f"{error.system} refused the request", code, source=error.system)
-
-
-def partial_error(error: ConnectorError, path: list[str | int]) -> GraphQLError:
-    """For a field that still answered with what the other systems gave."""
-    mapped = upstream_error(error)
-    return GraphQLError(str(mapped), path=path, extensions=mapped.extensions)
-
-
-class EmptyWhenUpstreamDown(FieldExtension):
-    """For a non-null root field: its system's failure gives an empty answer with an error, instead of
-    nulling `data` and with it every other root field of the request."""
-
-    def __init__(self, empty: Callable[[dict[str, Any]], Any]) -> None:
-        super().__init__()
-        self.empty = empty  # the field's arguments -> its empty answer
-
-    def resolve(self, next_: Callable[..., Any], source: Any, info: Info[Any, Any], **kwargs: Any) -> Any:
-        return next_(source, info, **kwargs)
-
-    async def resolve_async(self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info[Any, Any],
-                            **kwargs: Any) -> Any:
-        try:
-            return await next_(source, info, **kwargs)
-        except ConnectorError as error:
-            info.context.partial_errors.append(partial_error(error, list(info.path.as_list())))
-            return self.empty(kwargs)
 
 
 class ErrorCodes(SchemaExtension):
@@ -80,7 +54,7 @@ class ErrorCodes(SchemaExtension):
         log.error("request %s: unexpected error at %s", request_id, error.path, exc_info=original)
         return GraphQLError(f"Internal error (request id {request_id})", error.nodes, error.source,
                             error.positions, error.path,
-                            extensions={"code": ErrorCode.INTERNAL_SERVER_ERROR.value, "requestId": request_id})
+                            extensions=coded(ErrorCode.INTERNAL_SERVER_ERROR, requestId=request_id))
 
     def _request_error(self, error: GraphQLError) -> GraphQLError:
         """Raised before any resolver ran: the document does not parse or validate, or a variable does not fit
@@ -93,7 +67,7 @@ class ErrorCodes(SchemaExtension):
             code = ErrorCode.GRAPHQL_VALIDATION_FAILED
         message = self._redacted(error.message) if _production(self.execution_context.context) else error.message
         return GraphQLError(message, error.nodes, error.source, error.positions, error.path,
-                            extensions={"code": code.value})
+                            extensions=coded(code))
 
     def _redacted(self, message: str) -> str:
         execution = self.execution_context

@@ -16,7 +16,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
 from ..auth.principals import ANONYMOUS, Principal, Role
-from ..errors import ErrorCode
+from ..errors import ErrorCode, coded
 from ..settings import SdlAccess
 
 SERVICE_FIELD = "_service"
@@ -64,7 +64,7 @@ class RouterFieldsOnly(ValidationRule):
         schema = self.context.schema
         if self.context.get_parent_type() in (schema.query_type, schema.mutation_type) \
                 and node.name.value not in ROUTER_FIELDS:
-            self.report_error(GraphQLError("Not allowed", node, extensions={"code": ErrorCode.FORBIDDEN.value}))
+            self.report_error(GraphQLError("Not allowed", node, extensions=coded(ErrorCode.FORBIDDEN)))
 
 
 def _without_service(schema: GraphQLSchema) -> GraphQLSchema:

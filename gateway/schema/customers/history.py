@@ -4,14 +4,13 @@ import strawberry
 from strawberry.types import Info
 
 from connectors import domain
-from connectors.errors import ConnectorError
 
 from ...context import Context
 from ...history import after_cursor, merge_newest_first
-from ...settle import answered, settle
 from ..common import Channel, PageInfo
 from ..cursors import history_cursor, parse_history_cursor
 from ..orders.types import Order, Purchase, purchase_of
+from ..partial import gather_sources
 
 
 @strawberry.type
@@ -51,15 +50,14 @@ async def purchase_page(info: Info[Context, None], c: domain.CustomerRecord, fir
         sources["webshop"] = loaders.web_orders_by_webshop_customer.load(c.webshop_customer_id)
     if c.loyalty_card:
         sources["pos"] = loaders.receipts_by_card.load(c.loyalty_card)
-    results = dict(zip(sources, await settle(*sources.values()), strict=True))
-    merged = [p for p in merge_newest_first(*answered(list(results.values())))
+    histories = await gather_sources(sources)
+    merged = [p for p in merge_newest_first(*histories.answered.values())
               if channel is None or p.channel == channel.value]
     rest = after_cursor(merged, key)
     crosswalk = await info.context.reference.crosswalk.get()
     edges = [PurchaseEdge(cursor=history_cursor(p), node=purchase_of(p, crosswalk)) for p in rest[:first]]
-    missing = sorted(s for s, r in results.items() if isinstance(r, ConnectorError))
     return PurchaseConnection(edges=edges, page_info=_page_info(edges, len(rest) > first, after),
-                              total_count=len(merged), unavailable_sources=missing)
+                              total_count=len(merged), unavailable_sources=histories.unavailable)
 
 
 async def order_page(info: Info[Context, None], c: domain.CustomerRecord, first: int,

@@ -8,7 +8,7 @@ from connectors import domain
 
 from ...context import Context
 from ...history import merge_newest_first
-from ...settle import answered, settle
+from ..partial import gather_sources
 from ..products.online import online_product
 from ..products.types import Product, load_products
 from ..stores.stock import stock_levels
@@ -26,12 +26,12 @@ async def recommended_accessories(info: Info[Context, None], c: domain.CustomerR
 
 async def _bought_skus(info: Info[Context, None], c: domain.CustomerRecord) -> list[str]:
     """Newest purchase first; a system that fails only narrows the basis of the recommendation."""
-    loaders, pending = info.context.loaders, []
+    loaders, reads = info.context.loaders, {}
     if c.webshop_customer_id:
-        pending.append(loaders.web_orders_by_webshop_customer.load(c.webshop_customer_id))
+        reads["webshop"] = loaders.web_orders_by_webshop_customer.load(c.webshop_customer_id)
     if c.loyalty_card:
-        pending.append(loaders.receipts_by_card.load(c.loyalty_card))
-    histories = answered(await settle(*pending))
+        reads["pos"] = loaders.receipts_by_card.load(c.loyalty_card)
+    histories = (await gather_sources(reads)).answered.values()
     crosswalk = await info.context.reference.crosswalk.get()
     skus = (crosswalk.sku_for_line(line.sku, line.gtin) for p in merge_newest_first(*histories) for line in p.lines)
     return list(dict.fromkeys(s for s in skus if s))
@@ -49,4 +49,4 @@ async def _sellable(info: Info[Context, None], c: domain.CustomerRecord, skus: l
         levels = await stock_levels(info, [(s, c.favourite_store) for s in skus])
         return {s for s, level in zip(skus, levels, strict=True) if level and level.sellable > 0}
 
-    return set().union(*answered(await settle(online(), in_store())))
+    return set().union(*(await gather_sources({"webshop": online(), "pos": in_store()})).answered.values())

@@ -7,7 +7,7 @@ from strawberry.types import Info
 
 from ...auth import guards
 from ...context import Context
-from ..errors import EmptyWhenUpstreamDown
+from ..partial import EmptyWhenUpstreamDown
 from ..relay import parse_global_id
 from .services import Appointment, is_overdue
 from .types import Order, load_order

@@ -36,10 +36,7 @@ async def price_discrepancies(info: Info[Context, None], first: int | None,
     for product, reference, shown in zip(products, erp, others, strict=True):
         if reference is None:
             continue
-        prices = [reference] + [s for s in shown if s is not None and not isinstance(s, Exception)]
-        failures = [s for s in shown if isinstance(s, Exception)]
-        if failures:
-            raise failures[0]
+        prices = [reference] + [s for s in shown.whole().values() if s is not None]
         if any(s.amount.amount != reference.amount.amount for s in prices):
             found.append(PriceDiscrepancy(product=product, expected=Money.of(reference.amount),
                                           channel_prices=[ChannelPrice(source=s.system.value, amount=Money.of(s.amount))

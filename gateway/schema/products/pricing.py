@@ -4,12 +4,10 @@ import strawberry
 from strawberry.types import Info
 
 from connectors.domain import ShownPrice
-from connectors.errors import ConnectorError
 
 from ...context import Context
-from ...settle import settle
 from ..common import Money
-from ..errors import partial_error
+from ..partial import Partial, gather_sources
 from .online import online_product
 
 
@@ -42,8 +40,8 @@ class Price:
         return complete and all(s.amount.amount == self.reference.amount.amount for s in shown)
 
 
-async def shown_prices(info: Info[Context, None], sku: str) -> list[ShownPrice | ConnectorError | None]:
-    """The POS's and the web shop's price of one sku; an error in place of a system that failed."""
+async def shown_prices(info: Info[Context, None], sku: str) -> Partial[ShownPrice | None]:
+    """The POS's and the web shop's price of one sku, None where a system holds none."""
     crosswalk = await info.context.reference.crosswalk.get()
     gtin = crosswalk.gtin_of.get(sku)
 
@@ -54,17 +52,11 @@ async def shown_prices(info: Info[Context, None], sku: str) -> list[ShownPrice |
         product = await online_product(info, sku)
         return product.price if product else None
 
-    return await settle(pos(), webshop())
+    return await gather_sources({"pos": pos(), "webshop": webshop()})
 
 
 async def _all_shown(info: Info[Context, None], sku: str, reference: ShownPrice) -> tuple[list[ShownPrice], bool]:
-    """Every system's price that answered, and whether all systems answered; failures become partial errors."""
-    shown, complete = [reference], True
-    for result in await shown_prices(info, sku):
-        if isinstance(result, ConnectorError):
-            info.context.partial_errors.append(partial_error(result, list(info.path.as_list())))
-            complete = False
-        elif result is not None:
-            shown.append(result)
-    return shown, complete
+    """Every system's price that answered, and whether all systems answered; failures are recorded on the field."""
+    others = (await shown_prices(info, sku)).reported(info)
+    return [reference, *(s for s in others.answered.values() if s is not None)], not others.failed
 

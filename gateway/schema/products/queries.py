@@ -8,8 +8,8 @@ from ...context import Context
 from .. import keys
 from ..common import PageInfo
 from ..cursors import offset_cursor, parse_offset_cursor
-from ..errors import EmptyWhenUpstreamDown
 from ..pagination import check_first, check_list, empty_page, page_info
+from ..partial import EmptyWhenUpstreamDown
 from .discrepancies import PriceDiscrepancyConnection, price_discrepancies
 from .search import SEARCH_ALL, AvailabilityFilter, available_skus, check_filter
 from .types import Product, load_product, load_products

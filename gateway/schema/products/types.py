@@ -6,7 +6,6 @@ import strawberry
 from strawberry.types import Info
 
 from connectors import domain
-from connectors.errors import ConnectorError
 
 from ...auth.guards import check_scope
 from ...auth.permissions import AVAILABILITY, PRICES
@@ -14,9 +13,9 @@ from ...context import Context
 from ...errors import ErrorCode, GatewayError
 from ...hours import stock_status
 from ..common import GeoPointInput, Node, check_radius
-from ..errors import partial_error
 from ..keys import SKU
 from ..pagination import check_first
+from ..partial import EmptyWhenUpstreamDown
 from ..relay import global_id, parse_global_id
 from ..stores.stock import stock_levels
 from ..stores.types import StockStatus, StoreAvailability
@@ -73,14 +72,14 @@ class Product(Node):
         online = await online_product(info, self.sku)
         return online.description if online else None
 
-    @strawberry.field
+    @strawberry.field(extensions=[EmptyWhenUpstreamDown(lambda _: [])])
     async def images(self, info: Info[Context, None]) -> list[Image]:
-        online = await _online_or_partial(info, self.sku)
+        online = await online_product(info, self.sku)
         return [Image(url=i.url, alt_text=i.alt_text) for i in online.images] if online else []
 
-    @strawberry.field
+    @strawberry.field(extensions=[EmptyWhenUpstreamDown(lambda _: [])])
     async def attributes(self, info: Info[Context, None]) -> list[Attribute]:
-        online = await _online_or_partial(info, self.sku)
+        online = await online_product(info, self.sku)
         return [Attribute(name=n, value=v) for n, v in online.attributes] if online else []
 
     @strawberry.field(description="The one selling price, the same on every channel.", permission_classes=[PRICES])
@@ -145,12 +144,3 @@ async def load_products(info: Info[Context, None], skus: list[str]) -> list[Prod
     """By canonical sku, aligned; a delisted article is no longer a product any channel shows."""
     found = await info.context.loaders.product_by_sku.load_many(skus)
     return [Product.of(p) if p and not p.delisted else None for p in found]
-
-
-async def _online_or_partial(info: Info[Context, None], sku: str) -> domain.OnlineProduct | None:
-    """For non-null list fields: a web shop failure gives an empty list plus an error, not a null parent."""
-    try:
-        return await online_product(info, sku)
-    except ConnectorError as error:
-        info.context.partial_errors.append(partial_error(error, list(info.path.as_list())))
-        return None

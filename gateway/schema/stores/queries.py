@@ -10,8 +10,8 @@ from ...geo import Nearby
 from .. import keys
 from ..common import GeoPointInput, check_radius
 from ..cursors import offset_cursor
-from ..errors import EmptyWhenUpstreamDown
 from ..pagination import check_first, check_list, empty_page, window
+from ..partial import EmptyWhenUpstreamDown
 from .stock import stock_levels
 from .types import Store, StoreConnection, StoreEdge, StoreService
 
