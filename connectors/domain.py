@@ -17,6 +17,41 @@ class System(StrEnum):
     WEBSHOP = "webshop"
 
 
+class Channel(StrEnum):
+    """Where a sale, order, note or request came from."""
+
+    WEB = "WEB"
+    MOBILE_APP = "MOBILE_APP"
+    KIOSK = "KIOSK"
+    STORE = "STORE"
+    PARTNER = "PARTNER"
+    CALL_CENTER = "CALL_CENTER"
+
+
+class FulfillmentMethod(StrEnum):
+    DELIVERY = "DELIVERY"
+    PICKUP_IN_STORE = "PICKUP_IN_STORE"
+    SHIP_FROM_STORE = "SHIP_FROM_STORE"
+
+
+class OrderStatus(StrEnum):
+    PENDING = "PENDING"
+    CONFIRMED = "CONFIRMED"
+    READY_FOR_PICKUP = "READY_FOR_PICKUP"
+    SHIPPED = "SHIPPED"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+    RETURNED = "RETURNED"
+
+
+class AppointmentStatus(StrEnum):
+    REQUESTED = "REQUESTED"
+    CONFIRMED = "CONFIRMED"
+    DECLINED = "DECLINED"
+    DONE = "DONE"
+    CANCELLED = "CANCELLED"
+
+
 @dataclass(frozen=True, slots=True)
 class Money:
     amount: Decimal
@@ -127,7 +162,7 @@ class Loyalty:
 
 @dataclass(frozen=True, slots=True)
 class Preferences:
-    preferred_channel: str | None = None  # Channel name
+    preferred_channel: Channel | None = None
     email_opt_in: bool = False
     sms_opt_in: bool = False
     interests: tuple[str, ...] = ()
@@ -154,7 +189,7 @@ class CustomerNote:
     text: str
     topics: tuple[str, ...]
     store_code: str | None
-    channel: str  # Channel name
+    channel: Channel
     created_at: datetime
 
 
@@ -172,7 +207,7 @@ class PurchaseLine:
 
 @dataclass(frozen=True, slots=True)
 class Fulfillment:
-    method: str  # FulfillmentMethod name
+    method: FulfillmentMethod
     store_code: str | None = None
     address: Address | None = None
 
@@ -183,13 +218,13 @@ class Purchase:
 
     id: str
     source: System
-    channel: str  # Channel name
+    channel: Channel
     occurred_at: datetime
     total: Money
     lines: tuple[PurchaseLine, ...]
     store_code: str | None = None
     number: str | None = None
-    status: str | None = None  # OrderStatus name, web orders only
+    status: OrderStatus | None = None  # web orders only
     fulfillment: Fulfillment | None = None
     customer_id: str | None = None  # the selling system's own customer id
 
@@ -220,7 +255,7 @@ class Appointment:
     topic: str
     requested_for: datetime
     created_at: datetime
-    status: str  # AppointmentStatus name
-    channel: str  # Channel name
+    status: AppointmentStatus
+    channel: Channel
     customer_card: str | None = None
     sku: str | None = None

@@ -1,6 +1,7 @@
 """The one error tree every adapter raises, each error naming its system.
 
     ConnectorError
+    ├── UpstreamMalformed        the system answered with what we cannot read (a value outside our vocabulary)
     ├── UpstreamUnavailable      the system did not answer usefully: network, timeout, 5xx, breaker open
     │   ├── UpstreamTimeout
     │   └── RateLimited          the system asked us to slow down: 429, or a vendor's own signal; not retried
@@ -18,6 +19,10 @@ class ConnectorError(Exception):
         super().__init__(f"{system}: {message}")
         self.system = system
         self.status = status
+
+
+class UpstreamMalformed(ConnectorError):
+    """An answer, so not a breaker failure; the message names the field and the value the adapter did not know."""
 
 
 class UpstreamUnavailable(ConnectorError):

@@ -16,7 +16,7 @@ from aiohttp import web
 from connectors.crm.adapter import CrmAdapter
 from connectors.crm.error_reader import classify, read_error
 from connectors.crm.soql_builder import IN_LIST_LIMIT, InQuery, literal
-from connectors.domain import Address, CustomerNote, CustomerRecord, Loyalty, Preferences
+from connectors.domain import Address, Channel, CustomerNote, CustomerRecord, Loyalty, Preferences
 from connectors.errors import RateLimited, UpstreamAuthFailed, UpstreamUnavailable
 from simulators.control import Faults
 from simulators.crm.simulator import CrmSimulator
@@ -29,9 +29,10 @@ QUERY = f"GET {API}/query"
 QUERY_MORE = f"GET {API}/query/{{locator}}"
 RETRIEVE = f"POST {API}/composite/sobjects/{{sObject}}"
 COMPOSITE = f"POST {API}/composite"
-PREFERRED = {"Email": "WEB", "SMS": "MOBILE_APP", "Phone": "CALL_CENTER", "Post": "STORE", "None": None}
-NOTE_CHANNELS = {"Store": "STORE", "Kiosk": "KIOSK", "Call_Center": "CALL_CENTER", "Web": "WEB",
-                 "Mobile_App": "MOBILE_APP"}
+PREFERRED = {"Email": Channel.WEB, "SMS": Channel.MOBILE_APP, "Phone": Channel.CALL_CENTER, "Post": Channel.STORE,
+             "None": None}
+NOTE_CHANNELS = {"Store": Channel.STORE, "Kiosk": Channel.KIOSK, "Call_Center": Channel.CALL_CENTER,
+                 "Web": Channel.WEB, "Mobile_App": Channel.MOBILE_APP}
 TIERS = {"Bronze": "BASIC", "Silver": "SILVER", "Gold": "GOLD", "Platinum": "PLATINUM"}
 RATE_LIMITED = [{"message": "TotalRequests Limit exceeded.", "errorCode": "REQUEST_LIMIT_EXCEEDED"}]
 NO_ACCESS = [{"message": "insufficient access rights on object id", "errorCode": "INSUFFICIENT_ACCESS"}]

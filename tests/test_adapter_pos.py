@@ -19,6 +19,8 @@ from connectors.credentials import DEMO_CREDENTIALS
 from connectors.domain import (
     Address,
     Appointment,
+    AppointmentStatus,
+    Channel,
     GeoPoint,
     Money,
     OpeningPeriod,
@@ -58,8 +60,9 @@ ORDER_SEARCH = "POST /pos/v2/orders/search"
 BOOKINGS = "GET /pos/v2/bookings"
 UNKNOWN_GTIN = "0000000000000"
 UNKNOWN_CARD = "LC-NOBODY"
-STATUS = {"PENDING": "REQUESTED", "ACCEPTED": "CONFIRMED", "DECLINED": "DECLINED",
-          "CANCELLED_BY_CUSTOMER": "CANCELLED", "CANCELLED_BY_SELLER": "CANCELLED", "NO_SHOW": "DONE"}
+STATUS = {"PENDING": AppointmentStatus.REQUESTED, "ACCEPTED": AppointmentStatus.CONFIRMED,
+          "DECLINED": AppointmentStatus.DECLINED, "CANCELLED_BY_CUSTOMER": AppointmentStatus.CANCELLED,
+          "CANCELLED_BY_SELLER": AppointmentStatus.CANCELLED, "NO_SHOW": AppointmentStatus.DONE}
 
 Connect = Callable[..., PosAdapter]
 
@@ -145,7 +148,7 @@ def booking_card(world: World, b: Booking) -> str | None:
 
 def as_appointment(world: World, b: Booking) -> Appointment:
     return Appointment(id=b.id, store_code=b.store_code, topic=APPOINTMENT_SERVICES[b.service][0],
-                       requested_for=b.start_at, created_at=b.created_at, status=STATUS[b.status], channel="WEB",
+                       requested_for=b.start_at, created_at=b.created_at, status=STATUS[b.status], channel=Channel.WEB,
                        customer_card=booking_card(world, b))
 
 

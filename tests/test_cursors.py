@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connectors.domain import Money, Purchase, System
+from connectors.domain import Channel, Money, Purchase, System
 from gateway.errors import GatewayError
 from gateway.history import sort_key
 from gateway.schema.cursors import (
@@ -27,7 +27,8 @@ def raw(text: str) -> str:
 
 
 def purchase(ident: str, source: System = System.POS, at: datetime = MOMENT) -> Purchase:
-    return Purchase(id=ident, source=source, channel="STORE", occurred_at=at, total=Money.from_cents(100), lines=())
+    return Purchase(id=ident, source=source, channel=Channel.STORE, occurred_at=at, total=Money.from_cents(100),
+                    lines=())
 
 
 @given(st.text(min_size=1, max_size=30), st.sampled_from([System.WEBSHOP, System.POS]), st.integers(-10**6, 10**6))

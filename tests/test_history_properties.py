@@ -6,7 +6,7 @@ from itertools import pairwise
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connectors.domain import Money, Purchase, System
+from connectors.domain import Channel, Money, Purchase, System
 from gateway.history import after_cursor, merge_newest_first, sort_key
 from gateway.schema.cursors import decode_history_cursor, history_cursor, offset_cursor, parse_offset_cursor
 from gateway.schema.keys import SKU
@@ -21,7 +21,7 @@ def histories(draw: st.DrawFn, source: System) -> list[Purchase]:
     minutes = draw(st.lists(st.integers(0, 500), max_size=40))
     ids = draw(st.lists(st.text("0123456789ABC", min_size=1, max_size=6), min_size=len(minutes),
                         max_size=len(minutes), unique=True))
-    purchases = [Purchase(id=i, source=source, channel="WEB", occurred_at=EPOCH + timedelta(minutes=m),
+    purchases = [Purchase(id=i, source=source, channel=Channel.WEB, occurred_at=EPOCH + timedelta(minutes=m),
                           total=Money.from_cents(100), lines=()) for m, i in zip(minutes, ids, strict=True)]
     return sorted(purchases, key=sort_key)
 

@@ -1,8 +1,8 @@
 """Settings: environment over TOML, demo credentials in development, one clear line when wrong."""
 
-import re
 import subprocess
 import sys
+from dataclasses import fields
 from pathlib import Path
 
 import jwt
@@ -11,7 +11,8 @@ import pytest
 from gateway.auth.api_keys import ApiKeys, load_api_keys
 from gateway.auth.minting import DEV_SECRET
 from gateway.auth.principals import Principal, Role
-from gateway.settings import PREFIX, SETTINGS, SettingsError, load_settings
+from gateway.settings import PREFIX, SETTINGS, Settings, SettingsError, load_settings
+from gateway.settings.table import readme_block, settings_table
 
 URLS = {f"OMNIGATE_{s}_URL": f"http://127.0.0.1:8100/{s.lower()}" for s in ("ERP", "POS", "CRM", "WEBSHOP")}
 OMNIGATE = [str(Path(sys.executable).parent / "omnigate")]
@@ -24,13 +25,21 @@ def run_omnigate(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess
                           capture_output=True, text=True, timeout=30)
 
 
-def test_the_readme_configuration_table_names_every_setting_and_no_other() -> None:
-    # given the first column of each row of the README's configuration table (`_MAX_ALIASES` short for the full name)
-    section = (ROOT / "README.md").read_text().split("## Configuration", 1)[1].split("\n## ", 1)[0]
-    first_cells = [line.split("|")[1] for line in section.splitlines() if line.startswith("| `")]
-    named = {re.sub(r"^_", PREFIX, name) for cell in first_cells for name in re.findall(r"`([A-Z_]+)`", cell)}
-    # then it is the registry, exactly
-    assert named == {PREFIX + name for name in SETTINGS}
+def test_the_readme_configuration_table_is_the_one_generated_from_the_declarations() -> None:
+    # given the README's block between the settings markers
+    block = readme_block((ROOT / "README.md").read_text(encoding="utf-8"))
+    # then it is what `python -m gateway.settings.table` prints, row for row
+    assert block == settings_table()
+
+
+def test_the_table_has_one_row_per_declared_setting_named_by_its_variable() -> None:
+    rows = [line.split("|")[1].strip() for line in settings_table().splitlines()[2:]]
+    assert rows == [f"`{PREFIX}{name}`" for name in SETTINGS]
+
+
+def test_every_field_of_settings_is_declared_and_named_as_in_the_toml_file() -> None:
+    assert [s.attribute for s in SETTINGS.values()] == [f.name for f in fields(Settings)]
+    assert all(s.name == s.attribute.upper() for s in SETTINGS.values())
 
 
 def test_environment_gives_typed_settings_with_demo_credentials_in_development() -> None:

@@ -7,7 +7,8 @@ so a field cannot be read without being asked for.
 from datetime import datetime
 from typing import Any
 
-from connectors.domain import Address, CustomerNote, CustomerRecord, Loyalty, Preferences
+from connectors.domain import Address, Channel, CustomerNote, CustomerRecord, Loyalty, Preferences, System
+from connectors.vocabulary import domain_value
 
 Json = dict[str, Any]
 
@@ -24,12 +25,14 @@ MEMBER_FIELDS = ("Id", "MembershipNumber", "ContactId", "MemberStatus")
 TIER_FIELDS = ("LoyaltyMemberId", "Name")
 POINTS_FIELDS = ("LoyaltyMemberId", "PointsBalance")
 
-# Preferred_Channel__c picklist -> our Channel; the picklist's own "None" means no preference.
-PREFERRED_CHANNELS = {"Email": "WEB", "SMS": "MOBILE_APP", "Phone": "CALL_CENTER", "Post": "STORE"}
-NOTE_CHANNELS = {"Store": "STORE", "Kiosk": "KIOSK", "Call_Center": "CALL_CENTER", "Web": "WEB",
-                 "Mobile_App": "MOBILE_APP"}
+# Preferred_Channel__c picklist -> our Channel; the picklist's own "None" (or no value) means no preference.
+PREFERRED_CHANNELS = {"Email": Channel.WEB, "SMS": Channel.MOBILE_APP, "Phone": Channel.CALL_CENTER,
+                      "Post": Channel.STORE}
+NO_PREFERENCE = "None"
+NOTE_CHANNELS = {"Store": Channel.STORE, "Kiosk": Channel.KIOSK, "Call_Center": Channel.CALL_CENTER,
+                 "Web": Channel.WEB, "Mobile_App": Channel.MOBILE_APP}
 # A Task logged in Salesforce itself (no Channel__c) was written by back-office staff.
-UNLABELLED_NOTE_CHANNEL = "CALL_CENTER"
+UNLABELLED_NOTE_CHANNEL = Channel.CALL_CENTER
 TIERS = {"Bronze": "BASIC", "Silver": "SILVER", "Gold": "GOLD", "Platinum": "PLATINUM"}
 ENTRY_TIER = "BASIC"
 # MailingCountry is free text unless the org enables country picklists.
@@ -48,7 +51,7 @@ def customer(contact: Json) -> CustomerRecord:
         address=_address(contact),
         loyalty_card=_text(contact, CARD_FIELD),
         preferences=Preferences(
-            preferred_channel=PREFERRED_CHANNELS.get(_text(contact, "Preferred_Channel__c") or ""),
+            preferred_channel=_preferred_channel(_text(contact, "Preferred_Channel__c")),
             email_opt_in=_flag(contact, "Email_Consent__c") and not _flag(contact, "HasOptedOutOfEmail"),
             sms_opt_in=_flag(contact, "SMS_Consent__c"),
             interests=split_multi(_text(contact, "Interests__c")),
@@ -65,9 +68,21 @@ def note(task: Json) -> CustomerNote:
         text=_text(task, "Description") or "",
         topics=split_multi(_text(task, "Topics__c")),
         store_code=_text(task, "Store_Code__c"),
-        channel=NOTE_CHANNELS.get(_text(task, "Channel__c") or "", UNLABELLED_NOTE_CHANNEL),
+        channel=_note_channel(_text(task, "Channel__c")),
         created_at=datetime.strptime(str(task["CreatedDate"]), SALESFORCE_DATETIME),
     )
+
+
+def _preferred_channel(label: str | None) -> Channel | None:
+    if label is None or label == NO_PREFERENCE:
+        return None
+    return domain_value(System.CRM, "Preferred_Channel__c value", PREFERRED_CHANNELS, label)
+
+
+def _note_channel(label: str | None) -> Channel:
+    if label is None:
+        return UNLABELLED_NOTE_CHANNEL
+    return domain_value(System.CRM, "Channel__c value", NOTE_CHANNELS, label)
 
 
 def loyalty(member: Json, tier: Json | None, points: Json | None) -> Loyalty:

@@ -12,6 +12,8 @@ from decimal import Decimal, InvalidOperation
 from connectors.domain import (
     Address,
     Appointment,
+    AppointmentStatus,
+    Channel,
     GeoPoint,
     Money,
     OpeningPeriod,
@@ -22,6 +24,7 @@ from connectors.domain import (
     Store,
     System,
 )
+from connectors.vocabulary import domain_value
 
 from .catalog_index import Variation
 from .square_client import Json, objects
@@ -32,13 +35,15 @@ SERVICES_PREFIX = "Services:"
 STORE_SERVICES = frozenset({"CLICK_AND_COLLECT", "RESERVE_AND_COLLECT", "SHIP_FROM_STORE", "RETURNS",
                             "APPOINTMENTS"})
 IN_STOCK, RESERVED = "IN_STOCK", "RESERVED_FOR_SALE"
-TILL_CHANNEL = "STORE"
+TILL_CHANNEL = Channel.STORE
 # Square has no "done": a no-show is an appointment whose time is over, which is what DONE tells staff.
-APPOINTMENT_STATUS = {"PENDING": "REQUESTED", "ACCEPTED": "CONFIRMED", "DECLINED": "DECLINED",
-                      "CANCELLED_BY_CUSTOMER": "CANCELLED", "CANCELLED_BY_SELLER": "CANCELLED", "NO_SHOW": "DONE"}
+APPOINTMENT_STATUS = {"PENDING": AppointmentStatus.REQUESTED, "ACCEPTED": AppointmentStatus.CONFIRMED,
+                      "DECLINED": AppointmentStatus.DECLINED, "CANCELLED_BY_CUSTOMER": AppointmentStatus.CANCELLED,
+                      "CANCELLED_BY_SELLER": AppointmentStatus.CANCELLED, "NO_SHOW": AppointmentStatus.DONE}
 # Who made the booking: staff in the seller's apps, the buyer on Square's booking site, a partner's app.
-# API bookings (Omnigate's own) carry no channel, so they fall back to the store like a missing source.
-BOOKING_CHANNEL = {"FIRST_PARTY_MERCHANT": "STORE", "FIRST_PARTY_BUYER": "WEB", "THIRD_PARTY_BUYER": "PARTNER"}
+# API bookings (Omnigate's own) carry no channel, so they count as the store's, like a missing source.
+BOOKING_CHANNEL = {"FIRST_PARTY_MERCHANT": Channel.STORE, "FIRST_PARTY_BUYER": Channel.WEB,
+                   "THIRD_PARTY_BUYER": Channel.PARTNER, "API": TILL_CHANNEL}
 
 
 def _text(data: Json, key: str) -> str | None:
@@ -156,12 +161,17 @@ def receipt(order: Json, variations: dict[str, Variation]) -> Purchase | None:
 
 
 def appointment(booking: Json, topic: str, card: str | None) -> Appointment | None:
-    """A booking as an appointment; one without its id, store or times, or with an unknown status, is left out."""
-    status = APPOINTMENT_STATUS.get(str(booking.get("status")))
+    """A booking as an appointment; one without its id, store or times is left out.
+
+    A status or source outside Square's documented ones raises `UpstreamMalformed` naming it.
+    """
     start_at = instant(booking.get("start_at"))
     booking_id, store_code = _text(booking, "id"), _text(booking, "location_id")
-    if status is None or start_at is None or booking_id is None or store_code is None:
+    if start_at is None or booking_id is None or store_code is None:
         return None
+    status = domain_value(System.POS, "booking status", APPOINTMENT_STATUS, booking.get("status"))
+    source = booking.get("source")
+    channel = TILL_CHANNEL if source is None else domain_value(System.POS, "booking source", BOOKING_CHANNEL, source)
     return Appointment(id=booking_id, store_code=store_code, topic=topic, requested_for=start_at,
                        created_at=instant(booking.get("created_at")) or start_at, status=status,
-                       channel=BOOKING_CHANNEL.get(str(booking.get("source")), TILL_CHANNEL), customer_card=card)
+                       channel=channel, customer_card=card)

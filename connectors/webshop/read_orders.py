@@ -6,7 +6,17 @@ rides along as our meta `omnigate_store_code`, since WooCommerce only knows
 the pickup location's name.
 """
 
-from connectors.domain import Address, Fulfillment, Purchase, PurchaseLine, System
+from connectors.domain import (
+    Address,
+    Channel,
+    Fulfillment,
+    FulfillmentMethod,
+    OrderStatus,
+    Purchase,
+    PurchaseLine,
+    System,
+)
+from connectors.vocabulary import domain_value
 
 from .read_wire import STORE_CURRENCY, Json, instant, meta, money, text, zero
 
@@ -14,15 +24,21 @@ PICKUP_METHODS = frozenset({"pickup_location", "local_pickup"})
 STORE_CODE_KEY = "omnigate_store_code"
 CHANNEL_KEY = "omnigate_channel"
 FULFILLMENT_KEY = "omnigate_fulfillment"
-DEFAULT_CHANNEL = "WEB"
-_STATUS = {
-    "pending": "PENDING", "on-hold": "PENDING", "processing": "CONFIRMED", "completed": "COMPLETED",
-    "cancelled": "CANCELLED", "failed": "CANCELLED", "refunded": "RETURNED",
+DEFAULT_CHANNEL = Channel.WEB
+# Our own meta values are the domain's names; an order without them was placed on the web.
+CHANNELS = {channel.value: channel for channel in Channel}
+FULFILLMENTS = {method.value: method for method in FulfillmentMethod}
+# WooCommerce's core statuses (drafts are carts still being checked out).
+STATUSES = {
+    "auto-draft": OrderStatus.PENDING, "checkout-draft": OrderStatus.PENDING, "pending": OrderStatus.PENDING,
+    "on-hold": OrderStatus.PENDING, "processing": OrderStatus.CONFIRMED, "completed": OrderStatus.COMPLETED,
+    "cancelled": OrderStatus.CANCELLED, "failed": OrderStatus.CANCELLED, "refunded": OrderStatus.RETURNED,
 }
 
 
 def purchase(order: Json) -> Purchase:
-    """One order; raises KeyError/ValueError on a payload missing its id or creation date."""
+    """One order; raises KeyError/ValueError on a payload missing its id or creation date, and
+    `UpstreamMalformed` on a status, channel or fulfilment method we do not know."""
     notes = meta(order.get("meta_data"))
     currency = text(order.get("currency")) or STORE_CURRENCY
     fulfillment = _fulfillment(order, notes)
@@ -32,16 +48,22 @@ def purchase(order: Json) -> Purchase:
     return Purchase(
         id=str(order["id"]),
         source=System.WEBSHOP,
-        channel=notes.get(CHANNEL_KEY, DEFAULT_CHANNEL),
+        channel=_channel(notes),
         occurred_at=occurred_at,
         total=money(order.get("total"), currency) or zero(currency),
         lines=tuple(_line(row, currency) for row in _rows(order.get("line_items"))),
-        store_code=fulfillment.store_code if fulfillment.method == "PICKUP_IN_STORE" else None,
+        store_code=fulfillment.store_code if fulfillment.method is FulfillmentMethod.PICKUP_IN_STORE else None,
         number=str(order.get("number") or order["id"]),
-        status=_STATUS.get(str(order.get("status"))),
+        status=domain_value(System.WEBSHOP, "order status", STATUSES, order.get("status")),
         fulfillment=fulfillment,
         customer_id=str(order["customer_id"]) if order.get("customer_id") else None,
     )
+
+
+def _channel(notes: dict[str, str]) -> Channel:
+    if CHANNEL_KEY not in notes:
+        return DEFAULT_CHANNEL
+    return domain_value(System.WEBSHOP, CHANNEL_KEY, CHANNELS, notes[CHANNEL_KEY])
 
 
 def _fulfillment(order: Json, notes: dict[str, str]) -> Fulfillment:
@@ -49,11 +71,20 @@ def _fulfillment(order: Json, notes: dict[str, str]) -> Fulfillment:
     line_notes = [meta(line.get("meta_data")) for line in shipping_lines]
     store_code = next((n[STORE_CODE_KEY] for n in line_notes if STORE_CODE_KEY in n),
                       notes.get(STORE_CODE_KEY))
-    if notes.get(FULFILLMENT_KEY) == "SHIP_FROM_STORE":
-        return Fulfillment("SHIP_FROM_STORE", store_code=store_code, address=_address(order.get("shipping")))
+    method = _method(notes, shipping_lines)
+    if method is FulfillmentMethod.PICKUP_IN_STORE:
+        return Fulfillment(method, store_code=store_code)
+    shipped_by = store_code if method is FulfillmentMethod.SHIP_FROM_STORE else None
+    return Fulfillment(method, store_code=shipped_by, address=_address(order.get("shipping")))
+
+
+def _method(notes: dict[str, str], shipping_lines: list[Json]) -> FulfillmentMethod:
+    """Our own meta when the gateway placed the order, else click & collect by its shipping method."""
+    if FULFILLMENT_KEY in notes:
+        return domain_value(System.WEBSHOP, FULFILLMENT_KEY, FULFILLMENTS, notes[FULFILLMENT_KEY])
     if any(line.get("method_id") in PICKUP_METHODS for line in shipping_lines):
-        return Fulfillment("PICKUP_IN_STORE", store_code=store_code)
-    return Fulfillment("DELIVERY", address=_address(order.get("shipping")))
+        return FulfillmentMethod.PICKUP_IN_STORE
+    return FulfillmentMethod.DELIVERY
 
 
 def _address(shipping: object) -> Address | None:

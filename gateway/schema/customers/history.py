@@ -52,7 +52,7 @@ async def purchase_page(info: Info[Context, None], c: domain.CustomerRecord, fir
         sources["pos"] = loaders.receipts_by_card.load(c.loyalty_card)
     histories = await gather_sources(sources)
     merged = [p for p in merge_newest_first(*histories.answered.values())
-              if channel is None or p.channel == channel.value]
+              if channel is None or p.channel is channel]
     rest = after_cursor(merged, key)
     crosswalk = await info.context.reference.crosswalk.get()
     edges = [PurchaseEdge(cursor=history_cursor(p), node=purchase_of(p, crosswalk)) for p in rest[:first]]

@@ -102,7 +102,7 @@ class Customer(Node):
     @strawberry.field
     def preferences(self) -> CustomerPreferences:
         p = self.record.preferences
-        return CustomerPreferences(preferred_channel=Channel(p.preferred_channel) if p.preferred_channel else None,
+        return CustomerPreferences(preferred_channel=p.preferred_channel,
                                    email_opt_in=p.email_opt_in, sms_opt_in=p.sms_opt_in, interests=list(p.interests))
 
     @strawberry.field
@@ -144,7 +144,7 @@ class Customer(Node):
         first = check_first(first, 20)
         found = await info.context.loaders.notes_by_customer.load(self.record.id)
         return [CustomerNote(id=strawberry.ID(global_id("CustomerNote", n.id)), text=n.text, topics=list(n.topics),
-                             channel=Channel(n.channel), created_at=n.created_at, store_code=n.store_code)
+                             channel=n.channel, created_at=n.created_at, store_code=n.store_code)
                 for n in found[:first]]
 
 

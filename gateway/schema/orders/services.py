@@ -8,6 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from connectors import domain
+from connectors.domain import AppointmentStatus
 
 from ...auth import guards
 from ...context import Context
@@ -21,13 +22,7 @@ from .visibility import visible, visible_by_id
 RESPOND_WITHIN = timedelta(hours=48)
 
 
-@strawberry.enum
-class AppointmentStatus(Enum):
-    REQUESTED = "REQUESTED"
-    CONFIRMED = "CONFIRMED"
-    DECLINED = "DECLINED"
-    DONE = "DONE"
-    CANCELLED = "CANCELLED"
+strawberry.enum(AppointmentStatus)
 
 
 @strawberry.type(description="An in-store consultation, fitting or test drive, asked for on any channel. Staff "
@@ -56,7 +51,7 @@ class Appointment(Node):
     @classmethod
     def _of(cls, a: domain.Appointment) -> "Appointment":
         return cls(id=strawberry.ID(global_id("Appointment", a.id)), topic=a.topic, requested_for=a.requested_for,
-                   status=AppointmentStatus(a.status), respond_by=respond_by(a), channel=Channel(a.channel),
+                   status=a.status, respond_by=respond_by(a), channel=a.channel,
                    record=a)
 
     @strawberry.field
@@ -76,7 +71,7 @@ def respond_by(a: domain.Appointment) -> datetime:
 
 
 def is_overdue(a: domain.Appointment, now: datetime) -> bool:
-    return a.status == "REQUESTED" and respond_by(a) < now
+    return a.status is AppointmentStatus.REQUESTED and respond_by(a) < now
 
 
 @strawberry.enum

@@ -1,13 +1,13 @@
 """Purchases on every channel: web orders (the web shop) and till receipts (the POS)."""
 
 from datetime import datetime
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from connectors import domain
+from connectors.domain import FulfillmentMethod, OrderStatus
 
 from ...auth import guards
 from ...auth.audit import AuditRead
@@ -69,22 +69,8 @@ class StoreReceipt(Node, Purchase):
     receipt_number: str
 
 
-@strawberry.enum
-class OrderStatus(Enum):
-    PENDING = "PENDING"
-    CONFIRMED = "CONFIRMED"
-    READY_FOR_PICKUP = "READY_FOR_PICKUP"
-    SHIPPED = "SHIPPED"
-    COMPLETED = "COMPLETED"
-    CANCELLED = "CANCELLED"
-    RETURNED = "RETURNED"
-
-
-@strawberry.enum
-class FulfillmentMethod(Enum):
-    DELIVERY = "DELIVERY"
-    PICKUP_IN_STORE = "PICKUP_IN_STORE"
-    SHIP_FROM_STORE = "SHIP_FROM_STORE"
+strawberry.enum(OrderStatus)
+strawberry.enum(FulfillmentMethod)
 
 
 async def _order_customer(fulfillment: "Fulfillment", info: Info[Context, None]) -> str | None:
@@ -134,14 +120,14 @@ class Order(Node, Purchase):
 
 def purchase_of(p: domain.Purchase, crosswalk: Crosswalk) -> StoreReceipt | Order:
     lines = [PurchaseLine.of(line, crosswalk.sku_for_line(line.sku, line.gtin)) for line in p.lines]
-    channel, total = Channel(p.channel), Money.of(p.total)
+    channel, total = p.channel, Money.of(p.total)
     if p.source is domain.System.POS:
         return StoreReceipt(id=strawberry.ID(global_id("StoreReceipt", p.id)), receipt_number=p.number or p.id,
                             channel=channel, occurred_at=p.occurred_at, total=total, lines=lines, record=p)
-    fulfillment = p.fulfillment or domain.Fulfillment("DELIVERY")
+    fulfillment = p.fulfillment or domain.Fulfillment(FulfillmentMethod.DELIVERY)
     return Order(id=strawberry.ID(global_id("Order", p.id)), order_number=p.number or p.id,
-                 status=OrderStatus(p.status or "PENDING"),
-                 fulfillment=Fulfillment(method=FulfillmentMethod(fulfillment.method),
+                 status=p.status or OrderStatus.PENDING,
+                 fulfillment=Fulfillment(method=fulfillment.method,
                                          address=Address.of(fulfillment.address) if fulfillment.address else None,
                                          ready_at=None, store_code=fulfillment.store_code,
                                          customer_id=p.customer_id),

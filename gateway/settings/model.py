@@ -1,0 +1,134 @@
+"""`Settings`: every setting of the gateway, each declared once as a typed field with its `setting(...)`.
+
+Field order is the order of the README's table and of the problems reported at start-up.
+"""
+
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from connectors.credentials import DEMO_CREDENTIALS, Credentials
+
+from ..auth.minting import DEV_SECRET
+from ..http.forwarded import Network, parse_networks
+from . import values as v
+from .declaration import METADATA_KEY, Published, Setting, setting
+
+_OPERATION_LIMIT = "operation limit (`OPERATION_LIMIT_EXCEEDED`); how the cost is counted: **Operation cost** below"
+
+
+def _credential(value: str, doc: str) -> str:
+    """A back-office secret: the published demo value in development, refused in production."""
+    published = Published("a demo back-office credential", value)
+    return setting(v.text, value, doc, production_required=True, published=published, secret=True)
+
+
+@dataclass(frozen=True)
+class Settings:
+    erp_url: str = setting(v.url, None, "ERP base URL (the OData service roots hang under it)", required=True)
+    pos_url: str = setting(v.url, None, "POS (Square API) base URL", required=True)
+    crm_url: str = setting(v.url, None, "CRM (Salesforce) instance URL", required=True)
+    webshop_url: str = setting(v.url, None, "web shop (WooCommerce) site URL", required=True)
+    erp_user: str = setting(v.text, DEMO_CREDENTIALS.erp_user, "ERP communication user (HTTP Basic)",
+                            production_required=True)
+    erp_password: str = _credential(DEMO_CREDENTIALS.erp_password, "ERP communication user's password")
+    pos_token: str = _credential(DEMO_CREDENTIALS.pos_token, "POS access token")
+    crm_token: str = _credential(DEMO_CREDENTIALS.crm_token, "CRM access token")
+    webshop_key: str = _credential(DEMO_CREDENTIALS.webshop_key, "web shop consumer key")
+    webshop_secret: str = _credential(DEMO_CREDENTIALS.webshop_secret, "web shop consumer secret")
+    env: v.Environment = setting(v.environment, "development",
+                                 "`development` or `production` (no GraphiQL in production)")
+    host: str = setting(v.text, "127.0.0.1", "address to listen on (`0.0.0.0` in a container)")
+    port: int = setting(v.port, "8080", "port to listen on")
+    upstream_timeout_s: float = setting(v.positive_decimal, "2.0", "timeout of each call to a back office")
+    erp_sales_org: str = setting(v.text, "1010", "the sales organisation whose ERP price conditions apply")
+    erp_distribution_channel: str = setting(v.text, "10", "the distribution channel whose ERP price conditions "
+                                                          "apply")
+    erp_delisted_statuses: str = setting(v.any_text, "DL", "comma-separated ERP cross-plant statuses meaning "
+                                                           "\"delisted\"")
+    pickup_preparation_minutes: int = setting(v.positive_whole, "60",
+                                              "time to prepare a click & collect order in store")
+    webshop_timezone: str = setting(v.timezone, "UTC", "the web shop's own time zone (WordPress setting), for "
+                                                       "the times it gives without an offset")
+    jwt_secret: str | None = setting(
+        v.jwt_secret, None, "HS256 secret shared with the identity provider (at least 32 bytes); when no JWT "
+        "source is set, development checks tokens with the published development secret `omnigate token` uses",
+        production_required=True, one_of="jwt", published=Published("the development JWT secret", DEV_SECRET),
+        secret=True)
+    jwt_jwks_url: str | None = setting(
+        v.url, None, "RS256/ES256 keys: fetched and cached, refetched on an unknown `kid` (at most every 30 s)",
+        production_required=True, one_of="jwt")
+    jwt_jwks_file: Path | None = setting(v.file, None, "RS256/ES256 keys from a JWKS file",
+                                         production_required=True, one_of="jwt")
+    jwt_issuer: str | None = setting(v.text, None, "required `iss` of tokens (unset: not checked)")
+    jwt_audience: str | None = setting(v.text, None, "required `aud` of tokens (unset: not checked)")
+    api_keys_file: Path | None = setting(v.file, None, "kiosk and partner keys, by SHA-256 hash (see below)",
+                                         production_required=True)
+    rate_limits: str = setting(v.rate_limits, "anonymous=50/s,customer=20/s,kiosk=50/s,partner=100/s,staff=0",
+                               "per-principal token buckets (`/s` or `/m`; `0` = unlimited); HTTP 429 with "
+                               "`Retry-After`")
+    max_depth: int = setting(v.positive_whole, "12", f"deepest selection: {_OPERATION_LIMIT}")
+    max_aliases: int = setting(v.positive_whole, "30", f"aliases in one document: {_OPERATION_LIMIT}")
+    max_tokens: int = setting(v.positive_whole, "2000", f"tokens in one document: {_OPERATION_LIMIT}")
+    max_directives: int = setting(v.positive_whole, "50", f"directives in one document: {_OPERATION_LIMIT}")
+    max_cost: int = setting(v.positive_whole, "20000", f"estimated cost of one document: {_OPERATION_LIMIT}")
+    staff_max_cost: int = setting(v.positive_whole, "100000", "the cost limit for staff, whose price audits and "
+                                  "customer 360s read more of the estate than any app's screen")
+    max_radius_km: float = setting(v.positive_decimal, "200", "the largest `radiusKm` a client may ask for "
+                                   "(`availableAt`, `stores`, `nearestAvailability`); more is `BAD_USER_INPUT`")
+    max_body_bytes: int = setting(v.positive_whole, "65536", "larger request bodies get 413")
+    allow_batching: bool = setting(v.flag, "false", "accept JSON-array (batched) requests")
+    max_batch: int = setting(v.positive_whole, "10", "most operations in one batched request")
+    cors_origins: tuple[str, ...] = setting(v.origins, "", "comma-separated origins allowed to call from a "
+                                                           "browser (kiosk web frontends)")
+    trusted_proxies: tuple[Network, ...] = setting(
+        parse_networks, "", "comma-separated CIDR blocks of the routers and load balancers in front of Omnigate: "
+        "only from these is the client address read from `Forwarded` or `X-Forwarded-For` (see \"Behind a router\")")
+    apq_cache_size: int = setting(v.positive_whole, "1000", "automatic persisted queries kept (LRU)")
+    safelist_file: Path | None = setting(v.file, None, "JSON object of SHA-256 hash -> document; keys marked "
+                                                       "`safelist_only` may run only these")
+    anonymous_safelist_only: bool = setting(v.flag, "false", "anonymous callers too may run only safelisted "
+                                            "documents (the strong option: see \"Production hardening\")")
+    trace_exporter: v.TraceExporter = setting(
+        v.trace_exporter, "none", "`console`, or `otlp` (install `omnigate[otlp]`; endpoint from the standard "
+        "`OTEL_EXPORTER_OTLP_*` variables): one trace per request, W3C `traceparent` continued and sent to the "
+        "back offices")
+    catalog_ttl_s: float = setting(v.positive_decimal, "300", "how long products and accessories are shared "
+                                   "across requests; past it, they are fetched again, or served with "
+                                   "`extensions.staleSources` when their system is down. Customer data is never "
+                                   "shared")
+    price_ttl_s: float = setting(v.positive_decimal, "60", "the same for prices")
+    stock_ttl_s: float = setting(v.positive_decimal, "5", "the same for stock (store and online)")
+    federation_sdl: v.SdlAccess | None = setting(
+        v.sdl_access, None, "who may read the subgraph SDL (`_service { sdl }`): `router` keys only, anyone "
+        "(`public`), or nobody (`off`); unset: `router` in production, `public` in development; see Federation "
+        "below")
+    header_timeout_s: float = setting(
+        v.positive_decimal, "10", "time from connecting, or from the previous response on a kept-alive "
+        "connection, to complete request headers; then the connection is closed. Idle kept-alive connections "
+        "close after it too: a load balancer in front must drop idle connections to the gateway sooner")
+    body_timeout_s: float = setting(
+        v.positive_decimal, "30", "time for a `/graphql` request body to arrive; later, 408 `REQUEST_TIMEOUT` and "
+        "the connection is closed (after at most 10 s of aiohttp's lingering close if the client keeps sending)")
+    max_connections_per_client: int = setting(
+        v.count, "50", "open connections per client address; more are closed at once, before any byte is read. "
+        "`0` = no cap. Trusted proxies (`OMNIGATE_TRUSTED_PROXIES`) are not capped: they carry many clients' "
+        "connections")
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def sdl_access(self) -> v.SdlAccess:
+        """Who may read `_service { sdl }`: as set, else router keys in production and anyone in development."""
+        return self.federation_sdl or ("router" if self.is_production else "public")
+
+    @property
+    def credentials(self) -> Credentials:
+        """The back-office credentials, as the adapters take them."""
+        return Credentials(**{f.name: getattr(self, f.name) for f in fields(Credentials)})
+
+
+# Environment name without the prefix -> its declaration, in the order of the fields.
+SETTINGS: dict[str, Setting] = {
+    f.name.upper(): replace(f.metadata[METADATA_KEY], attribute=f.name) for f in fields(Settings)}
