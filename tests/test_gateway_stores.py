@@ -2,6 +2,7 @@
 
 import math
 
+from gateway.schema.relay import global_id
 from tests.direct import pos_locations, pos_sellable
 from tests.harness import Stack
 
@@ -20,6 +21,7 @@ query One($id: ID!) {
   store(id: $id) { code name address { line1 postalCode city countryCode } }
   node(id: $id) { id ... on Store { code } }
 }"""
+BY_CODE = "query($code: String!) { storeByCode(code: $code) { id code name isOpen } }"
 
 
 def haversine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -99,3 +101,20 @@ async def test_stores_near_a_point_and_nearest_availability_agree(stack: Stack) 
     from_stores = [(e["distanceKm"], e["node"]["code"]) for e in data["stores"]["edges"]]
     from_product = [(a["distanceKm"], a["store"]["code"]) for a in data["product"]["nearestAvailability"]]
     assert from_stores == from_product and from_stores
+
+
+async def test_a_store_is_found_by_its_code_by_anyone_and_an_unknown_code_is_null(stack: Stack) -> None:
+    paris = stack.world.stores[0]
+    data = await stack.data(BY_CODE, {"code": paris.code}, headers={})
+    assert data["storeByCode"]["code"] == paris.code
+    assert data["storeByCode"]["name"] == paris.name
+    assert data["storeByCode"]["id"] == global_id("Store", paris.code)
+    assert await stack.data(BY_CODE, {"code": "NOPE99"}, headers={}) == {"storeByCode": None}
+    assert await stack.calls() == {}  # the store directory was warm: nothing went upstream
+
+
+async def test_a_malformed_store_code_is_refused_without_echoing_it(stack: Stack) -> None:
+    body = await stack.graphql(BY_CODE, {"code": "PAR 01'"}, headers={})
+    assert body["data"] == {"storeByCode": None}
+    assert [(e["message"], e["extensions"]["code"]) for e in body["errors"]] == [
+        ("Not a valid store code: 1 to 32 letters and digits", "BAD_USER_INPUT")]

@@ -1,4 +1,4 @@
-"""`store(id:)` and `stores(near:, radiusKm:, service:, inStockSkus:)`."""
+"""`store(id:)`, `storeByCode(code:)` and `stores(near:, radiusKm:, service:, inStockSkus:)`."""
 
 import strawberry
 from strawberry.types import Info
@@ -21,6 +21,11 @@ class StoreQueries:
     @strawberry.field
     async def store(self, info: Info[Context, None], id: strawberry.ID) -> Store | None:
         return await Store.resolve_reference(info, id)
+
+    @strawberry.field(description="The store with this POS code, closed ones included (`isOpen` false); null when "
+                                  "no store has it. Public, like the store directory.")
+    async def store_by_code(self, info: Info[Context, None], code: str) -> Store | None:
+        return await Store.by_code(info, keys.STORE_CODE.check(code))
 
     @strawberry.field(description="Stores, nearest first when `near` is given; with `inStockSkus`, only stores "
                                   "that can sell every one of them now (the whole basket in one place).",

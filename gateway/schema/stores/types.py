@@ -72,6 +72,11 @@ class Store(Node):
     @classmethod
     async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> "Store | None":
         _, code = parse_global_id(id, "Store")
+        return await cls.by_code(info, code)
+
+    @classmethod
+    async def by_code(cls, info: Info[Context, None], code: str) -> "Store | None":
+        """Any store of the directory, closed ones too (their `isOpen` says so); None for an unknown code."""
         found = (await info.context.reference.stores.get()).by_code.get(code)
         return cls.of(found) if found else None
 
