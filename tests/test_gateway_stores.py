@@ -2,9 +2,10 @@
 
 import math
 
+from gateway.auth.principals import Role
 from gateway.schema.relay import global_id
 from tests.direct import pos_locations, pos_sellable
-from tests.harness import Stack
+from tests.harness import STAFF, Stack, api_key, bearer
 
 PARIS = {"latitude": 48.8566, "longitude": 2.3522}
 STORES_NEAR = """
@@ -21,6 +22,7 @@ query One($id: ID!) {
   store(id: $id) { code name address { line1 postalCode city countryCode } }
   node(id: $id) { id ... on Store { code } }
 }"""
+MY_STORE = "{ myStore { code } }"
 BY_CODE = "query($code: String!) { storeByCode(code: $code) { id code name isOpen } }"
 
 
@@ -118,3 +120,15 @@ async def test_a_malformed_store_code_is_refused_without_echoing_it(stack: Stack
     assert body["data"] == {"storeByCode": None}
     assert [(e["message"], e["extensions"]["code"]) for e in body["errors"]] == [
         ("Not a valid store code: 1 to 32 letters and digits", "BAD_USER_INPUT")]
+
+
+async def test_a_kiosk_and_staff_of_a_store_find_their_own_store_and_others_find_none(stack: Stack) -> None:
+    first, second = stack.world.stores[0].code, stack.world.stores[1].code
+    customer = bearer(Role.CUSTOMER, stack.world.customers[0].crm_id)
+    answers = {name: (await stack.data(MY_STORE, headers=headers))["myStore"] for name, headers in {
+        "kiosk": api_key(stack.keys.kiosk), "other kiosk": api_key(stack.keys.other_kiosk),
+        "staff of a store": bearer(Role.STAFF, "staff-store", store=second), "staff": STAFF,
+        "customer": customer, "partner": api_key(stack.keys.partner), "anonymous": {}}.items()}
+    assert answers == {"kiosk": {"code": first}, "other kiosk": {"code": second},
+                       "staff of a store": {"code": second}, "staff": None, "customer": None, "partner": None,
+                       "anonymous": None}

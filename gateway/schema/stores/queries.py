@@ -1,9 +1,10 @@
-"""`store(id:)`, `storeByCode(code:)` and `stores(near:, radiusKm:, service:, inStockSkus:)`."""
+"""`store(id:)`, `storeByCode(code:)`, `myStore` and `stores(near:, radiusKm:, service:, inStockSkus:)`."""
 
 import strawberry
 from strawberry.types import Info
 
 from ...auth.guards import check_scope
+from ...auth.principals import Role
 from ...context import Context
 from ...errors import bad_input
 from ...geo import Nearby
@@ -26,6 +27,15 @@ class StoreQueries:
                                   "no store has it. Public, like the store directory.")
     async def store_by_code(self, info: Info[Context, None], code: str) -> Store | None:
         return await Store.by_code(info, keys.STORE_CODE.check(code))
+
+    @strawberry.field(description="The caller's own store, as `me` is the caller: a kiosk's, the store its key is "
+                                  "bound to; staff's, the store in their token, if any. Null for everyone else, "
+                                  "staff without a store included.")
+    async def my_store(self, info: Info[Context, None]) -> Store | None:
+        principal = info.context.principal
+        if principal.role not in (Role.KIOSK, Role.STAFF) or principal.store is None:
+            return None
+        return await Store.by_code(info, principal.store)
 
     @strawberry.field(description="Stores, nearest first when `near` is given; with `inStockSkus`, only stores "
                                   "that can sell every one of them now (the whole basket in one place).",
