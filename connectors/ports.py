@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
+from .customer_search import CustomerSearch
 from .domain import (
     Appointment,
     CustomerNote,
@@ -88,6 +89,10 @@ class Customers(Protocol):
     async def customers_by_card(self, cards: Sequence[str]) -> list[CustomerRecord | None]: ...
 
     async def customers_by_webshop_id(self, webshop_ids: Sequence[str]) -> list[CustomerRecord | None]: ...
+
+    async def search(self, search: CustomerSearch, limit: int) -> list[CustomerRecord]:
+        """At most `limit` customers whose email, phone number or name (as `search` says) is the one given,
+        case ignored; one upstream call."""
 
     async def loyalty(self, ids: Sequence[str]) -> list[Loyalty | None]:
         """Tier and points per customer (the card number is on the record already)."""

@@ -38,5 +38,6 @@ class Context:
     @classmethod
     def create(cls, settings: Settings, backends: Backends, reference: ReferenceData, principal: Principal,
                request_id: str) -> Context:
-        return cls(settings, reference, build_loaders(backends, reference.caches),
-                   UnkeyedReads(backends.catalog, backends.appointments), principal, request_id=request_id)
+        reads = UnkeyedReads(backends.catalog, backends.appointments, backends.customers)
+        return cls(settings, reference, build_loaders(backends, reference.caches), reads, principal,
+                   request_id=request_id)

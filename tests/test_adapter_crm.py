@@ -16,6 +16,7 @@ from aiohttp import web
 from connectors.crm.adapter import CrmAdapter
 from connectors.crm.error_reader import classify, read_error
 from connectors.crm.soql_builder import IN_LIST_LIMIT, InQuery, literal
+from connectors.customer_search import CustomerSearch
 from connectors.domain import Address, Channel, CustomerNote, CustomerRecord, Loyalty, Preferences
 from connectors.errors import RateLimited, UpstreamAuthFailed, UpstreamUnavailable
 from simulators.control import Faults
@@ -330,3 +331,19 @@ def test_in_lists_stay_under_the_url_limit() -> None:
 
 def test_literals_escape_quotes_and_backslashes() -> None:
     assert literal("O'Brien\\x") == "'O\\'Brien\\\\x'"
+
+
+async def test_search_finds_by_email_phone_and_name_in_one_composite_call_each(world: World, sim: CrmSimulator,
+                                                                                crm: CrmAdapter) -> None:
+    c = world.customers[0]
+    namesakes = sorted((x for x in world.customers if x.last_name == c.last_name), key=lambda x: x.crm_id)
+    searches = [(CustomerSearch.read(c.email.upper()), [c]),
+                (CustomerSearch.read(c.mobile.replace("+33 ", "0")), [c]),
+                (CustomerSearch.read(c.phone), [c]),
+                (CustomerSearch.read(f"{c.first_name} {c.last_name}"),
+                 [x for x in namesakes if x.first_name == c.first_name]),
+                (CustomerSearch.read(c.last_name), namesakes)]
+    for search, expected in searches:
+        assert await crm.search(search, 50) == [expected_customer(x) for x in expected], search
+    assert await crm.search(CustomerSearch.read(c.last_name), 1) == [expected_customer(namesakes[0])]
+    assert calls(sim) == {COMPOSITE: len(searches) + 1}

@@ -12,9 +12,11 @@ from collections.abc import Callable, Iterable, Sequence
 
 import aiohttp
 
+from connectors.customer_search import CustomerSearch
 from connectors.domain import CustomerNote, CustomerRecord, Loyalty, System
 
 from . import mapping
+from .contact_search import search_queries
 from .rest import RETRIEVE_LIMIT, Json, SalesforceRest
 from .soql_builder import IN_LIST_LIMIT, InQuery, in_condition, literal
 
@@ -56,6 +58,13 @@ class CrmAdapter:
 
     async def customers_by_webshop_id(self, webshop_ids: Sequence[str]) -> list[CustomerRecord | None]:
         return await self._customers_where(mapping.WEBSHOP_ID_FIELD, webshop_ids)
+
+    async def search(self, search: CustomerSearch, limit: int) -> list[CustomerRecord]:
+        """One composite call of exact-match queries (see contact_search); a Contact several of them found
+        counts once, lowest Id first."""
+        answers = await self._rest.composite_queries(search_queries(search, limit))
+        found = {str(c["Id"]): c for contacts in answers.values() for c in contacts}
+        return [mapping.customer(found[i]) for i in sorted(found)[:limit]]
 
     async def loyalty(self, ids: Sequence[str]) -> list[Loyalty | None]:
         """The sheet's recipe: members per 200 customers, then their tiers and points in composite calls."""

@@ -14,6 +14,8 @@ from ..errors import bad_input
 
 PHP_INT_MAX = 2**63 - 1  # WooCommerce ids are unsigned BIGINT in MySQL, but PHP reads them as signed ints
 MAX_SEARCH_TEXT = 100  # ours, generous: ERP descriptions hold 40 characters, so longer text matches nothing
+# ours: fewer than 3 characters names nobody in particular; Contact's longest searched field (LastName) holds 80
+MIN_CUSTOMER_QUERY, MAX_CUSTOMER_QUERY = 3, 100
 
 
 def _anything(_: str) -> bool:
@@ -64,6 +66,9 @@ LOYALTY_CARD = Rule("loyalty card number", re.compile(r"[A-Za-z0-9-]{1,20}"),  #
 CATEGORY = Rule("category", re.compile(r"[A-Za-z0-9_-]{1,9}"), "1 to 9 letters, digits, - or _")  # ProductGroup
 SEARCH_TEXT = Rule("search text", re.compile(rf".{{0,{MAX_SEARCH_TEXT}}}", re.DOTALL),
                    f"at most {MAX_SEARCH_TEXT} characters")
+CUSTOMER_QUERY = Rule("customer search", re.compile(rf"[^\x00-\x1f\x7f]{{{MIN_CUSTOMER_QUERY},{MAX_CUSTOMER_QUERY}}}"),
+                      f"an email, phone number or name of {MIN_CUSTOMER_QUERY} to {MAX_CUSTOMER_QUERY} characters, "
+                      "no control characters")
 
 # The rule for the key inside each global id that `node(id:)` or an entry point resolves.
 GLOBAL_ID_KEYS = {

@@ -1,14 +1,19 @@
-"""Customer entry points: the signed-in customer, by id, by the loyalty card scanned."""
+"""Customer entry points: the signed-in customer, by id, by the loyalty card scanned, by what a caller gave."""
 
 import strawberry
 from strawberry.types import Info
 
+from connectors.customer_search import CustomerSearch
+
 from ...auth import guards
 from ...auth.principals import Role
 from ...context import Context
-from ..keys import LOYALTY_CARD
+from ...errors import bad_input
+from ..keys import CUSTOMER_QUERY, LOYALTY_CARD
 from ..relay import parse_global_id
 from .types import Customer, load_customer
+
+DEFAULT_MATCHES, MAX_MATCHES = 10, 50  # ours: a caller is one person; a longer list means a vaguer query
 
 
 @strawberry.type
@@ -33,3 +38,18 @@ class CustomerQueries:
         guards.check_customer_by_card(info.context.principal)
         found = await info.context.loaders.customer_by_card.load(card_number.strip())
         return Customer.of(found) if found else None
+
+    @strawberry.field(description="Staff only (customer service answering a caller): the customers whose email, "
+                                  "phone number or name is exactly `query`, case ignored. A phone number may be "
+                                  "written in any usual French form (`06 12 34 56 78`, `+33 6…`, `0033…`); a name "
+                                  "as `last`, `first last` or `last first`. At most `first` (1 to "
+                                  f"{MAX_MATCHES}), lowest CRM id first. Reading them is audited like any "
+                                  "customer read.")
+    async def search_customers(self, info: Info[Context, None], query: str,
+                               first: int = DEFAULT_MATCHES) -> list[Customer]:
+        guards.check_staff(info.context.principal)
+        text = CUSTOMER_QUERY.check(query.strip())
+        if not 1 <= first <= MAX_MATCHES:
+            raise bad_input(f"`first` must be between 1 and {MAX_MATCHES}, got {first}")
+        found = await info.context.reads.customer_search(CustomerSearch.read(text), first)
+        return [Customer.of(record) for record in found]
