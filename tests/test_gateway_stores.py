@@ -1,11 +1,13 @@
 """Stores through the gateway: nearest first (checked by brute force), pages, ids, the whole basket."""
 
 import math
+from dataclasses import replace
 
 from gateway.auth.principals import Role
 from gateway.schema.relay import global_id
+from simulators.world import World
 from tests.direct import pos_locations, pos_sellable
-from tests.harness import STAFF, Stack, api_key, bearer
+from tests.harness import STAFF, Stack, api_key, bearer, running_stack
 
 PARIS = {"latitude": 48.8566, "longitude": 2.3522}
 STORES_NEAR = """
@@ -132,3 +134,12 @@ async def test_a_kiosk_and_staff_of_a_store_find_their_own_store_and_others_find
     assert answers == {"kiosk": {"code": first}, "other kiosk": {"code": second},
                        "staff of a store": {"code": second}, "staff": None, "customer": None, "partner": None,
                        "anonymous": None}
+
+
+async def test_a_closed_store_is_found_by_its_code_and_says_it_is_closed(live_world: World) -> None:
+    shut = replace(live_world.stores[0], active=False)
+    world = replace(live_world, stores=(shut, *live_world.stores[1:]))
+    async with running_stack(world) as stack:
+        data = await stack.data(BY_CODE, {"code": shut.code}, headers={})
+    assert data == {"storeByCode": {"id": global_id("Store", shut.code), "code": shut.code, "name": shut.name,
+                                    "isOpen": False}}
