@@ -15,6 +15,7 @@ from .domain import (
     Appointment,
     CustomerNote,
     CustomerRecord,
+    Hold,
     Loyalty,
     OnlineProduct,
     Product,
@@ -119,3 +120,29 @@ class Appointments(Protocol):
     async def appointments_at(self, store_codes: Sequence[str], start: datetime,
                               end: datetime) -> list[Appointment]:
         """Appointments starting in [start, end) at these stores; every store when none is named."""
+
+
+class Reservations(Protocol):
+    """Omnigate's own holds on store stock (real Square cannot reserve): sellable = POS IN_STOCK - `held`.
+
+    Times are passed in, never read from a clock here, so expiry is testable without sleeping.
+    """
+
+    async def hold(self, hold: Hold, available: int) -> bool:
+        """Stores `hold` if `available` minus the units already held for its (sku, store) at its `created_at`
+        covers its quantity, checked and written atomically even across processes; False (nothing written)
+        otherwise."""
+
+    async def release(self, hold_id: str, at: datetime) -> Hold | None:
+        """Cancels a hold active at `at` and returns it; None (nothing changed) when unknown or not active."""
+
+    async def collect(self, hold_id: str, at: datetime) -> Hold | None:
+        """Marks a hold active at `at` collected and returns it; None (nothing changed) otherwise."""
+
+    async def held(self, pairs: Sequence[tuple[str, str]], at: datetime) -> list[int]:
+        """Units under active holds per (sku, store code) at `at`, aligned; 0 where none."""
+
+    async def holds(self, ids: Sequence[str]) -> list[Hold | None]: ...
+
+    async def expire(self, at: datetime) -> list[Hold]:
+        """Marks every hold lapsed by `at` EXPIRED and returns them (they stopped counting at `expires_at`)."""

@@ -9,6 +9,8 @@ import aiohttp
 from connectors import ports
 from connectors.crm.adapter import CrmAdapter
 from connectors.erp.adapter import ErpAdapter
+from connectors.ledger.database import open_database
+from connectors.ledger.holds import LedgerReservations
 from connectors.pos.adapter import PosAdapter
 from connectors.webshop.adapter import WebshopAdapter
 
@@ -28,6 +30,7 @@ class Backends:
     web_orders: ports.WebOrders
     receipts: ports.Receipts
     appointments: ports.Appointments
+    reservations: ports.Reservations
     health: tuple[ports.Health, ...]
 
 
@@ -52,8 +55,9 @@ async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
         webshop = WebshopAdapter.connect(await stack.enter_async_context(session()), settings.webshop_url,
                                          creds.webshop_key, creds.webshop_secret, timeout_s=timeout,
                                          shop_timezone=settings.webshop_timezone)
+        ledger = await stack.enter_async_context(open_database(settings.ledger_path))
         yield Backends(
             catalog=erp, erp_pricing=erp, pos_pricing=pos, store_directory=pos, store_inventory=pos,
             online_catalog=webshop, wishlists=webshop, customers=crm, web_orders=webshop, receipts=pos,
-            appointments=pos, health=(erp, pos, crm, webshop),
+            appointments=pos, reservations=LedgerReservations(ledger), health=(erp, pos, crm, webshop),
         )

@@ -144,7 +144,8 @@ async def running_stack(world: World, environ: dict[str, str] | None = None,
             # a shared 2-core CI machine can take seconds to answer; no gateway test depends on this timeout
             "OMNIGATE_UPSTREAM_TIMEOUT_S": "10",
             "OMNIGATE_API_KEYS_FILE": str(Path(folder.name) / "keys.json"), "OMNIGATE_SAFELIST_FILE": str(safelist),
-            "OMNIGATE_PORT": "0", **(environ or {})})
+            "OMNIGATE_PORT": "0", "OMNIGATE_LEDGER_PATH": str(Path(folder.name) / "ledger.sqlite3"),
+            **(environ or {})})
         app = build_app(settings, ide_presets)
         runner = await start(app, settings, shutdown_timeout_s=1.0)
         async with aiohttp.ClientSession() as http:

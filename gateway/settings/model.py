@@ -98,6 +98,9 @@ class Settings:
                                    "shared")
     price_ttl_s: float = setting(v.positive_decimal, "60", "the same for prices")
     stock_ttl_s: float = setting(v.positive_decimal, "5", "the same for stock (store and online)")
+    ledger_path: Path = setting(v.new_file, "omnigate-ledger.sqlite3", "Omnigate's own SQLite file (reserve & "
+                                "collect holds, idempotency results), created on first start; processes sharing "
+                                "it share the holds")
     federation_sdl: v.SdlAccess | None = setting(
         v.sdl_access, None, "who may read the subgraph SDL (`_service { sdl }`): `router` keys only, anyone "
         "(`public`), or nobody (`off`); unset: `router` in production, `public` in development; see Federation "
