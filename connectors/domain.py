@@ -287,3 +287,18 @@ class Hold:
 
     def is_active(self, at: datetime) -> bool:
         return self.status is HoldStatus.ACTIVE and self.expires_at > at
+
+
+class ClaimState(StrEnum):
+    """What an idempotency key's claim found: go ahead (NEW), the first result (DONE), or a refusal."""
+
+    NEW = "NEW"
+    DONE = "DONE"
+    RUNNING = "RUNNING"  # the first request with this key is still being served
+    CONFLICT = "CONFLICT"  # the key was used for another input
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    state: ClaimState
+    result: str | None = None  # the stored result (DONE only), as the gateway serialised it

@@ -8,11 +8,12 @@ the gateway's crosswalk maps those on the way down.
 """
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from .domain import (
     Appointment,
+    Claim,
     CustomerNote,
     CustomerRecord,
     Hold,
@@ -146,3 +147,16 @@ class Reservations(Protocol):
 
     async def expire(self, at: datetime) -> list[Hold]:
         """Marks every hold lapsed by `at` EXPIRED and returns them (they stopped counting at `expires_at`)."""
+
+
+class IdempotencyResults(Protocol):
+    """The first result of each (scope, key), so that a retried write is answered without being done twice."""
+
+    async def claim(self, scope: str, key: str, fingerprint: str, at: datetime, keep: timedelta) -> Claim:
+        """Atomically: NEW (and the key is now RUNNING, kept for `keep`) if unknown or lapsed; DONE with the
+        result if finished with this `fingerprint`; CONFLICT for another fingerprint; RUNNING otherwise."""
+
+    async def finish(self, scope: str, key: str, result: str) -> None: ...
+
+    async def abandon(self, scope: str, key: str) -> None:
+        """Forgets a claim whose write failed before changing anything, so that a retry may run it."""
