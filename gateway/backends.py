@@ -11,6 +11,7 @@ from connectors.crm.adapter import CrmAdapter
 from connectors.erp.adapter import ErpAdapter
 from connectors.ledger.database import open_database
 from connectors.ledger.holds import LedgerReservations
+from connectors.ledger.idempotency import LedgerIdempotency
 from connectors.pos.adapter import PosAdapter
 from connectors.webshop.adapter import WebshopAdapter
 
@@ -31,6 +32,7 @@ class Backends:
     receipts: ports.Receipts
     appointments: ports.Appointments
     reservations: ports.Reservations
+    idempotency: ports.IdempotencyResults
     health: tuple[ports.Health, ...]
 
 
@@ -59,5 +61,6 @@ async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
         yield Backends(
             catalog=erp, erp_pricing=erp, pos_pricing=pos, store_directory=pos, store_inventory=pos,
             online_catalog=webshop, wishlists=webshop, customers=crm, web_orders=webshop, receipts=pos,
-            appointments=pos, reservations=LedgerReservations(ledger), health=(erp, pos, crm, webshop),
+            appointments=pos, reservations=LedgerReservations(ledger),
+            idempotency=LedgerIdempotency(ledger), health=(erp, pos, crm, webshop),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from graphql import GraphQLError
@@ -15,6 +15,7 @@ from .loaders import Loaders, build_loaders
 from .loaders.reads import UnkeyedReads
 from .reference import ReferenceData
 from .settings import Settings
+from .writes.ledger import Ledger
 
 if TYPE_CHECKING:
     from .backends import Backends
@@ -22,12 +23,14 @@ if TYPE_CHECKING:
 
 @dataclass
 class Context:
-    """Holds no port: resolvers read through `loaders` (keyed) or `reads` (unkeyed), each read a span."""
+    """Holds no port: resolvers read through `loaders` (keyed) or `reads` (unkeyed) and write through `ledger`,
+    each call a span."""
 
     settings: Settings
     reference: ReferenceData
     loaders: Loaders
     reads: UnkeyedReads
+    ledger: Ledger
     principal: Principal = ANONYMOUS
     audit: AuditLog = field(default_factory=AuditLog)
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -39,4 +42,6 @@ class Context:
     def create(cls, settings: Settings, backends: Backends, reference: ReferenceData, principal: Principal,
                request_id: str) -> Context:
         return cls(settings, reference, build_loaders(backends, reference.caches),
-                   UnkeyedReads(backends.catalog, backends.appointments), principal, request_id=request_id)
+                   UnkeyedReads(backends.catalog, backends.appointments),
+                   Ledger(backends.reservations, backends.idempotency, timedelta(hours=settings.idempotency_hours)),
+                   principal, request_id=request_id)
