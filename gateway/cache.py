@@ -109,6 +109,14 @@ class KeyedCache(Generic[K, V]):
             found[key] = self._stale_or_raise(key, result) if isinstance(result, ConnectorError) else result
         return [found[key] for key in keys]
 
+    def invalidate(self, keys: Sequence[K]) -> None:
+        """The next read of these keys goes upstream (a write changed them); the old value stays only as the
+        stale fallback for when that system is down."""
+        for key in keys:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries[key] = _Entry(entry.value, float("-inf"))
+
     async def _settle(self, keys: list[K]) -> list[V | ConnectorError]:
         """One upstream call for the keys nobody is fetching yet; the others join the call in flight."""
         fresh = [k for k in keys if k not in self._inflight]

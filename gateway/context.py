@@ -41,7 +41,8 @@ class Context:
     @classmethod
     def create(cls, settings: Settings, backends: Backends, reference: ReferenceData, principal: Principal,
                request_id: str) -> Context:
+        now = datetime.now(UTC)
+        ledger = Ledger(backends.reservations, backends.idempotency, timedelta(hours=settings.idempotency_hours), now)
         return cls(settings, reference, build_loaders(backends, reference.caches),
-                   UnkeyedReads(backends.catalog, backends.appointments),
-                   Ledger(backends.reservations, backends.idempotency, timedelta(hours=settings.idempotency_hours)),
-                   principal, request_id=request_id)
+                   UnkeyedReads(backends.catalog, backends.appointments), ledger, principal, request_id=request_id,
+                   now=now)

@@ -4,6 +4,7 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+from aiodataloader import DataLoader
 from opentelemetry import trace
 
 from connectors.domain import Hold
@@ -16,10 +17,24 @@ TRACER = trace.get_tracer("omnigate.ledger")
 
 
 class Ledger:
-    def __init__(self, reservations: Reservations, results: IdempotencyResults, keep: timedelta) -> None:
+    """Per request: the units held per (sku, store) are read in one batch per tick as of the request's `now`,
+    and read again after this request changes a hold."""
+
+    def __init__(self, reservations: Reservations, results: IdempotencyResults, keep: timedelta,
+                 now: datetime) -> None:
         self._reservations = reservations
         self._results = results
         self._keep = keep
+        self._now = now
+        self._held = DataLoader(batch_load_fn=self._held_batch)
+
+    async def _held_batch(self, pairs: list[tuple[str, str]]) -> list[int]:
+        return await self.held(pairs, self._now)
+
+    async def held_now(self, pairs: Sequence[tuple[str, str]]) -> list[int]:
+        """Units under active holds per (canonical sku, store code), batched with the request's other reads."""
+        found: list[int] = await self._held.load_many(list(pairs))
+        return found
 
     async def once(self, scope: str, key: str, operation: str, inputs: Mapping[str, object], at: datetime,
                    run: Callable[[], Awaitable[Outcome]]) -> Outcome:
@@ -28,14 +43,17 @@ class Ledger:
 
     async def hold(self, hold: Hold, available: int) -> bool:
         with _span("hold"):
+            self._held.clear_all()
             return await self._reservations.hold(hold, available)
 
     async def release(self, hold_id: str, at: datetime) -> Hold | None:
         with _span("release"):
+            self._held.clear_all()
             return await self._reservations.release(hold_id, at)
 
     async def collect(self, hold_id: str, at: datetime) -> Hold | None:
         with _span("collect"):
+            self._held.clear_all()
             return await self._reservations.collect(hold_id, at)
 
     async def held(self, pairs: Sequence[tuple[str, str]], at: datetime) -> list[int]:

@@ -14,7 +14,7 @@ from ...context import Context
 from ...errors import GatewayError, UserErrorCode
 from ...writes.outcome import Outcome
 from ..relay import parse_global_id
-from ..stores.stock import stock_levels
+from ..stores.stock import in_stock
 from ..stores.types import StoreService
 from .reservation import ReservationPayload
 
@@ -57,7 +57,7 @@ async def _reserve(info: Info[Context, None], input: ReserveInStoreInput) -> Out
     sku = (await ctx.reference.crosswalk.get()).canonical_sku(input.sku)
     if sku is None or await ctx.loaders.product_by_sku.load(sku) is None:
         return Outcome.refused(UserErrorCode.NOT_FOUND, "no such article", "input", "sku")
-    [level] = await stock_levels(info, [(sku, code)])
+    [level] = await in_stock(info, [(sku, code)], fresh=True)  # the ledger subtracts its own holds
     customer_id, card = await _customer(info)
     hold = Hold(uuid.uuid4().hex, sku, code, input.quantity, customer_id, card, ctx.now,
                 ctx.now + timedelta(hours=ctx.settings.reservation_hold_hours))
