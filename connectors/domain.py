@@ -302,3 +302,15 @@ class ClaimState(StrEnum):
 class Claim:
     state: ClaimState
     result: str | None = None  # the stored result (DONE only), as the gateway serialised it
+
+
+@dataclass(frozen=True, slots=True)
+class Sale:
+    """Units sold over the counter at a store (`gtin`: the POS's article key), recorded once per `key`."""
+
+    reference: str  # what the sale settles, e.g. a hold id
+    gtin: str
+    store_code: str
+    quantity: int
+    occurred_at: datetime
+    key: str  # idempotency key: a retry with it records nothing more

@@ -22,6 +22,7 @@ from .domain import (
     Product,
     Purchase,
     Relation,
+    Sale,
     SearchPage,
     ShownPrice,
     StockLevel,
@@ -70,6 +71,12 @@ class StoreInventory(Protocol):
 
     async def stock_in_store(self, store_code: str) -> list[StockLevel]:
         """Every article the store can sell now (sellable > 0)."""
+
+
+class StoreSales(Protocol):
+    async def record_sales(self, sales: Sequence[Sale]) -> list[bool]:
+        """Records each sale in the store's stock (IN_STOCK to sold), aligned; False where the store system
+        knows no such article. Raises when the store system refuses (e.g. fewer units left than sold)."""
 
 
 class OnlineCatalog(Protocol):

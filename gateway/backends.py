@@ -25,6 +25,7 @@ class Backends:
     pos_pricing: ports.Pricing
     store_directory: ports.StoreDirectory
     store_inventory: ports.StoreInventory
+    store_sales: ports.StoreSales
     online_catalog: ports.OnlineCatalog
     wishlists: ports.Wishlists
     customers: ports.Customers
@@ -59,7 +60,7 @@ async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
                                          shop_timezone=settings.webshop_timezone)
         ledger = await stack.enter_async_context(open_database(settings.ledger_path))
         yield Backends(
-            catalog=erp, erp_pricing=erp, pos_pricing=pos, store_directory=pos, store_inventory=pos,
+            catalog=erp, erp_pricing=erp, pos_pricing=pos, store_directory=pos, store_inventory=pos, store_sales=pos,
             online_catalog=webshop, wishlists=webshop, customers=crm, web_orders=webshop, receipts=pos,
             appointments=pos, reservations=LedgerReservations(ledger),
             idempotency=LedgerIdempotency(ledger), health=(erp, pos, crm, webshop),

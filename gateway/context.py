@@ -16,6 +16,7 @@ from .loaders.reads import UnkeyedReads
 from .reference import ReferenceData
 from .settings import Settings
 from .writes.ledger import Ledger
+from .writes.till import Till
 
 if TYPE_CHECKING:
     from .backends import Backends
@@ -23,14 +24,15 @@ if TYPE_CHECKING:
 
 @dataclass
 class Context:
-    """Holds no port: resolvers read through `loaders` (keyed) or `reads` (unkeyed) and write through `ledger`,
-    each call a span."""
+    """Holds no port: resolvers read through `loaders` (keyed) or `reads` (unkeyed) and write through `ledger`
+    and `till`, each call a span."""
 
     settings: Settings
     reference: ReferenceData
     loaders: Loaders
     reads: UnkeyedReads
     ledger: Ledger
+    till: Till
     principal: Principal = ANONYMOUS
     audit: AuditLog = field(default_factory=AuditLog)
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -40,9 +42,8 @@ class Context:
 
     @classmethod
     def create(cls, settings: Settings, backends: Backends, reference: ReferenceData, principal: Principal,
-               request_id: str) -> Context:
-        now = datetime.now(UTC)
+               request_id: str, now: datetime) -> Context:
         ledger = Ledger(backends.reservations, backends.idempotency, timedelta(hours=settings.idempotency_hours), now)
         return cls(settings, reference, build_loaders(backends, reference.caches),
-                   UnkeyedReads(backends.catalog, backends.appointments), ledger, principal, request_id=request_id,
-                   now=now)
+                   UnkeyedReads(backends.catalog, backends.appointments), ledger, Till(backends.store_sales),
+                   principal, request_id=request_id, now=now)

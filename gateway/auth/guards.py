@@ -109,3 +109,9 @@ def check_reserves_at(principal: Principal, store_code: str) -> None:
     """A kiosk, or staff of a store, holds stock at their own store only; staff without a store anywhere."""
     if principal.role in (Role.STAFF, Role.KIOSK) and principal.store not in (None, store_code):
         raise forbidden()
+
+
+def check_collector(principal: Principal) -> None:
+    """Collection happens at the till: staff, or the store's kiosk; the store itself is checked on the record."""
+    if principal.role not in (Role.STAFF, Role.KIOSK):
+        raise forbidden()

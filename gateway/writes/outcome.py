@@ -21,8 +21,9 @@ class Outcome:
     problems: tuple[Problem, ...] = ()
 
     @classmethod
-    def refused(cls, code: UserErrorCode, message: str, *field: str) -> "Outcome":
-        return cls(problems=(Problem(code, message, field or None),))
+    def refused(cls, code: UserErrorCode, message: str, *field: str, record_id: str | None = None) -> "Outcome":
+        """One problem; `record_id` when the record exists but could not be changed as asked."""
+        return cls(record_id, (Problem(code, message, field or None),))
 
     def to_json(self) -> str:
         return json.dumps({"record": self.record_id,

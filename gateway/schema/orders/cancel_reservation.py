@@ -29,5 +29,5 @@ async def cancel_reservation(info: Info[Context, None], id: strawberry.ID) -> Re
     [now] = await ctx.ledger.holds([key])
     if now is not None and now.status is HoldStatus.CANCELLED:
         return await ReservationPayload.of(info, Outcome(record_id=key))
-    return await ReservationPayload.of(info, Outcome(key, Outcome.refused(
-        UserErrorCode.CONFLICT, "only an active reservation can be cancelled", "id").problems))
+    return await ReservationPayload.of(info, Outcome.refused(
+        UserErrorCode.CONFLICT, "only an active reservation can be cancelled", "id", record_id=key))

@@ -5,6 +5,7 @@ from strawberry.types import Info
 
 from ...context import Context
 from .cancel_reservation import cancel_reservation
+from .collect_reservation import collect_reservation
 from .reservation import ReservationPayload
 from .reserve_in_store import ReserveInStoreInput, reserve_in_store
 
@@ -19,3 +20,8 @@ class OrderMutations:
     @strawberry.mutation(description="The customer who holds it, or a kiosk or staff of its store.")
     async def cancel_reservation(self, info: Info[Context, None], id: strawberry.ID) -> ReservationPayload:
         return await cancel_reservation(info, id)
+
+    @strawberry.mutation(description="Staff, or the store's kiosk: the customer paid at the till; the POS records "
+                                     "the sale and the hold closes.")
+    async def collect_reservation(self, info: Info[Context, None], id: strawberry.ID) -> ReservationPayload:
+        return await collect_reservation(info, id)
