@@ -110,12 +110,10 @@ class KeyedCache(Generic[K, V]):
         return [found[key] for key in keys]
 
     def invalidate(self, keys: Sequence[K]) -> None:
-        """The next read of these keys goes upstream (a write changed them); the old value stays only as the
-        stale fallback for when that system is down."""
+        """The next read of these keys goes upstream, and no older value is served stale in its place: a write
+        depends on it or changed it."""
         for key in keys:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries[key] = _Entry(entry.value, float("-inf"))
+            self._entries.pop(key, None)
 
     async def _settle(self, keys: list[K]) -> list[V | ConnectorError]:
         """One upstream call for the keys nobody is fetching yet; the others join the call in flight."""

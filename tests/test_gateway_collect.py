@@ -75,3 +75,24 @@ async def test_a_lapsed_hold_gives_its_units_back_and_can_no_longer_be_collected
                                              "userErrors": [{"field": ["id"], "code": "CONFLICT"}]}
     counted = await pos_sellable(timed_stack.http, timed_stack.sim_url, [product.gtin], [STORE])
     assert counted == {(product.gtin, STORE): left}
+
+
+async def test_with_the_pos_down_nothing_is_held_or_sold_and_the_key_is_not_used_up(stack: Stack) -> None:
+    product, left = few_left(stack)
+    held = (await reserve(stack, customer(), sku=product.sku, key="held"))["reservation"]["id"]
+    down = {"field": None, "code": "UPSTREAM_UNAVAILABLE", "message": "the POS could not count the stock; retry"}
+
+    await stack.fault(system="pos", down=True)
+    assert await reserve(stack, customer(), sku=product.sku, key="later") == {"reservation": None,
+                                                                               "userErrors": [down]}
+    await stack.fault(system="pos", down=False)
+    later = await reserve(stack, customer(), sku=product.sku, key="later")  # run again, not replayed
+    assert later["userErrors"] == [] and later["reservation"]["quantity"] == 1
+
+    await stack.fault(system="pos", down=True)
+    not_sold = (await stack.data(COLLECT, {"id": held}, api_key(stack.keys.other_kiosk)))["collectReservation"]
+    assert not_sold == {"reservation": {"id": held, "status": "ACTIVE"},
+                        "userErrors": [{"field": None, "code": "UPSTREAM_UNAVAILABLE"}]}
+    await stack.fault(system="pos", down=False)
+    counted = await pos_sellable(stack.http, stack.sim_url, [product.gtin], [STORE])
+    assert counted == {(product.gtin, STORE): left}

@@ -7,6 +7,7 @@ import strawberry
 from strawberry.types import Info
 
 from connectors.domain import Hold
+from connectors.errors import ConnectorError
 
 from ...auth import guards
 from ...auth.principals import Role
@@ -57,7 +58,10 @@ async def _reserve(info: Info[Context, None], input: ReserveInStoreInput) -> Out
     sku = (await ctx.reference.crosswalk.get()).canonical_sku(input.sku)
     if sku is None or await ctx.loaders.product_by_sku.load(sku) is None:
         return Outcome.refused(UserErrorCode.NOT_FOUND, "no such article", "input", "sku")
-    [level] = await in_stock(info, [(sku, code)], fresh=True)  # the ledger subtracts its own holds
+    try:
+        [level] = await in_stock(info, [(sku, code)], fresh=True)  # the ledger subtracts its own holds
+    except ConnectorError:
+        return Outcome.refused(UserErrorCode.UPSTREAM_UNAVAILABLE, "the POS could not count the stock; retry")
     customer_id, card = await _customer(info)
     hold = Hold(uuid.uuid4().hex, sku, code, input.quantity, customer_id, card, ctx.now,
                 ctx.now + timedelta(hours=ctx.settings.reservation_hold_hours))
