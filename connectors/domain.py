@@ -259,3 +259,58 @@ class Appointment:
     channel: Channel
     customer_card: str | None = None
     sku: str | None = None
+
+
+class HoldStatus(StrEnum):
+    """A hold counts against sellable stock only while ACTIVE and not past `expires_at`."""
+
+    ACTIVE = "ACTIVE"
+    COLLECTED = "COLLECTED"
+    CANCELLED = "CANCELLED"
+    EXPIRED = "EXPIRED"
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """Units of one article (canonical sku) held at one store for one customer, kept in Omnigate's ledger
+    because the POS cannot reserve stock (its RESERVED_FOR_SALE state is read-only)."""
+
+    id: str
+    sku: str
+    store_code: str
+    quantity: int
+    customer_id: str | None
+    customer_card: str | None
+    created_at: datetime
+    expires_at: datetime
+    status: HoldStatus = HoldStatus.ACTIVE
+
+    def is_active(self, at: datetime) -> bool:
+        return self.status is HoldStatus.ACTIVE and self.expires_at > at
+
+
+class ClaimState(StrEnum):
+    """What an idempotency key's claim found: go ahead (NEW), the first result (DONE), or a refusal."""
+
+    NEW = "NEW"
+    DONE = "DONE"
+    RUNNING = "RUNNING"  # the first request with this key is still being served
+    CONFLICT = "CONFLICT"  # the key was used for another input
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    state: ClaimState
+    result: str | None = None  # the stored result (DONE only), as the gateway serialised it
+
+
+@dataclass(frozen=True, slots=True)
+class Sale:
+    """Units sold over the counter at a store (`gtin`: the POS's article key), recorded once per `key`."""
+
+    reference: str  # what the sale settles, e.g. a hold id
+    gtin: str
+    store_code: str
+    quantity: int
+    occurred_at: datetime
+    key: str  # idempotency key: a retry with it records nothing more

@@ -8,19 +8,22 @@ the gateway's crosswalk maps those on the way down.
 """
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from .customer_search import CustomerSearch
 from .domain import (
     Appointment,
+    Claim,
     CustomerNote,
     CustomerRecord,
+    Hold,
     Loyalty,
     OnlineProduct,
     Product,
     Purchase,
     Relation,
+    Sale,
     SearchPage,
     ShownPrice,
     StockLevel,
@@ -69,6 +72,12 @@ class StoreInventory(Protocol):
 
     async def stock_in_store(self, store_code: str) -> list[StockLevel]:
         """Every article the store can sell now (sellable > 0)."""
+
+
+class StoreSales(Protocol):
+    async def record_sales(self, sales: Sequence[Sale]) -> list[bool]:
+        """Records each sale in the store's stock (IN_STOCK to sold), aligned; False where the store system
+        knows no such article. Raises when the store system refuses (e.g. fewer units left than sold)."""
 
 
 class OnlineCatalog(Protocol):
@@ -124,3 +133,42 @@ class Appointments(Protocol):
     async def appointments_at(self, store_codes: Sequence[str], start: datetime,
                               end: datetime) -> list[Appointment]:
         """Appointments starting in [start, end) at these stores; every store when none is named."""
+
+
+class Reservations(Protocol):
+    """Omnigate's own holds on store stock (real Square cannot reserve): sellable = POS IN_STOCK - `held`.
+
+    Times are passed in, never read from a clock here, so expiry is testable without sleeping.
+    """
+
+    async def hold(self, hold: Hold, available: int) -> bool:
+        """Stores `hold` if `available` minus the units already held for its (sku, store) at its `created_at`
+        covers its quantity, checked and written atomically even across processes; False (nothing written)
+        otherwise."""
+
+    async def release(self, hold_id: str, at: datetime) -> Hold | None:
+        """Cancels a hold active at `at` and returns it; None (nothing changed) when unknown or not active."""
+
+    async def collect(self, hold_id: str, at: datetime) -> Hold | None:
+        """Marks a hold active at `at` collected and returns it; None (nothing changed) otherwise."""
+
+    async def held(self, pairs: Sequence[tuple[str, str]], at: datetime) -> list[int]:
+        """Units under active holds per (sku, store code) at `at`, aligned; 0 where none."""
+
+    async def holds(self, ids: Sequence[str]) -> list[Hold | None]: ...
+
+    async def expire(self, at: datetime) -> list[Hold]:
+        """Marks every hold lapsed by `at` EXPIRED and returns them (they stopped counting at `expires_at`)."""
+
+
+class IdempotencyResults(Protocol):
+    """The first result of each (scope, key), so that a retried write is answered without being done twice."""
+
+    async def claim(self, scope: str, key: str, fingerprint: str, at: datetime, keep: timedelta) -> Claim:
+        """Atomically: NEW (and the key is now RUNNING, kept for `keep`) if unknown or lapsed; DONE with the
+        result if finished with this `fingerprint`; CONFLICT for another fingerprint; RUNNING otherwise."""
+
+    async def finish(self, scope: str, key: str, result: str) -> None: ...
+
+    async def abandon(self, scope: str, key: str) -> None:
+        """Forgets a claim whose write failed before changing anything, so that a retry may run it."""

@@ -5,8 +5,9 @@ from collections.abc import AsyncIterator, Sequence
 
 from aiohttp import web
 
-from .appkeys import BACKENDS_KEY, REFERENCE_KEY, SECURITY_KEY, SETTINGS_KEY
+from .appkeys import BACKENDS_KEY, CLOCK_KEY, REFERENCE_KEY, SECURITY_KEY, SETTINGS_KEY
 from .backends import open_backends
+from .clock import Clock, utc_now
 from .graphql_http import GraphQLEndpoint
 from .http import health
 from .http.compression import compression
@@ -18,10 +19,12 @@ from .schema import build_schema
 from .security import build_security
 from .settings import Settings
 from .telemetry import configure_tracing, server_spans
+from .writes.sweep import sweep_lapsed_holds
 
 
-def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = ()) -> web.Application:
-    """Raises SettingsError when a configured file (keys, safelist, JWKS) cannot be used.
+def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = (), clock: Clock = utc_now) -> web.Application:
+    """Raises SettingsError when a configured file (keys, safelist, JWKS) cannot be used. `clock` gives each
+    request its "now" (tests move it to let holds lapse).
 
     `ide_presets` (the demo's credentials) are offered in GraphiQL, which only development has.
     """
@@ -30,6 +33,7 @@ def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = ()) -> w
         server_spans, request_ids, cors(settings.cors_origins), client_addresses(settings.trusted_proxies),
         masked_errors, compression])
     app[SETTINGS_KEY] = settings
+    app[CLOCK_KEY] = clock
     app[SECURITY_KEY] = build_security(settings)
     app.cleanup_ctx.append(_backends_ctx)
     app.on_cleanup.append(_close_security)
@@ -51,8 +55,10 @@ async def _backends_ctx(app: web.Application) -> AsyncIterator[None]:
         app[BACKENDS_KEY] = backends
         app[REFERENCE_KEY] = reference = ReferenceData(backends, app[SETTINGS_KEY])
         warming = asyncio.create_task(reference.warm())
+        sweeping = asyncio.create_task(sweep_lapsed_holds(backends.reservations, app[CLOCK_KEY]))
         yield
         warming.cancel()
+        sweeping.cancel()
 
 
 async def _close_security(app: web.Application) -> None:

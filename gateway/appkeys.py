@@ -3,6 +3,7 @@
 from aiohttp import web
 
 from .backends import Backends
+from .clock import Clock
 from .reference import ReferenceData
 from .security import Security
 from .settings import Settings
@@ -11,3 +12,4 @@ SETTINGS_KEY = web.AppKey("settings", Settings)
 BACKENDS_KEY = web.AppKey("backends", Backends)
 REFERENCE_KEY = web.AppKey("reference", ReferenceData)
 SECURITY_KEY = web.AppKey("security", Security)
+CLOCK_KEY = web.AppKey("clock", Clock)

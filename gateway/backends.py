@@ -9,6 +9,9 @@ import aiohttp
 from connectors import ports
 from connectors.crm.adapter import CrmAdapter
 from connectors.erp.adapter import ErpAdapter
+from connectors.ledger.database import open_database
+from connectors.ledger.holds import LedgerReservations
+from connectors.ledger.idempotency import LedgerIdempotency
 from connectors.pos.adapter import PosAdapter
 from connectors.webshop.adapter import WebshopAdapter
 
@@ -22,12 +25,15 @@ class Backends:
     pos_pricing: ports.Pricing
     store_directory: ports.StoreDirectory
     store_inventory: ports.StoreInventory
+    store_sales: ports.StoreSales
     online_catalog: ports.OnlineCatalog
     wishlists: ports.Wishlists
     customers: ports.Customers
     web_orders: ports.WebOrders
     receipts: ports.Receipts
     appointments: ports.Appointments
+    reservations: ports.Reservations
+    idempotency: ports.IdempotencyResults
     health: tuple[ports.Health, ...]
 
 
@@ -52,8 +58,10 @@ async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
         webshop = WebshopAdapter.connect(await stack.enter_async_context(session()), settings.webshop_url,
                                          creds.webshop_key, creds.webshop_secret, timeout_s=timeout,
                                          shop_timezone=settings.webshop_timezone)
+        ledger = await stack.enter_async_context(open_database(settings.ledger_path))
         yield Backends(
-            catalog=erp, erp_pricing=erp, pos_pricing=pos, store_directory=pos, store_inventory=pos,
+            catalog=erp, erp_pricing=erp, pos_pricing=pos, store_directory=pos, store_inventory=pos, store_sales=pos,
             online_catalog=webshop, wishlists=webshop, customers=crm, web_orders=webshop, receipts=pos,
-            appointments=pos, health=(erp, pos, crm, webshop),
+            appointments=pos, reservations=LedgerReservations(ledger),
+            idempotency=LedgerIdempotency(ledger), health=(erp, pos, crm, webshop),
         )

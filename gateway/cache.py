@@ -109,6 +109,12 @@ class KeyedCache(Generic[K, V]):
             found[key] = self._stale_or_raise(key, result) if isinstance(result, ConnectorError) else result
         return [found[key] for key in keys]
 
+    def invalidate(self, keys: Sequence[K]) -> None:
+        """The next read of these keys goes upstream, and no older value is served stale in its place: a write
+        depends on it or changed it."""
+        for key in keys:
+            self._entries.pop(key, None)
+
     async def _settle(self, keys: list[K]) -> list[V | ConnectorError]:
         """One upstream call for the keys nobody is fetching yet; the others join the call in flight."""
         fresh = [k for k in keys if k not in self._inflight]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from graphql import GraphQLError
@@ -15,6 +15,8 @@ from .loaders import Loaders, build_loaders
 from .loaders.reads import UnkeyedReads
 from .reference import ReferenceData
 from .settings import Settings
+from .writes.ledger import Ledger
+from .writes.till import Till
 
 if TYPE_CHECKING:
     from .backends import Backends
@@ -22,12 +24,15 @@ if TYPE_CHECKING:
 
 @dataclass
 class Context:
-    """Holds no port: resolvers read through `loaders` (keyed) or `reads` (unkeyed), each read a span."""
+    """Holds no port: resolvers read through `loaders` (keyed) or `reads` (unkeyed) and write through `ledger`
+    and `till`, each call a span."""
 
     settings: Settings
     reference: ReferenceData
     loaders: Loaders
     reads: UnkeyedReads
+    ledger: Ledger
+    till: Till
     principal: Principal = ANONYMOUS
     audit: AuditLog = field(default_factory=AuditLog)
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -37,7 +42,8 @@ class Context:
 
     @classmethod
     def create(cls, settings: Settings, backends: Backends, reference: ReferenceData, principal: Principal,
-               request_id: str) -> Context:
+               request_id: str, now: datetime) -> Context:
+        ledger = Ledger(backends.reservations, backends.idempotency, timedelta(hours=settings.idempotency_hours), now)
         reads = UnkeyedReads(backends.catalog, backends.appointments, backends.customers)
-        return cls(settings, reference, build_loaders(backends, reference.caches), reads, principal,
-                   request_id=request_id)
+        return cls(settings, reference, build_loaders(backends, reference.caches), reads, ledger,
+                   Till(backends.store_sales), principal, request_id=request_id, now=now)

@@ -35,6 +35,18 @@ class ErrorCode(StrEnum):
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
+class UserErrorCode(StrEnum):
+    """Why a mutation did not do what was asked, in its payload's `userErrors` (the request itself succeeded)."""
+
+    INVALID = "INVALID"
+    NOT_FOUND = "NOT_FOUND"
+    OUT_OF_STOCK = "OUT_OF_STOCK"
+    SERVICE_NOT_OFFERED = "SERVICE_NOT_OFFERED"
+    LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
+    CONFLICT = "CONFLICT"
+    UPSTREAM_UNAVAILABLE = "UPSTREAM_UNAVAILABLE"
+
+
 def coded(code: ErrorCode, **extensions: Any) -> dict[str, Any]:
     """An error's `extensions`: the code first, then whatever else the client may act on."""
     return {"code": code.value, **extensions}

@@ -16,7 +16,7 @@ from aiohttp import web
 from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, OperationType
 from strawberry.schema import BaseSchema
 
-from .appkeys import BACKENDS_KEY, REFERENCE_KEY, SECURITY_KEY
+from .appkeys import BACKENDS_KEY, CLOCK_KEY, REFERENCE_KEY, SECURITY_KEY
 from .auth.principals import AuthenticationError, Principal, Role
 from .cache import STALE
 from .context import Context
@@ -110,7 +110,8 @@ class GraphQLEndpoint:
         if problems := check(measured, security.limits_for(principal)):
             return _errors(problems), request_error
         app = request.app
-        context = Context.create(self.settings, app[BACKENDS_KEY], app[REFERENCE_KEY], principal, request_id(request))
+        context = Context.create(self.settings, app[BACKENDS_KEY], app[REFERENCE_KEY], principal, request_id(request),
+                                 app[CLOCK_KEY]())
         stale: set[str] = set()
         stale_token = STALE.set(stale)
         try:

@@ -18,6 +18,7 @@ from gateway.appkeys import REFERENCE_KEY
 from gateway.auth.api_keys import hash_key, new_key
 from gateway.auth.minting import mint_token
 from gateway.auth.principals import Role
+from gateway.clock import Clock, utc_now
 from gateway.http.listener import start
 from gateway.ide import HeaderPreset
 from gateway.settings import load_settings
@@ -124,10 +125,12 @@ class Stack:
 
 @asynccontextmanager
 async def running_stack(world: World, environ: dict[str, str] | None = None,
-                        down: str | None = None, ide_presets: Sequence[HeaderPreset] = ()) -> AsyncIterator[Stack]:
+                        down: str | None = None, ide_presets: Sequence[HeaderPreset] = (),
+                        clock: Clock = utc_now) -> AsyncIterator[Stack]:
     """Simulators, then the gateway wired to them; both stopped whatever happens. With `down`, that system
     is down before the gateway starts (nothing of it is cached). The simulators take the back-office
-    credentials of `environ`, the demo ones by default; `ide_presets` are offered in GraphiQL."""
+    credentials of `environ`, the demo ones by default; `ide_presets` are offered in GraphiQL; `clock` is the
+    gateway's "now"."""
     host = SimulatorHost(world, credentials_from_environ(environ or {}))
     sim_url = await host.start()
     if down is not None:
@@ -144,8 +147,9 @@ async def running_stack(world: World, environ: dict[str, str] | None = None,
             # a shared 2-core CI machine can take seconds to answer; no gateway test depends on this timeout
             "OMNIGATE_UPSTREAM_TIMEOUT_S": "10",
             "OMNIGATE_API_KEYS_FILE": str(Path(folder.name) / "keys.json"), "OMNIGATE_SAFELIST_FILE": str(safelist),
-            "OMNIGATE_PORT": "0", **(environ or {})})
-        app = build_app(settings, ide_presets)
+            "OMNIGATE_PORT": "0", "OMNIGATE_LEDGER_PATH": str(Path(folder.name) / "ledger.sqlite3"),
+            **(environ or {})})
+        app = build_app(settings, ide_presets, clock)
         runner = await start(app, settings, shutdown_timeout_s=1.0)
         async with aiohttp.ClientSession() as http:
             yield Stack(world, sim_url, f"http://127.0.0.1:{runner.addresses[0][1]}", http, app, keys)

@@ -74,6 +74,11 @@ class SquareClient:
         """A POST that only reads (search, batch retrieve): safe to retry."""
         return self._object(await self.upstream.request("POST", path, json=body, idempotent=True))
 
+    async def write(self, path: str, body: Json) -> Json:
+        """A POST that changes something under its own `idempotency_key`: Square answers a repeat with the first
+        response and changes nothing more, so a transient failure is retried like a read."""
+        return self._object(await self.upstream.request("POST", path, json=body, idempotent=True))
+
     async def read_all(self, path: str, body: Json, key: str) -> list[Json]:
         """Every page of a POST search: the same body again with each `cursor` until none comes back."""
         return await self._all_pages(lambda cursor: self.read(path, {**body, "cursor": cursor} if cursor else body),

@@ -96,3 +96,22 @@ def sees_held_at_store(principal: Principal, record: HeldAtStore | None, own_car
     if principal.role in (Role.STAFF, Role.KIOSK):
         return record.store_code == principal.store
     return principal.role is Role.CUSTOMER and own_card is not None and record.customer_card == own_card
+
+
+def check_reserver(principal: Principal) -> None:
+    """Reserve & collect: a signed-in customer for themself, a kiosk or staff in a store; nobody else."""
+    if not ((principal.role is Role.CUSTOMER and principal.subject) or principal.role is Role.STAFF
+            or (principal.role is Role.KIOSK and principal.store)):
+        raise forbidden()
+
+
+def check_reserves_at(principal: Principal, store_code: str) -> None:
+    """A kiosk, or staff of a store, holds stock at their own store only; staff without a store anywhere."""
+    if principal.role in (Role.STAFF, Role.KIOSK) and principal.store not in (None, store_code):
+        raise forbidden()
+
+
+def check_collector(principal: Principal) -> None:
+    """Collection happens at the till: staff, or the store's kiosk; the store itself is checked on the record."""
+    if principal.role not in (Role.STAFF, Role.KIOSK):
+        raise forbidden()

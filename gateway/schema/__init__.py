@@ -1,4 +1,5 @@
-"""The schema: each domain's root fields merged into one Query, served as an Apollo Federation v2 subgraph."""
+"""The schema: each domain's root fields merged into one Query and one Mutation, served as an Apollo
+Federation v2 subgraph."""
 
 from typing import Any
 
@@ -15,13 +16,15 @@ from .customers.queries import CustomerQueries
 from .errors import ErrorCodes
 from .federation_access import FederationAccess, SdlPolicy
 from .node import NodeQueries
+from .orders.mutations import OrderMutations
 from .orders.queries import OrderQueries
-from .orders.services import Reservation
+from .orders.reservation import Reservation
 from .orders.types import Order, StoreReceipt
 from .products.queries import ProductQueries
 from .stores.queries import StoreQueries
 
 Query = merge_types("Query", (NodeQueries, ProductQueries, StoreQueries, CustomerQueries, OrderQueries))
+Mutation = merge_types("Mutation", (OrderMutations,))
 
 
 ENTITY_KEYS = {"Product": "sku", "Store": "id", "Customer": "id", "Order": "id"}
@@ -51,7 +54,8 @@ def build_schema(production: bool = False, sdl_access: SdlAccess = "public") -> 
     policy = SdlPolicy(sdl_access)
     extensions: list[Any] = [ErrorCodes, lambda: AddValidationRules(rules),  # classes and factories alike
                              lambda: FederationAccess(policy)]
-    return GatewaySchema(query=Query, types=[StoreReceipt, Order, Reservation], extensions=extensions,
+    return GatewaySchema(query=Query, mutation=Mutation, types=[StoreReceipt, Order, Reservation],
+                         extensions=extensions,
                          federation_version="2.0")  # the lowest with @key, @shareable, @inaccessible
 
 

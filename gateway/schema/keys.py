@@ -55,6 +55,7 @@ CRM_ID = Rule("customer id", re.compile(r"[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?"),
               "a CRM id of 15 or 18 letters and digits")
 STORE_CODE = Rule("store code", re.compile(r"[A-Za-z0-9]{1,32}"), "1 to 32 letters and digits")  # Location.id
 RECEIPT_ID = Rule("receipt id", re.compile(r"[A-Za-z0-9_-]{1,192}"), "1 to 192 letters, digits, - or _")
+RESERVATION_ID = Rule("reservation id", re.compile(r"[0-9a-f]{32}"), "32 hexadecimal digits")  # ledger hold id
 APPOINTMENT_ID = Rule("appointment id", re.compile(r"[A-Za-z0-9_-]{1,36}"),  # Booking.id
                       "1 to 36 letters, digits, - or _")
 SKU = Rule("sku", re.compile(r"[A-Za-z0-9 ._/-]{1,40}"),  # Product.Product, as any system records it
@@ -78,6 +79,7 @@ GLOBAL_ID_KEYS = {
     "Order": ORDER_ID,
     "StoreReceipt": RECEIPT_ID,
     "Appointment": APPOINTMENT_ID,
+    "Reservation": RESERVATION_ID,
 }
 
 

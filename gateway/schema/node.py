@@ -9,6 +9,7 @@ from ..auth import guards
 from ..context import Context
 from .common import Node
 from .customers.types import load_customer
+from .orders.reservation import Reservation
 from .orders.services import Appointment
 from .orders.types import load_order, purchase_of
 from .products.types import Product
@@ -40,6 +41,10 @@ async def _appointment(info: Info[Context, None], key: str) -> Node | None:
     return await Appointment.by_id(info, key)
 
 
+async def _reservation(info: Info[Context, None], key: str) -> Node | None:
+    return await Reservation.by_id(info, key)
+
+
 async def _store(info: Info[Context, None], key: str) -> Node | None:
     found = (await info.context.reference.stores.get()).by_code.get(key)
     return Store.of(found) if found else None
@@ -52,6 +57,7 @@ RESOLVERS: dict[str, Callable[[Info[Context, None], str], Awaitable[Node | None]
     "Order": _order,
     "StoreReceipt": _receipt,
     "Appointment": _appointment,
+    "Reservation": _reservation,
 }
 
 

@@ -98,6 +98,13 @@ class Settings:
                                    "shared")
     price_ttl_s: float = setting(v.positive_decimal, "60", "the same for prices")
     stock_ttl_s: float = setting(v.positive_decimal, "5", "the same for stock (store and online)")
+    ledger_path: Path = setting(v.new_file, "omnigate-ledger.sqlite3", "Omnigate's own SQLite file (reserve & "
+                                "collect holds, idempotency results), created on first start; processes sharing "
+                                "it share the holds")
+    reservation_hold_hours: int = setting(v.positive_whole, "48", "how long a reserve & collect hold keeps its "
+                                          "units (plain hours, opening hours not counted apart)")
+    idempotency_hours: int = setting(v.positive_whole, "24", "how long a mutation's `idempotencyKey` returns its "
+                                     "first result")
     federation_sdl: v.SdlAccess | None = setting(
         v.sdl_access, None, "who may read the subgraph SDL (`_service { sdl }`): `router` keys only, anyone "
         "(`public`), or nobody (`off`); unset: `router` in production, `public` in development; see Federation "

@@ -116,6 +116,14 @@ def file(value: str) -> Path:
     return path
 
 
+def new_file(value: str) -> Path:
+    """A file the gateway creates when missing: only its folder must be a folder if it exists."""
+    path = Path(text(value))
+    if path.is_dir() or (path.parent.exists() and not path.parent.is_dir()):
+        raise ValueError(f"not a file path: {value}")
+    return path
+
+
 def flag(value: str) -> bool:
     if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
         raise ValueError(f"expected true or false, got {value!r}")

@@ -1,8 +1,7 @@
-"""In-store services: appointments (read now) and reserve & collect holds (written by mutations)."""
+"""In-store services: appointments (reserve & collect holds are in `reservation`)."""
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from enum import Enum
 
 import strawberry
 from strawberry.types import Info
@@ -72,23 +71,3 @@ def respond_by(a: domain.Appointment) -> datetime:
 
 def is_overdue(a: domain.Appointment, now: datetime) -> bool:
     return a.status is AppointmentStatus.REQUESTED and respond_by(a) < now
-
-
-@strawberry.enum
-class ReservationStatus(Enum):
-    ACTIVE = "ACTIVE"
-    COLLECTED = "COLLECTED"
-    CANCELLED = "CANCELLED"
-    EXPIRED = "EXPIRED"
-
-
-@strawberry.type(description="Reserve & collect: units held at a store, paid at the till.")
-class Reservation(Node):
-    """Once the write path stores reservations, build them through `visibility.visible` like Appointment."""
-
-    product: Product
-    store: Store
-    quantity: int
-    status: ReservationStatus
-    expires_at: datetime
-

@@ -1,6 +1,6 @@
 """Which appointments and reservations the caller sees: the one check every way of reaching one goes through.
 
-The Appointment type (and Reservation, once the write path stores them) is built
+The Appointment and Reservation types are built
 from its records only here, so `node`, a customer's profile and a store's list
 cannot apply different rules (`guards.sees_held_at_store`).
 """

@@ -1,0 +1,94 @@
+"""One SQLite file, reached from one worker thread, so the event loop never waits on disk or on a lock.
+
+WAL lets readers run while a writer commits; writers take `BEGIN IMMEDIATE`, the write lock up front, so a
+check-then-insert is atomic across every process sharing the file (SQLite's busy timeout queues them).
+"""
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+BUSY_TIMEOUT_S = 10.0
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS holds (
+    id TEXT PRIMARY KEY, sku TEXT NOT NULL, store_code TEXT NOT NULL, quantity INTEGER NOT NULL,
+    customer_id TEXT, customer_card TEXT, created_us INTEGER NOT NULL, expires_us INTEGER NOT NULL,
+    status TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS holds_active ON holds (sku, store_code, status, expires_us);
+CREATE TABLE IF NOT EXISTS idempotency (
+    scope TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, result TEXT, claimed_us INTEGER NOT NULL,
+    expires_us INTEGER NOT NULL, PRIMARY KEY (scope, key));
+"""
+
+
+def to_us(at: datetime) -> int:
+    """Whole microseconds since the epoch: exact, and ordered as the times are (floats are neither)."""
+    return (at - EPOCH) // timedelta(microseconds=1)
+
+
+def from_us(us: int) -> datetime:
+    return EPOCH + timedelta(microseconds=us)
+
+
+class Database:
+    """The connection lives in the executor's single thread; every call is queued to it."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger")
+        self._conn: sqlite3.Connection | None = None
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self._path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.executescript(SCHEMA)
+            self._conn = conn
+        return self._conn
+
+    async def read(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Runs `work` outside any explicit transaction (each statement sees the last commit)."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, lambda: work(self._connection()))
+
+    async def write(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Runs `work` in one short `BEGIN IMMEDIATE` transaction: committed if it returns, rolled back if not."""
+        def transaction() -> T:
+            conn = self._connection()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(conn)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+            return result
+        return await asyncio.get_running_loop().run_in_executor(self._executor, transaction)
+
+    def _close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    async def close(self) -> None:
+        await asyncio.get_running_loop().run_in_executor(self._executor, self._close)
+        self._executor.shutdown(wait=True)
+
+
+@asynccontextmanager
+async def open_database(path: Path) -> AsyncIterator[Database]:
+    """The file and its tables are created on first use; the connection is closed when the gateway stops."""
+    database = Database(path)
+    try:
+        await database.read(lambda conn: None)
+        yield database
+    finally:
+        await database.close()

@@ -1,0 +1,86 @@
+"""The Reservations port on the ledger's `holds` table."""
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+
+from ..domain import Hold, HoldStatus
+from .database import Database, from_us, to_us
+
+ACTIVE = HoldStatus.ACTIVE.value
+PAIRS_PER_QUERY = 400  # two parameters each, well under SQLite's oldest limit of 999
+_COLUMNS = "id, sku, store_code, quantity, customer_id, customer_card, created_us, expires_us, status"
+
+
+def _hold(row: tuple[str, str, str, int, str | None, str | None, int, int, str]) -> Hold:
+    hold_id, sku, store, quantity, customer_id, card, created, expires, status = row
+    return Hold(hold_id, sku, store, quantity, customer_id, card, from_us(created), from_us(expires),
+                HoldStatus(status))
+
+
+def _held(conn: sqlite3.Connection, sku: str, store_code: str, at_us: int) -> int:
+    row = conn.execute("SELECT COALESCE(SUM(quantity), 0) FROM holds WHERE sku = ? AND store_code = ? "
+                       "AND status = ? AND expires_us > ?", (sku, store_code, ACTIVE, at_us)).fetchone()
+    return int(row[0])
+
+
+class LedgerReservations:
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    async def hold(self, hold: Hold, available: int) -> bool:
+        def work(conn: sqlite3.Connection) -> bool:
+            if available - _held(conn, hold.sku, hold.store_code, to_us(hold.created_at)) < hold.quantity:
+                return False
+            conn.execute(f"INSERT INTO holds ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         (hold.id, hold.sku, hold.store_code, hold.quantity, hold.customer_id, hold.customer_card,
+                          to_us(hold.created_at), to_us(hold.expires_at), ACTIVE))
+            return True
+        return await self._db.write(work)
+
+    async def release(self, hold_id: str, at: datetime) -> Hold | None:
+        return await self._close(hold_id, at, HoldStatus.CANCELLED)
+
+    async def collect(self, hold_id: str, at: datetime) -> Hold | None:
+        return await self._close(hold_id, at, HoldStatus.COLLECTED)
+
+    async def _close(self, hold_id: str, at: datetime, status: HoldStatus) -> Hold | None:
+        def work(conn: sqlite3.Connection) -> Hold | None:
+            row = conn.execute(f"UPDATE holds SET status = ? WHERE id = ? AND status = ? AND expires_us > ? "
+                               f"RETURNING {_COLUMNS}", (status.value, hold_id, ACTIVE, to_us(at))).fetchone()
+            return _hold(row) if row else None
+        return await self._db.write(work)
+
+    async def held(self, pairs: Sequence[tuple[str, str]], at: datetime) -> list[int]:
+        def work(conn: sqlite3.Connection) -> list[int]:
+            totals: dict[tuple[str, str], int] = {}
+            unique = list(dict.fromkeys(pairs))
+            for start in range(0, len(unique), PAIRS_PER_QUERY):
+                chunk = unique[start:start + PAIRS_PER_QUERY]
+                values = ", ".join("(?, ?)" for _ in chunk)
+                rows = conn.execute(
+                    f"SELECT sku, store_code, SUM(quantity) FROM holds WHERE status = ? AND expires_us > ? "
+                    f"AND (sku, store_code) IN (VALUES {values}) GROUP BY sku, store_code",
+                    (ACTIVE, to_us(at), *(part for pair in chunk for part in pair))).fetchall()
+                totals.update({(sku, store): int(units) for sku, store, units in rows})
+            return [totals.get(pair, 0) for pair in pairs]
+        return await self._db.read(work) if pairs else []
+
+    async def holds(self, ids: Sequence[str]) -> list[Hold | None]:
+        def work(conn: sqlite3.Connection) -> list[Hold | None]:
+            found: dict[str, Hold] = {}
+            unique = list(dict.fromkeys(ids))
+            for start in range(0, len(unique), PAIRS_PER_QUERY):
+                chunk = unique[start:start + PAIRS_PER_QUERY]
+                marks = ", ".join("?" for _ in chunk)
+                rows = conn.execute(f"SELECT {_COLUMNS} FROM holds WHERE id IN ({marks})", chunk).fetchall()
+                found.update({row[0]: _hold(row) for row in rows})
+            return [found.get(hold_id) for hold_id in ids]
+        return await self._db.read(work) if ids else []
+
+    async def expire(self, at: datetime) -> list[Hold]:
+        def work(conn: sqlite3.Connection) -> list[Hold]:
+            rows = conn.execute(f"UPDATE holds SET status = ? WHERE status = ? AND expires_us <= ? "
+                                f"RETURNING {_COLUMNS}", (HoldStatus.EXPIRED.value, ACTIVE, to_us(at))).fetchall()
+            return [_hold(row) for row in rows]
+        return await self._db.write(work)

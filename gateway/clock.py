@@ -1,0 +1,12 @@
+"""The gateway's one source of "now", set once per request: tests pass their own to move time without sleeping."""
+
+from datetime import UTC, datetime
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def __call__(self) -> datetime: ...
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,27 @@
+"""The order domain's mutations, each in its own module; this type only names them for the Mutation root."""
+
+import strawberry
+from strawberry.types import Info
+
+from ...context import Context
+from .cancel_reservation import cancel_reservation
+from .collect_reservation import collect_reservation
+from .reservation import ReservationPayload
+from .reserve_in_store import ReserveInStoreInput, reserve_in_store
+
+
+@strawberry.type
+class OrderMutations:
+    @strawberry.mutation(description="A signed-in customer for themself, or a kiosk or staff at their store: "
+                                     "hold units until collected; anonymous callers and partners are refused.")
+    async def reserve_in_store(self, info: Info[Context, None], input: ReserveInStoreInput) -> ReservationPayload:
+        return await reserve_in_store(info, input)
+
+    @strawberry.mutation(description="The customer who holds it, or a kiosk or staff of its store.")
+    async def cancel_reservation(self, info: Info[Context, None], id: strawberry.ID) -> ReservationPayload:
+        return await cancel_reservation(info, id)
+
+    @strawberry.mutation(description="Staff, or the store's kiosk: the customer paid at the till; the POS records "
+                                     "the sale and the hold closes.")
+    async def collect_reservation(self, info: Info[Context, None], id: strawberry.ID) -> ReservationPayload:
+        return await collect_reservation(info, id)

@@ -1,0 +1,80 @@
+"""`reserveInStore`: hold units at a store in Omnigate's ledger until collected (the POS cannot reserve)."""
+
+import uuid
+from datetime import timedelta
+
+import strawberry
+from strawberry.types import Info
+
+from connectors.domain import Hold
+from connectors.errors import ConnectorError
+
+from ...auth import guards
+from ...auth.principals import Role
+from ...context import Context
+from ...errors import GatewayError, UserErrorCode
+from ...writes.outcome import Outcome
+from ..relay import parse_global_id
+from ..stores.stock import in_stock
+from ..stores.types import StoreService
+from .reservation import ReservationPayload
+
+MAX_QUANTITY = 99
+
+
+@strawberry.input
+class ReserveInStoreInput:
+    idempotency_key: str
+    sku: str
+    store_id: strawberry.ID
+    quantity: int
+
+
+async def reserve_in_store(info: Info[Context, None], input: ReserveInStoreInput) -> ReservationPayload:
+    """Who may is decided before the key is claimed; the rest runs once per idempotency key."""
+    ctx = info.context
+    guards.check_reserver(ctx.principal)
+    inputs = {"sku": input.sku, "storeId": str(input.store_id), "quantity": input.quantity}
+    outcome = await ctx.ledger.once(ctx.principal.rate_key, input.idempotency_key, "reserveInStore", inputs, ctx.now,
+                                    lambda: _reserve(info, input))
+    return await ReservationPayload.of(info, outcome)
+
+
+async def _reserve(info: Info[Context, None], input: ReserveInStoreInput) -> Outcome:
+    ctx = info.context
+    if not 1 <= input.quantity <= MAX_QUANTITY:
+        return Outcome.refused(UserErrorCode.INVALID, f"quantity must be 1 to {MAX_QUANTITY}", "input", "quantity")
+    try:
+        _, code = parse_global_id(input.store_id, "Store")
+    except GatewayError:
+        return Outcome.refused(UserErrorCode.INVALID, "storeId is not the id of a store", "input", "storeId")
+    store = (await ctx.reference.stores.get()).by_code.get(code)
+    if store is None or not store.active:
+        return Outcome.refused(UserErrorCode.NOT_FOUND, "no such store", "input", "storeId")
+    guards.check_reserves_at(ctx.principal, code)
+    if StoreService.RESERVE_AND_COLLECT.value not in store.services:
+        return Outcome.refused(UserErrorCode.SERVICE_NOT_OFFERED, "this store does not offer reserve & collect",
+                               "input", "storeId")
+    sku = (await ctx.reference.crosswalk.get()).canonical_sku(input.sku)
+    if sku is None or await ctx.loaders.product_by_sku.load(sku) is None:
+        return Outcome.refused(UserErrorCode.NOT_FOUND, "no such article", "input", "sku")
+    try:
+        [level] = await in_stock(info, [(sku, code)], fresh=True)  # the ledger subtracts its own holds
+    except ConnectorError:
+        return Outcome.refused(UserErrorCode.UPSTREAM_UNAVAILABLE, "the POS could not count the stock; retry")
+    customer_id, card = await _customer(info)
+    hold = Hold(uuid.uuid4().hex, sku, code, input.quantity, customer_id, card, ctx.now,
+                ctx.now + timedelta(hours=ctx.settings.reservation_hold_hours))
+    if level is None or not await ctx.ledger.hold(hold, level.sellable):
+        return Outcome.refused(UserErrorCode.OUT_OF_STOCK, "not enough units can be sold at this store",
+                               "input", "quantity")
+    return Outcome(record_id=hold.id)
+
+
+async def _customer(info: Info[Context, None]) -> tuple[str | None, str | None]:
+    """A customer holds for themself (their card lets them see it); a kiosk or staff hold for a walk-in."""
+    principal = info.context.principal
+    if principal.role is not Role.CUSTOMER or principal.subject is None:
+        return None, None
+    found = await info.context.loaders.customer_by_id.load(principal.subject)
+    return principal.subject, found.loyalty_card if found else None

@@ -1,0 +1,76 @@
+"""Omnigate's own state as the schema reaches it: holds and idempotent runs, each call one span."""
+
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from aiodataloader import DataLoader
+from opentelemetry import trace
+
+from connectors.domain import Hold
+from connectors.ports import IdempotencyResults, Reservations
+
+from .idempotency import once
+from .outcome import Outcome
+
+TRACER = trace.get_tracer("omnigate.ledger")
+
+
+class Ledger:
+    """Per request: the units held per (sku, store) are read in one batch per tick as of the request's `now`,
+    and read again after this request changes a hold."""
+
+    def __init__(self, reservations: Reservations, results: IdempotencyResults, keep: timedelta,
+                 now: datetime) -> None:
+        self._reservations = reservations
+        self._results = results
+        self._keep = keep
+        self._now = now
+        self._held = DataLoader(batch_load_fn=self._held_batch)
+
+    async def _held_batch(self, pairs: list[tuple[str, str]]) -> list[int]:
+        return await self.held(pairs, self._now)
+
+    async def held_now(self, pairs: Sequence[tuple[str, str]]) -> list[int]:
+        """Units under active holds per (canonical sku, store code), batched with the request's other reads."""
+        found: list[int] = await self._held.load_many(list(pairs))
+        return found
+
+    async def once(self, scope: str, key: str, operation: str, inputs: Mapping[str, object], at: datetime,
+                   run: Callable[[], Awaitable[Outcome]]) -> Outcome:
+        with _span("idempotent", operation=operation):
+            return await once(self._results, scope, key, operation, inputs, at, self._keep, run)
+
+    async def hold(self, hold: Hold, available: int) -> bool:
+        with _span("hold"):
+            self._held.clear_all()
+            return await self._reservations.hold(hold, available)
+
+    async def release(self, hold_id: str, at: datetime) -> Hold | None:
+        with _span("release"):
+            self._held.clear_all()
+            return await self._reservations.release(hold_id, at)
+
+    async def collect(self, hold_id: str, at: datetime) -> Hold | None:
+        with _span("collect"):
+            self._held.clear_all()
+            return await self._reservations.collect(hold_id, at)
+
+    async def held(self, pairs: Sequence[tuple[str, str]], at: datetime) -> list[int]:
+        with _span("held", size=len(pairs)):
+            return await self._reservations.held(pairs, at)
+
+    async def holds(self, ids: Sequence[str]) -> list[Hold | None]:
+        with _span("holds", size=len(ids)):
+            return await self._reservations.holds(ids)
+
+
+@contextmanager
+def _span(call: str, size: int | None = None, operation: str | None = None) -> Iterator[None]:
+    attributes: dict[str, str | int] = {"omnigate.system": "ledger", "omnigate.read": call}
+    if size is not None:
+        attributes["omnigate.batch.size"] = size
+    if operation is not None:
+        attributes["graphql.operation.field"] = operation
+    with TRACER.start_as_current_span(f"ledger {call}", attributes=attributes):
+        yield

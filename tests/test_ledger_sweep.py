@@ -1,0 +1,27 @@
+"""The sweep marks lapsed holds EXPIRED as of the gateway's clock and leaves active ones alone."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from connectors.domain import Hold, HoldStatus
+from connectors.ledger.database import open_database
+from connectors.ledger.holds import LedgerReservations
+from gateway.writes.sweep import sweep_lapsed_holds
+
+NOW = datetime(2026, 5, 2, 9, 30, tzinfo=UTC)
+
+
+async def test_lapsed_holds_are_marked_expired_and_active_ones_kept(tmp_path: Path) -> None:
+    async with open_database(tmp_path / "ledger.sqlite3") as database:
+        ledger = LedgerReservations(database)
+        for hold_id, hours in (("old", 1), ("new", 48)):
+            await ledger.hold(Hold(hold_id, "SKU-1", "L7", 1, None, None, NOW, NOW + timedelta(hours=hours)), 5)
+
+        sweeping = asyncio.create_task(sweep_lapsed_holds(ledger, lambda: NOW + timedelta(hours=2), every_s=0.01))
+        while (await ledger.holds(["old"]))[0].status is not HoldStatus.EXPIRED:  # type: ignore[union-attr]
+            await asyncio.sleep(0.01)
+        sweeping.cancel()
+
+        assert [h.status if h else None for h in await ledger.holds(["old", "new"])] == [
+            HoldStatus.EXPIRED, HoldStatus.ACTIVE]
