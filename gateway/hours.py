@@ -28,6 +28,23 @@ def openings(store: Store, after: datetime, days: int = 8) -> list[tuple[datetim
     return periods
 
 
+def after_open_time(store: Store, start: datetime, duration: timedelta) -> datetime | None:
+    """The moment `duration` of the store's opening hours has passed since `start`: a deadline that runs
+    only while the store is open, so a request made just before closing still gets a working day.
+    None when the store has no opening hours to count."""
+    weekly = sum((datetime.combine(start.date(), p.closes) - datetime.combine(start.date(), p.opens)
+                  for p in store.hours), timedelta())
+    if weekly <= timedelta():
+        return None
+    left = duration
+    for begin, end in openings(store, start, days=7 * (duration // weekly + 2)):
+        counted = end - max(begin, start)
+        if left <= counted:
+            return max(begin, start) + left
+        left -= counted
+    return None
+
+
 def pickup_ready_at(store: Store, now: datetime, preparation: timedelta) -> datetime | None:
     """When an order placed `now` could be collected: preparation starts at once if the store is open,
     else when it next opens, and the goods are ready within opening hours; None when it never opens."""

@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from connectors.domain import Address, GeoPoint, OpeningPeriod, Store
-from gateway.hours import is_open, pickup_ready_at, stock_status
+from gateway.hours import after_open_time, is_open, pickup_ready_at, stock_status
 
 HOUR = timedelta(hours=1)
 LYON = Store(code="LYO01", name="Omnigate Lyon", address=Address("1 rue X", "69001", "Lyon", "FR"),
@@ -40,3 +40,22 @@ def test_a_closed_down_store_prepares_nothing() -> None:
 def test_stock_status_thresholds() -> None:
     assert [stock_status(q) for q in (0, 1, 3, 4)] == ["OUT_OF_STOCK", "LOW_STOCK", "LOW_STOCK", "IN_STOCK"]
 
+
+
+def test_an_answer_window_counts_only_opening_hours() -> None:
+    day = 24 * HOUR
+    assert after_open_time(LYON, paris(2026, 11, 24, 10, 0), 5 * HOUR) == paris(2026, 11, 24, 15, 0)
+    # Tuesday 18:30, half an hour before closing: 0.5 h Tue, 10 h Wed and Thu, the last 3.5 h on Friday
+    assert after_open_time(LYON, paris(2026, 11, 24, 18, 30), day) == paris(2026, 11, 27, 12, 30)
+    # Saturday night: Sunday is closed, the window starts at Monday's opening
+    assert after_open_time(LYON, paris(2026, 11, 28, 20, 0), day) == paris(2026, 12, 2, 13, 0)
+    # Saturday 18:30: half an hour on Saturday, nothing on Sunday, 23.5 h from Monday 9:00 on
+    assert after_open_time(LYON, paris(2026, 11, 28, 18, 30), day) == paris(2026, 12, 2, 12, 30)
+
+
+def test_an_answer_window_longer_than_a_week_of_opening_hours_still_ends() -> None:
+    assert after_open_time(LYON, paris(2026, 11, 24, 9, 0), 130 * HOUR) == paris(2026, 12, 8, 19, 0)
+
+
+def test_a_store_without_opening_hours_has_no_answer_window() -> None:
+    assert after_open_time(replace(LYON, hours=()), paris(2026, 11, 24, 10, 0), HOUR) is None

@@ -103,6 +103,8 @@ class Settings:
                                 "it share the holds")
     reservation_hold_hours: int = setting(v.positive_whole, "48", "how long a reserve & collect hold keeps its "
                                           "units (plain hours, opening hours not counted apart)")
+    appointment_answer_hours: int = setting(v.positive_whole, "24", "opening hours of the store within which "
+                                            "it must answer an appointment request (`respondBy`)")
     idempotency_hours: int = setting(v.positive_whole, "24", "how long a mutation's `idempotencyKey` returns its "
                                      "first result")
     federation_sdl: v.SdlAccess | None = setting(

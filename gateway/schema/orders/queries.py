@@ -32,5 +32,5 @@ class OrderQueries:
         codes = guards.appointment_stores(info.context.principal, asked)
         now = info.context.now
         found = await info.context.reads.appointments_at(codes, now - OVERDUE_LOOKBACK, now + OVERDUE_LOOKAHEAD)
-        overdue = [a for a in sorted(found, key=lambda a: a.created_at) if is_overdue(a, now)]
-        return await Appointment.visible(info, overdue)
+        return [a for a in await Appointment.visible(info, sorted(found, key=lambda a: a.created_at))
+                if is_overdue(a, now)]

@@ -12,14 +12,12 @@ from connectors.domain import AppointmentStatus
 from ...auth import guards
 from ...context import Context
 from ...errors import ErrorCode, GatewayError
+from ...hours import after_open_time
 from ..common import Channel, Node
 from ..products.types import Product, load_product
 from ..relay import global_id
 from ..stores.types import Store
 from .visibility import visible, visible_by_id
-
-RESPOND_WITHIN = timedelta(hours=48)
-
 
 strawberry.enum(AppointmentStatus)
 
@@ -38,19 +36,21 @@ class Appointment(Node):
     @classmethod
     async def visible(cls, info: Info[Context, None], records: Iterable[domain.Appointment]) -> list["Appointment"]:
         """Every list of appointments is built here: those the caller may not see are left out."""
-        return [cls._of(a) for a in await visible(info, records)]
+        return [await cls._of(info, a) for a in await visible(info, records)]
 
     @classmethod
     async def by_id(cls, info: Info[Context, None], key: str) -> "Appointment | None":
         """One appointment by id: one the caller may not see is FORBIDDEN, like one that does not exist."""
         guards.check_held_at_store_reader(info.context.principal)
         found = await visible_by_id(info, await info.context.loaders.appointment_by_id.load(key))
-        return cls._of(found) if found else None
+        return await cls._of(info, found) if found else None
 
     @classmethod
-    def _of(cls, a: domain.Appointment) -> "Appointment":
+    async def _of(cls, info: Info[Context, None], a: domain.Appointment) -> "Appointment":
+        store = (await info.context.reference.stores.get()).by_code.get(a.store_code)
+        answer = timedelta(hours=info.context.settings.appointment_answer_hours)
         return cls(id=strawberry.ID(global_id("Appointment", a.id)), topic=a.topic, requested_for=a.requested_for,
-                   status=a.status, respond_by=respond_by(a), channel=a.channel,
+                   status=a.status, respond_by=respond_by(a, store, answer), channel=a.channel,
                    record=a)
 
     @strawberry.field
@@ -65,9 +65,12 @@ class Appointment(Node):
         return await load_product(info, self.record.sku) if self.record.sku else None
 
 
-def respond_by(a: domain.Appointment) -> datetime:
-    return a.created_at + RESPOND_WITHIN
+def respond_by(a: domain.Appointment, store: domain.Store | None, answer: timedelta) -> datetime:
+    """The answer window counts only the store's opening hours, so a request made at closing time does not
+    fall due overnight; a store we cannot place or that never opens gets the window in plain hours."""
+    counted = after_open_time(store, a.created_at, answer) if store else None
+    return counted or a.created_at + answer
 
 
-def is_overdue(a: domain.Appointment, now: datetime) -> bool:
-    return a.status is AppointmentStatus.REQUESTED and respond_by(a) < now
+def is_overdue(a: Appointment, now: datetime) -> bool:
+    return a.status is AppointmentStatus.REQUESTED and a.respond_by < now
