@@ -14,7 +14,7 @@ from .records import Booking, DemoCustomer, DemoStore
 from .vocabulary import APPOINTMENT_SERVICES
 
 RESPOND_WITHIN = timedelta(hours=48)  # the answer deadline the gateway shows as respondBy
-REQUEST_LEAD_DAYS = 3  # calendar days from the request to the appointment, at least
+REQUEST_LEAD_DAYS = 6  # calendar days from the request to the appointment, at least: past 24 opening hours
 BOOKER_SHARE = 0.02  # customers with appointment requests in the last ten days
 AWAY_SHARE = 0.3  # requests at another store than the customer's favourite
 OVERDUE_SHARE = 0.15  # requests past their deadline still unanswered
