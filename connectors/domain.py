@@ -194,6 +194,18 @@ class CustomerNote:
 
 
 @dataclass(frozen=True, slots=True)
+class NewNote:
+    """A note to record; `key` makes the write idempotent upstream (a replay changes the same record)."""
+
+    key: str
+    customer_id: str
+    text: str
+    topics: tuple[str, ...]
+    store_code: str | None
+    channel: Channel
+
+
+@dataclass(frozen=True, slots=True)
 class PurchaseLine:
     """The article as the selling system recorded it; the gateway's crosswalk finds the canonical sku."""
 

@@ -19,6 +19,7 @@ from .domain import (
     CustomerRecord,
     Hold,
     Loyalty,
+    NewNote,
     OnlineProduct,
     Product,
     Purchase,
@@ -108,6 +109,11 @@ class Customers(Protocol):
 
     async def notes(self, ids: Sequence[str]) -> list[tuple[CustomerNote, ...]]:
         """Staff and customer-service notes per customer, newest first."""
+
+
+class CustomerNotes(Protocol):
+    async def add_note(self, note: NewNote) -> str:
+        """Records the note (once per `note.key`, however often sent); its id."""
 
 
 class WebOrders(Protocol):

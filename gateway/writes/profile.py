@@ -1,0 +1,32 @@
+"""Changes to a customer's own records in the back offices (CRM notes, profile; web shop wishlist), each a span.
+
+Kept apart from `Ledger` (Omnigate's own state) and `Till` (sales): these writes land in systems of record the
+gateway does not own, and the schema reaches them only through here.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from opentelemetry import trace
+
+from connectors.domain import NewNote, System
+from connectors.ports import CustomerNotes
+
+TRACER = trace.get_tracer("omnigate.writes")
+
+
+class CustomerWrites:
+    def __init__(self, notes: CustomerNotes) -> None:
+        self._notes = notes
+
+    async def add_note(self, note: NewNote) -> str:
+        """The note's id; raises ConnectorError when the CRM refuses or is down."""
+        with _span(System.CRM, "add_note"):
+            return await self._notes.add_note(note)
+
+
+@contextmanager
+def _span(system: System, write: str) -> Iterator[None]:
+    with TRACER.start_as_current_span(f"{system.value} {write}", attributes={
+            "omnigate.system": system.value, "omnigate.write": write, "omnigate.batch.size": 1}):
+        yield
