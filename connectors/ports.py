@@ -22,6 +22,7 @@ from .domain import (
     NewNote,
     OnlineProduct,
     Product,
+    ProfileChange,
     Purchase,
     Relation,
     Sale,
@@ -109,6 +110,12 @@ class Customers(Protocol):
 
     async def notes(self, ids: Sequence[str]) -> list[tuple[CustomerNote, ...]]:
         """Staff and customer-service notes per customer, newest first."""
+
+
+class CustomerProfiles(Protocol):
+    async def change_profile(self, customer_id: str, change: ProfileChange) -> None:
+        """Sets the values given (a repeat sets them again: harmless); raises UpstreamNotFound for no such
+        customer."""
 
 
 class CustomerNotes(Protocol):

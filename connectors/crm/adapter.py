@@ -1,4 +1,5 @@
-"""The CRM connector: the Customers, CustomerNotes and Health ports over the Salesforce REST API (v60.0).
+"""The CRM connector: the Customers, CustomerProfiles, CustomerNotes and Health ports over the Salesforce REST
+API (v60.0).
 
 A customer is a Contact, its loyalty lives in the Loyalty Management objects,
 and staff notes are Tasks. Each port method turns a batch into as few calls as
@@ -14,7 +15,7 @@ from datetime import UTC, datetime
 import aiohttp
 
 from connectors.customer_search import CustomerSearch
-from connectors.domain import CustomerNote, CustomerRecord, Loyalty, NewNote, System
+from connectors.domain import CustomerNote, CustomerRecord, Loyalty, NewNote, ProfileChange, System
 
 from . import mapping, outgoing
 from .contact_search import search_queries
@@ -89,6 +90,12 @@ class CrmAdapter:
             note = mapping.note(task)
             by_customer.setdefault(note.customer_id, []).append(note)
         return [tuple(by_customer.get(i, ())) for i in ids]
+
+    async def change_profile(self, customer_id: str, change: ProfileChange) -> None:
+        """The sheet's recipe for one customer: PATCH the Contact by id (nothing to send: no call)."""
+        fields = outgoing.contact(change, datetime.now(UTC))
+        if fields:
+            await self._rest.update("Contact", customer_id, fields)
 
     async def add_note(self, note: NewNote) -> str:
         """The sheet's recipe: a Task upserted on Omnigate_Key__c, so a replay updates the same Task."""

@@ -9,15 +9,21 @@ from contextlib import contextmanager
 
 from opentelemetry import trace
 
-from connectors.domain import NewNote, System
-from connectors.ports import CustomerNotes
+from connectors.domain import NewNote, ProfileChange, System
+from connectors.ports import CustomerNotes, CustomerProfiles
 
 TRACER = trace.get_tracer("omnigate.writes")
 
 
 class CustomerWrites:
-    def __init__(self, notes: CustomerNotes) -> None:
+    def __init__(self, profiles: CustomerProfiles, notes: CustomerNotes) -> None:
+        self._profiles = profiles
         self._notes = notes
+
+    async def change_profile(self, customer_id: str, change: ProfileChange) -> None:
+        """Raises ConnectorError when the CRM refuses or is down."""
+        with _span(System.CRM, "change_profile"):
+            await self._profiles.change_profile(customer_id, change)
 
     async def add_note(self, note: NewNote) -> str:
         """The note's id; raises ConnectorError when the CRM refuses or is down."""
