@@ -94,6 +94,15 @@ class Wishlists(Protocol):
         """Each customer's wishlist, oldest entry first; None when they have none."""
 
 
+class WishlistChanges(Protocol):
+    async def add_to_wishlist(self, webshop_customer_id: str, product_id: str) -> bool:
+        """Lists the product once however often asked (making the customer's list if need be); False when the
+        shop knows no such product."""
+
+    async def remove_from_wishlist(self, webshop_customer_id: str, product_id: str) -> None:
+        """Takes the product off the list; not listed is already done."""
+
+
 class Customers(Protocol):
     async def customers(self, ids: Sequence[str]) -> list[CustomerRecord | None]: ...
 

@@ -47,6 +47,6 @@ class Context:
                request_id: str, now: datetime) -> Context:
         ledger = Ledger(backends.reservations, backends.idempotency, timedelta(hours=settings.idempotency_hours), now)
         reads = UnkeyedReads(backends.catalog, backends.appointments, backends.customers)
-        profile = CustomerWrites(backends.customer_profiles, backends.customer_notes)
+        profile = CustomerWrites(backends.customer_profiles, backends.customer_notes, backends.wishlist_changes)
         return cls(settings, reference, build_loaders(backends, reference.caches), reads, ledger,
                    Till(backends.store_sales), profile, principal, request_id=request_id, now=now)

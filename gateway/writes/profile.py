@@ -10,15 +10,16 @@ from contextlib import contextmanager
 from opentelemetry import trace
 
 from connectors.domain import NewNote, ProfileChange, System
-from connectors.ports import CustomerNotes, CustomerProfiles
+from connectors.ports import CustomerNotes, CustomerProfiles, WishlistChanges
 
 TRACER = trace.get_tracer("omnigate.writes")
 
 
 class CustomerWrites:
-    def __init__(self, profiles: CustomerProfiles, notes: CustomerNotes) -> None:
+    def __init__(self, profiles: CustomerProfiles, notes: CustomerNotes, wishlists: WishlistChanges) -> None:
         self._profiles = profiles
         self._notes = notes
+        self._wishlists = wishlists
 
     async def change_profile(self, customer_id: str, change: ProfileChange) -> None:
         """Raises ConnectorError when the CRM refuses or is down."""
@@ -29,6 +30,16 @@ class CustomerWrites:
         """The note's id; raises ConnectorError when the CRM refuses or is down."""
         with _span(System.CRM, "add_note"):
             return await self._notes.add_note(note)
+
+
+    async def add_to_wishlist(self, webshop_customer_id: str, product_id: str) -> bool:
+        """False when the web shop has no such product; raises ConnectorError when it refuses or is down."""
+        with _span(System.WEBSHOP, "add_to_wishlist"):
+            return await self._wishlists.add_to_wishlist(webshop_customer_id, product_id)
+
+    async def remove_from_wishlist(self, webshop_customer_id: str, product_id: str) -> None:
+        with _span(System.WEBSHOP, "remove_from_wishlist"):
+            await self._wishlists.remove_from_wishlist(webshop_customer_id, product_id)
 
 
 @contextmanager

@@ -8,10 +8,19 @@ from .add_customer_note import CustomerNoteInput, CustomerNotePayload, add_custo
 from .profile import CustomerPayload
 from .set_favorite_store import set_favorite_store
 from .update_preferences import PreferencesInput, update_preferences
+from .wishlist_changes import WishlistPayload, add_to_wishlist, remove_from_wishlist
 
 
 @strawberry.type
 class CustomerMutations:
+    @strawberry.mutation(description="The signed-in customer: list an article (once, however often added).")
+    async def add_to_wishlist(self, info: Info[Context, None], sku: str) -> WishlistPayload:
+        return await add_to_wishlist(info, sku)
+
+    @strawberry.mutation(description="The signed-in customer: take an article off the list (not listed: done).")
+    async def remove_from_wishlist(self, info: Info[Context, None], sku: str) -> WishlistPayload:
+        return await remove_from_wishlist(info, sku)
+
     @strawberry.mutation(description="The signed-in customer: the store every channel suggests first.")
     async def set_favorite_store(self, info: Info[Context, None], store_id: strawberry.ID) -> CustomerPayload:
         return await set_favorite_store(info, store_id)
