@@ -194,6 +194,29 @@ class CustomerNote:
 
 
 @dataclass(frozen=True, slots=True)
+class ProfileChange:
+    """What to set on a customer's record; None leaves a field as it is (nothing here can be cleared)."""
+
+    favourite_store: str | None = None
+    preferred_channel: Channel | None = None
+    email_opt_in: bool | None = None
+    sms_opt_in: bool | None = None
+    interests: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewNote:
+    """A note to record; `key` makes the write idempotent upstream (a replay changes the same record)."""
+
+    key: str
+    customer_id: str
+    text: str
+    topics: tuple[str, ...]
+    store_code: str | None
+    channel: Channel
+
+
+@dataclass(frozen=True, slots=True)
 class PurchaseLine:
     """The article as the selling system recorded it; the gateway's crosswalk finds the canonical sku."""
 

@@ -19,8 +19,10 @@ from .domain import (
     CustomerRecord,
     Hold,
     Loyalty,
+    NewNote,
     OnlineProduct,
     Product,
+    ProfileChange,
     Purchase,
     Relation,
     Sale,
@@ -92,6 +94,15 @@ class Wishlists(Protocol):
         """Each customer's wishlist, oldest entry first; None when they have none."""
 
 
+class WishlistChanges(Protocol):
+    async def add_to_wishlist(self, webshop_customer_id: str, product_id: str) -> bool:
+        """Lists the product once however often asked (making the customer's list if need be); False when the
+        shop knows no such product."""
+
+    async def remove_from_wishlist(self, webshop_customer_id: str, product_id: str) -> None:
+        """Takes the product off the list; not listed is already done."""
+
+
 class Customers(Protocol):
     async def customers(self, ids: Sequence[str]) -> list[CustomerRecord | None]: ...
 
@@ -108,6 +119,17 @@ class Customers(Protocol):
 
     async def notes(self, ids: Sequence[str]) -> list[tuple[CustomerNote, ...]]:
         """Staff and customer-service notes per customer, newest first."""
+
+
+class CustomerProfiles(Protocol):
+    async def change_profile(self, customer_id: str, change: ProfileChange) -> None:
+        """Sets the values given (a repeat sets them again: harmless); raises UpstreamNotFound for no such
+        customer."""
+
+
+class CustomerNotes(Protocol):
+    async def add_note(self, note: NewNote) -> str:
+        """Records the note (once per `note.key`, however often sent); its id."""
 
 
 class WebOrders(Protocol):

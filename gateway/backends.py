@@ -28,7 +28,10 @@ class Backends:
     store_sales: ports.StoreSales
     online_catalog: ports.OnlineCatalog
     wishlists: ports.Wishlists
+    wishlist_changes: ports.WishlistChanges
     customers: ports.Customers
+    customer_profiles: ports.CustomerProfiles
+    customer_notes: ports.CustomerNotes
     web_orders: ports.WebOrders
     receipts: ports.Receipts
     appointments: ports.Appointments
@@ -61,7 +64,8 @@ async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
         ledger = await stack.enter_async_context(open_database(settings.ledger_path))
         yield Backends(
             catalog=erp, erp_pricing=erp, pos_pricing=pos, store_directory=pos, store_inventory=pos, store_sales=pos,
-            online_catalog=webshop, wishlists=webshop, customers=crm, web_orders=webshop, receipts=pos,
-            appointments=pos, reservations=LedgerReservations(ledger),
+            online_catalog=webshop, wishlists=webshop, wishlist_changes=webshop,
+            customers=crm, customer_profiles=crm, customer_notes=crm,
+            web_orders=webshop, receipts=pos, appointments=pos, reservations=LedgerReservations(ledger),
             idempotency=LedgerIdempotency(ledger), health=(erp, pos, crm, webshop),
         )

@@ -16,6 +16,7 @@ from .loaders.reads import UnkeyedReads
 from .reference import ReferenceData
 from .settings import Settings
 from .writes.ledger import Ledger
+from .writes.profile import CustomerWrites
 from .writes.till import Till
 
 if TYPE_CHECKING:
@@ -24,8 +25,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class Context:
-    """Holds no port: resolvers read through `loaders` (keyed) or `reads` (unkeyed) and write through `ledger`
-    and `till`, each call a span."""
+    """Holds no port: resolvers read through `loaders` (keyed) or `reads` (unkeyed) and write through `ledger`,
+    `till` and `profile`, each call a span."""
 
     settings: Settings
     reference: ReferenceData
@@ -33,6 +34,7 @@ class Context:
     reads: UnkeyedReads
     ledger: Ledger
     till: Till
+    profile: CustomerWrites
     principal: Principal = ANONYMOUS
     audit: AuditLog = field(default_factory=AuditLog)
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -45,5 +47,6 @@ class Context:
                request_id: str, now: datetime) -> Context:
         ledger = Ledger(backends.reservations, backends.idempotency, timedelta(hours=settings.idempotency_hours), now)
         reads = UnkeyedReads(backends.catalog, backends.appointments, backends.customers)
+        profile = CustomerWrites(backends.customer_profiles, backends.customer_notes, backends.wishlist_changes)
         return cls(settings, reference, build_loaders(backends, reference.caches), reads, ledger,
-                   Till(backends.store_sales), principal, request_id=request_id, now=now)
+                   Till(backends.store_sales), profile, principal, request_id=request_id, now=now)

@@ -1,4 +1,5 @@
-"""The CRM connector: the Customers and Health ports over the Salesforce REST API (v60.0).
+"""The CRM connector: the Customers, CustomerProfiles, CustomerNotes and Health ports over the Salesforce REST
+API (v60.0).
 
 A customer is a Contact, its loyalty lives in the Loyalty Management objects,
 and staff notes are Tasks. Each port method turns a batch into as few calls as
@@ -9,13 +10,14 @@ chunks concurrently.
 import asyncio
 import re
 from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
 
 import aiohttp
 
 from connectors.customer_search import CustomerSearch
-from connectors.domain import CustomerNote, CustomerRecord, Loyalty, System
+from connectors.domain import CustomerNote, CustomerRecord, Loyalty, NewNote, ProfileChange, System
 
-from . import mapping
+from . import mapping, outgoing
 from .contact_search import search_queries
 from .rest import RETRIEVE_LIMIT, Json, SalesforceRest
 from .soql_builder import IN_LIST_LIMIT, InQuery, in_condition, literal
@@ -23,6 +25,7 @@ from .soql_builder import IN_LIST_LIMIT, InQuery, in_condition, literal
 RECORD_ID = re.compile(r"[A-Za-z0-9]{18}")
 EXTERNAL_ID_MAX = 20  # Loyalty_Card_Number__c and Webshop_Customer_Id__c are Text(20)
 POINTS_CURRENCY = "Points"
+NOTE_KEY_FIELD = "Omnigate_Key__c"  # Text(80), External ID, Unique
 TIERS_REF, POINTS_REF = "tiers", "points"  # composite referenceId prefixes
 CHUNKS_PER_COMPOSITE = 2  # a tier and a points query each: 4 of the 5 queries a composite call may hold
 
@@ -87,6 +90,17 @@ class CrmAdapter:
             note = mapping.note(task)
             by_customer.setdefault(note.customer_id, []).append(note)
         return [tuple(by_customer.get(i, ())) for i in ids]
+
+    async def change_profile(self, customer_id: str, change: ProfileChange) -> None:
+        """The sheet's recipe for one customer: PATCH the Contact by id (nothing to send: no call)."""
+        fields = outgoing.contact(change, datetime.now(UTC))
+        if fields:
+            await self._rest.update("Contact", customer_id, fields)
+
+    async def add_note(self, note: NewNote) -> str:
+        """The sheet's recipe: a Task upserted on Omnigate_Key__c, so a replay updates the same Task."""
+        return await self._rest.upsert("Task", NOTE_KEY_FIELD, note.key,
+                                       outgoing.task(note, datetime.now(UTC).date()))
 
     async def _customers_where(self, field: str, keys: Sequence[str]) -> list[CustomerRecord | None]:
         """Lookup on a Text(20) external id; matching ignores case, as Salesforce's `IN` does."""

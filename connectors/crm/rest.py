@@ -75,6 +75,19 @@ class SalesforceRest:
         results = await asyncio.gather(*(self._rest_of(pages[ref]) for ref in queries))
         return dict(zip(queries, results, strict=True))
 
+    async def upsert(self, sobject: str, external_field: str, value: str, fields: Json) -> str:
+        """PATCH on an external id: creates the record or updates the one it names, so a retry is harmless."""
+        body = await self._client.request("PATCH", f"{API}/sobjects/{sobject}/{external_field}/{quote(value, safe='')}",
+                                          json=fields, idempotent=True)
+        if not isinstance(body, dict) or not isinstance(body.get("id"), str):
+            raise UpstreamUnavailable(SYSTEM, f"upsert of {sobject} answered without an id")
+        return str(body["id"])
+
+    async def update(self, sobject: str, record_id: str, fields: Json) -> None:
+        """PATCH by id sets values (last write wins), so it is retried like a read; 204 and no body."""
+        await self._client.request("PATCH", f"{API}/sobjects/{sobject}/{quote(record_id, safe='')}", json=fields,
+                                   idempotent=True)
+
     async def _rest_of(self, page: Json) -> list[Json]:
         records = list(page["records"])
         while not page.get("done", True) and page.get("nextRecordsUrl"):

@@ -1,7 +1,7 @@
 """The web shop connector: WooCommerce REST v3 (+ TI Wishlist) behind the gateway's ports.
 
-Serves Health, OnlineCatalog, Pricing (the shop's shown price), WebOrders and
-Wishlists. Keys are the shop's own numeric ids as strings; anything that is not
+Serves Health, OnlineCatalog, Pricing (the shop's shown price), WebOrders,
+Wishlists and WishlistChanges. Keys are the shop's own numeric ids as strings; anything that is not
 a positive integer within PHP's ints cannot exist there, so it is answered None (or empty)
 without a call. Lists take at most 100 ids (`per_page` ≤ 100) and `customer`
 takes one id, so batches become concurrent chunks or per-customer calls.
@@ -16,16 +16,15 @@ from zoneinfo import ZoneInfo
 import aiohttp
 
 from connectors.domain import OnlineProduct, Purchase, ShownPrice, System, WishEntry
-from connectors.errors import UpstreamRejected
 from connectors.http import UpstreamClient, basic_auth
 
 from .listing import PER_PAGE, Lister, chunks, shop_ids
 from .read_orders import purchase
 from .read_products import online_product, product_key, wish_entries
-from .read_wire import Json, has_code, read_error
+from .read_wire import Json, read_error
+from .wishlist_writes import WishlistWriter
 
 API_PATH = "/wp-json/wc/v3"
-WISHLIST_NOT_FOUND = "ti_woocommerce_wishlist_api_wishlist_not_found"
 
 V = TypeVar("V")
 
@@ -35,6 +34,7 @@ class WebshopAdapter:
 
     def __init__(self, client: UpstreamClient, shop_zone: tzinfo) -> None:
         self._lister = Lister(client)
+        self._wishlists = WishlistWriter(client, self._lister)
         self._shop_zone = shop_zone
 
     @classmethod
@@ -79,6 +79,12 @@ class WebshopAdapter:
         found = await _per_key(webshop_customer_ids, self._wishlist_of_one)
         return [found.get(key) for key in webshop_customer_ids]
 
+    async def add_to_wishlist(self, webshop_customer_id: str, product_id: str) -> bool:
+        return await self._wishlists.add(webshop_customer_id, product_id)
+
+    async def remove_from_wishlist(self, webshop_customer_id: str, product_id: str) -> None:
+        await self._wishlists.remove(webshop_customer_id, product_id)
+
     async def _by_include(self, path: str, ids: Sequence[str]) -> dict[str, Json]:
         """Records by id: one `include` call per 100 distinct ids, all chunks at once."""
         pages = await asyncio.gather(*(
@@ -93,19 +99,11 @@ class WebshopAdapter:
         return tuple(sorted(map(purchase, rows), key=lambda p: p.occurred_at, reverse=True))
 
     async def _wishlist_of_one(self, customer_id: str) -> tuple[WishEntry, ...] | None:
-        """The customer's first (default) wishlist; the plugin answers 400 when they have none."""
-        try:
-            lists = await self._lister.page(f"/wishlist/get_by_user/{customer_id}", {})
-        except UpstreamRejected as error:
-            if has_code(error, WISHLIST_NOT_FOUND):
-                return None
-            raise
-        share_key = next((w.get("share_key") for w in lists if w.get("share_key")), None)
+        share_key = await self._wishlists.share_key(customer_id)
         if share_key is None:
             return None
         rows = await self._lister.all_offsets(f"/wishlist/{share_key}/get_products")
         return wish_entries(rows, self._shop_zone)
-
 
 async def _per_key(keys: Sequence[str], fetch: Callable[[str], Awaitable[V]]) -> dict[str, V]:
     """One call per distinct shop id, all at once (the API takes one customer per call)."""

@@ -44,6 +44,10 @@ class PortLoader(Generic[K, V]):
         values: list[V] = await self._loader.load_many(list(keys))
         return values
 
+    def forget(self, key: K) -> None:
+        """After this request changed the record: the next load reads it again rather than what it had."""
+        self._loader.clear(key)
+
     def _count_hits(self, keys: Sequence[K]) -> None:
         cached = self._loader._cache  # aiodataloader keeps one future per key already asked for
         self._hits += sum(1 for key in keys if key in cached)

@@ -12,6 +12,7 @@ from strawberry.types import Info
 
 from ..errors import bad_input
 from ..settings import SdlAccess
+from .customers.mutations import CustomerMutations
 from .customers.queries import CustomerQueries
 from .errors import ErrorCodes
 from .federation_access import FederationAccess, SdlPolicy
@@ -24,7 +25,7 @@ from .products.queries import ProductQueries
 from .stores.queries import StoreQueries
 
 Query = merge_types("Query", (NodeQueries, ProductQueries, StoreQueries, CustomerQueries, OrderQueries))
-Mutation = merge_types("Mutation", (OrderMutations,))
+Mutation = merge_types("Mutation", (OrderMutations, CustomerMutations))
 
 
 ENTITY_KEYS = {"Product": "sku", "Store": "id", "Customer": "id", "Order": "id"}

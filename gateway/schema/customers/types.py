@@ -57,6 +57,11 @@ class CustomerNote:
     created_at: datetime
     store_code: strawberry.Private[str | None]
 
+    @classmethod
+    def of(cls, n: domain.CustomerNote) -> "CustomerNote":
+        return cls(id=strawberry.ID(global_id("CustomerNote", n.id)), text=n.text, topics=list(n.topics),
+                   channel=n.channel, created_at=n.created_at, store_code=n.store_code)
+
     @strawberry.field(description="Where it was recorded; null for customer service.")
     async def store(self, info: Info[Context, None]) -> Store | None:
         if self.store_code is None:
@@ -143,9 +148,7 @@ class Customer(Node):
     async def notes(self, info: Info[Context, None], first: int | None = 20) -> list[CustomerNote] | None:
         first = check_first(first, 20)
         found = await info.context.loaders.notes_by_customer.load(self.record.id)
-        return [CustomerNote(id=strawberry.ID(global_id("CustomerNote", n.id)), text=n.text, topics=list(n.topics),
-                             channel=n.channel, created_at=n.created_at, store_code=n.store_code)
-                for n in found[:first]]
+        return [CustomerNote.of(n) for n in found[:first]]
 
 
 async def load_customer(info: Info[Context, None], crm_id: str) -> Customer | None:
