@@ -23,8 +23,8 @@ class OrderQueries:
         _, order_id = parse_global_id(id, "Order")
         return await load_order(info, order_id)
 
-    @strawberry.field(description="Staff only: appointment requests past their respondBy with no answer. Staff "
-                                  "of a store and the store's kiosk see their store's.",
+    @strawberry.field(description="Staff and store kiosks: appointment requests past their respondBy with no "
+                                  "answer. Staff of a store and the store's kiosk see their store's.",
                       extensions=[EmptyWhenUpstreamDown(lambda _: [])])
     async def overdue_appointments(self, info: Info[Context, None],
                                    store_id: strawberry.ID | None = None) -> list[Appointment]:

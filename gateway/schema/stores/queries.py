@@ -37,8 +37,9 @@ class StoreQueries:
             return None
         return await Store.by_code(info, principal.store)
 
-    @strawberry.field(description="Stores, nearest first when `near` is given; with `inStockSkus`, only stores "
-                                  "that can sell every one of them now (the whole basket in one place).",
+    @strawberry.field(description="Open stores, nearest first when `near` is given; with `inStockSkus`, only "
+                                  "stores that can sell every one of them now (the whole basket in one place). "
+                                  "A closed store is still found by `store(id:)` and `storeByCode`.",
                       extensions=[EmptyWhenUpstreamDown(
                           lambda _: StoreConnection(edges=[], page_info=empty_page(), total_count=0))])
     async def stores(self, info: Info[Context, None], near: GeoPointInput | None = None,
