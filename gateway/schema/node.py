@@ -46,8 +46,7 @@ async def _reservation(info: Info[Context, None], key: str) -> Node | None:
 
 
 async def _store(info: Info[Context, None], key: str) -> Node | None:
-    found = (await info.context.reference.stores.get()).by_code.get(key)
-    return Store.of(found) if found else None
+    return await Store.by_code(info, key)
 
 
 RESOLVERS: dict[str, Callable[[Info[Context, None], str], Awaitable[Node | None]]] = {

@@ -66,8 +66,7 @@ class CustomerNote:
     async def store(self, info: Info[Context, None]) -> Store | None:
         if self.store_code is None:
             return None
-        found = (await info.context.reference.stores.get()).by_code.get(self.store_code)
-        return Store.of(found) if found else None
+        return await Store.by_code(info, self.store_code)
 
 
 async def _customer_id(customer: "Customer", info: Info[Context, None]) -> str | None:
@@ -114,8 +113,7 @@ class Customer(Node):
     async def favorite_store(self, info: Info[Context, None]) -> Store | None:
         if self.record.favourite_store is None:
             return None
-        found = (await info.context.reference.stores.get()).by_code.get(self.record.favourite_store)
-        return Store.of(found) if found else None
+        return await Store.by_code(info, self.record.favourite_store)
 
     @strawberry.field(description="Every purchase on every channel, web orders and till receipts merged, "
                                   "newest first.")

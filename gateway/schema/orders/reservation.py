@@ -61,10 +61,7 @@ class Reservation(Node):
 
     @strawberry.field
     async def store(self, info: Info[Context, None]) -> Store:
-        found = (await info.context.reference.stores.get()).by_code.get(self.record.store_code)
-        if found is None:
-            raise GatewayError(f"store {self.record.store_code} is unknown", ErrorCode.UPSTREAM_ERROR, source="pos")
-        return Store.of(found)
+        return await Store.named_by(info, self.record.store_code)
 
 
 @strawberry.type

@@ -11,7 +11,6 @@ from connectors.domain import AppointmentStatus
 
 from ...auth import guards
 from ...context import Context
-from ...errors import ErrorCode, GatewayError
 from ...hours import after_open_time
 from ..common import Channel, Node
 from ..products.types import Product, load_product
@@ -55,10 +54,7 @@ class Appointment(Node):
 
     @strawberry.field
     async def store(self, info: Info[Context, None]) -> Store:
-        found = (await info.context.reference.stores.get()).by_code.get(self.record.store_code)
-        if found is None:
-            raise GatewayError(f"store {self.record.store_code} is unknown", ErrorCode.UPSTREAM_ERROR, source="pos")
-        return Store.of(found)
+        return await Store.named_by(info, self.record.store_code)
 
     @strawberry.field
     async def product(self, info: Info[Context, None]) -> Product | None:

@@ -27,8 +27,7 @@ if TYPE_CHECKING:
 async def _store(info: Info[Context, None], code: str | None) -> Store | None:
     if code is None:
         return None
-    found = (await info.context.reference.stores.get()).by_code.get(code)
-    return Store.of(found) if found else None
+    return await Store.by_code(info, code)
 
 
 @strawberry.type

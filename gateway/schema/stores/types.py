@@ -10,6 +10,7 @@ from connectors import domain
 
 from ...auth.permissions import AVAILABILITY
 from ...context import Context
+from ...errors import ErrorCode, GatewayError
 from ...hours import is_open, pickup_ready_at, stock_status
 from .. import keys
 from ..common import Address, GeoPoint, Node, PageInfo
@@ -79,6 +80,14 @@ class Store(Node):
         """Any store of the directory, closed ones too (their `isOpen` says so); None for an unknown code."""
         found = (await info.context.reference.stores.get()).by_code.get(code)
         return cls.of(found) if found else None
+
+    @classmethod
+    async def named_by(cls, info: Info[Context, None], code: str) -> "Store":
+        """The store a POS record (appointment, hold) names: one missing from the directory is the POS's error."""
+        found = await cls.by_code(info, code)
+        if found is None:
+            raise GatewayError(f"store {code} is unknown", ErrorCode.UPSTREAM_ERROR, source="pos")
+        return found
 
     @strawberry.field
     def opening_hours(self) -> list[OpeningHours]:
