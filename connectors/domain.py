@@ -337,3 +337,65 @@ class Sale:
     quantity: int
     occurred_at: datetime
     key: str  # idempotency key: a retry with it records nothing more
+
+
+class UndoKind(StrEnum):
+    """What a saga's step leaves behind and how it is taken back; each undo is safe to run twice and when
+    the step it undoes never happened (a crash can leave either)."""
+
+    RELEASE_HOLD = "RELEASE_HOLD"  # target: the hold id
+    CANCEL_WEB_ORDER = "CANCEL_WEB_ORDER"  # target: the order's key; args: web shop customer id, placed after
+
+
+@dataclass(frozen=True, slots=True)
+class Undo:
+    kind: UndoKind
+    target: str
+    args: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """An undo written ahead of its step: due once its saga failed, or once the saga's lease lapsed unsettled
+    (the process running it died)."""
+
+    id: str
+    saga_id: str
+    undo: Undo
+    due_at: datetime
+    attempts: int = 0
+    last_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewOrderLine:
+    product_id: str  # the web shop's own product id (gateway's crosswalk.webshop_id_of)
+    sku: str  # canonical sku
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class NewWebOrder:
+    """An order the gateway places; `key` rides on it so a lost reply is found instead of placed twice."""
+
+    key: str
+    channel: Channel
+    method: FulfillmentMethod
+    lines: tuple[NewOrderLine, ...]
+    placed_at: datetime
+    customer_id: str | None = None  # the web shop's customer id; None = a guest order
+    store_code: str | None = None  # pickup store (PICKUP_IN_STORE) or shipping store (SHIP_FROM_STORE)
+    store_name: str | None = None
+    address: Address | None = None  # DELIVERY and SHIP_FROM_STORE
+
+
+@dataclass(frozen=True, slots=True)
+class NewRefund:
+    """Units of a web order brought back to a store and paid back at its till; once per `key`."""
+
+    key: str
+    order_id: str
+    lines: tuple[tuple[str, int], ...]  # (sku as the order line records it, quantity)
+    store_code: str
+    reason: str | None
+    at: datetime

@@ -18,8 +18,11 @@ from .domain import (
     CustomerNote,
     CustomerRecord,
     Hold,
+    JournalEntry,
     Loyalty,
     NewNote,
+    NewRefund,
+    NewWebOrder,
     OnlineProduct,
     Product,
     ProfileChange,
@@ -179,6 +182,12 @@ class Reservations(Protocol):
 
     async def holds(self, ids: Sequence[str]) -> list[Hold | None]: ...
 
+    async def link(self, hold_ids: Sequence[str], order_id: str) -> None:
+        """Records that these holds keep the units of a web order (click & collect, ship from store)."""
+
+    async def order_holds(self, order_id: str) -> list[Hold]:
+        """The holds linked to a web order, oldest first."""
+
     async def expire(self, at: datetime) -> list[Hold]:
         """Marks every hold lapsed by `at` EXPIRED and returns them (they stopped counting at `expires_at`)."""
 
@@ -194,3 +203,46 @@ class IdempotencyResults(Protocol):
 
     async def abandon(self, scope: str, key: str) -> None:
         """Forgets a claim whose write failed before changing anything, so that a retry may run it."""
+
+
+class UndoJournal(Protocol):
+    """A saga's undos, written before each step, so that whatever a failed or crashed saga did is taken back,
+    also by another process or after a restart."""
+
+    async def intend(self, entry: JournalEntry, at: datetime) -> None:
+        """Records an undo ahead of its step; due at `entry.due_at` unless its saga settles first."""
+
+    async def settle(self, saga_id: str) -> None:
+        """The saga completed: its undos are never needed."""
+
+    async def take_due(self, at: datetime, lease: timedelta, limit: int) -> list[JournalEntry]:
+        """Up to `limit` entries due at `at`, each leased (not due again) for `lease`, so that two processes
+        never run one undo at the same time."""
+
+    async def undone(self, entry_id: str) -> None:
+        """The undo ran: the entry is closed."""
+
+    async def postpone(self, entry_id: str, due_at: datetime, error: str) -> None:
+        """The undo failed: counted, and due again at `due_at`."""
+
+    async def pending(self) -> list[JournalEntry]:
+        """Every entry not yet undone nor settled, oldest first (operators' view; tests)."""
+
+
+class WebOrderChanges(Protocol):
+    async def place_order(self, order: NewWebOrder) -> Purchase:
+        """Once per key: after a timeout or 5xx the order carrying the key is looked up before sending again."""
+
+    async def find_order(self, key: str, customer_id: str | None, placed_after: datetime) -> Purchase | None:
+        """The order placed under `key`, if any (a saga's undo after a crash does not know whether it was made)."""
+
+    async def cancel_order(self, order_id: str) -> None:
+        """Idempotent (PUT status cancelled); an order already cancelled or unknown is left as it is."""
+
+    async def refund(self, refund: NewRefund) -> str:
+        """The refund's id; once per key (looked up in the order's refunds by meta before sending again)."""
+
+
+class StoreReturns(Protocol):
+    async def record_returns(self, returns: Sequence[Sale]) -> list[bool]:
+        """SOLD→IN_STOCK at the store, once per Sale.key; False where the POS knows no such article."""

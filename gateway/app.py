@@ -19,7 +19,9 @@ from .schema import build_schema
 from .security import build_security
 from .settings import Settings
 from .telemetry import configure_tracing, server_spans
+from .writes.replay import replay_undos
 from .writes.sweep import sweep_lapsed_holds
+from .writes.undo import Undoer
 
 
 def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = (), clock: Clock = utc_now) -> web.Application:
@@ -56,9 +58,12 @@ async def _backends_ctx(app: web.Application) -> AsyncIterator[None]:
         app[REFERENCE_KEY] = reference = ReferenceData(backends, app[SETTINGS_KEY])
         warming = asyncio.create_task(reference.warm())
         sweeping = asyncio.create_task(sweep_lapsed_holds(backends.reservations, app[CLOCK_KEY]))
+        undoer = Undoer(backends.reservations, backends.web_order_changes, app[CLOCK_KEY])
+        replaying = asyncio.create_task(replay_undos(backends.journal, undoer, app[CLOCK_KEY]))
         yield
         warming.cancel()
         sweeping.cancel()
+        replaying.cancel()
 
 
 async def _close_security(app: web.Application) -> None:

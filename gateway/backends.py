@@ -12,6 +12,7 @@ from connectors.erp.adapter import ErpAdapter
 from connectors.ledger.database import open_database
 from connectors.ledger.holds import LedgerReservations
 from connectors.ledger.idempotency import LedgerIdempotency
+from connectors.ledger.journal import LedgerJournal
 from connectors.pos.adapter import PosAdapter
 from connectors.webshop.adapter import WebshopAdapter
 
@@ -37,6 +38,8 @@ class Backends:
     appointments: ports.Appointments
     reservations: ports.Reservations
     idempotency: ports.IdempotencyResults
+    journal: ports.UndoJournal
+    web_order_changes: ports.WebOrderChanges
     health: tuple[ports.Health, ...]
 
 
@@ -67,5 +70,6 @@ async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
             online_catalog=webshop, wishlists=webshop, wishlist_changes=webshop,
             customers=crm, customer_profiles=crm, customer_notes=crm,
             web_orders=webshop, receipts=pos, appointments=pos, reservations=LedgerReservations(ledger),
-            idempotency=LedgerIdempotency(ledger), health=(erp, pos, crm, webshop),
+            idempotency=LedgerIdempotency(ledger), journal=LedgerJournal(ledger), web_order_changes=webshop,
+            health=(erp, pos, crm, webshop),
         )

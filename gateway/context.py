@@ -17,7 +17,10 @@ from .reference import ReferenceData
 from .settings import Settings
 from .writes.ledger import Ledger
 from .writes.profile import CustomerWrites
+from .writes.saga import Sagas
+from .writes.shop import ShopWrites
 from .writes.till import Till
+from .writes.undo import Undoer
 
 if TYPE_CHECKING:
     from .backends import Backends
@@ -26,7 +29,7 @@ if TYPE_CHECKING:
 @dataclass
 class Context:
     """Holds no port: resolvers read through `loaders` (keyed) or `reads` (unkeyed) and write through `ledger`,
-    `till` and `profile`, each call a span."""
+    `till`, `profile` and `shop` (`sagas` when a write spans systems), each call a span."""
 
     settings: Settings
     reference: ReferenceData
@@ -35,6 +38,8 @@ class Context:
     ledger: Ledger
     till: Till
     profile: CustomerWrites
+    shop: ShopWrites
+    sagas: Sagas
     principal: Principal = ANONYMOUS
     audit: AuditLog = field(default_factory=AuditLog)
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -48,5 +53,7 @@ class Context:
         ledger = Ledger(backends.reservations, backends.idempotency, timedelta(hours=settings.idempotency_hours), now)
         reads = UnkeyedReads(backends.catalog, backends.appointments, backends.customers)
         profile = CustomerWrites(backends.customer_profiles, backends.customer_notes, backends.wishlist_changes)
+        undoer = Undoer(backends.reservations, backends.web_order_changes, lambda: now)
         return cls(settings, reference, build_loaders(backends, reference.caches), reads, ledger,
-                   Till(backends.store_sales), profile, principal, request_id=request_id, now=now)
+                   Till(backends.store_sales), profile, ShopWrites(backends.web_order_changes),
+                   Sagas(backends.journal, undoer, now), principal, request_id=request_id, now=now)

@@ -22,9 +22,16 @@ CREATE TABLE IF NOT EXISTS holds (
     customer_id TEXT, customer_card TEXT, created_us INTEGER NOT NULL, expires_us INTEGER NOT NULL,
     status TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS holds_active ON holds (sku, store_code, status, expires_us);
+CREATE TABLE IF NOT EXISTS hold_orders (hold_id TEXT PRIMARY KEY, order_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS hold_orders_order ON hold_orders (order_id);
 CREATE TABLE IF NOT EXISTS idempotency (
     scope TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, result TEXT, claimed_us INTEGER NOT NULL,
     expires_us INTEGER NOT NULL, PRIMARY KEY (scope, key));
+CREATE TABLE IF NOT EXISTS undo_journal (
+    id TEXT PRIMARY KEY, saga_id TEXT NOT NULL, kind TEXT NOT NULL, target TEXT NOT NULL, args TEXT NOT NULL,
+    due_us INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, created_us INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS undo_journal_due ON undo_journal (due_us);
+CREATE INDEX IF NOT EXISTS undo_journal_saga ON undo_journal (saga_id);
 """
 
 

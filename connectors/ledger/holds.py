@@ -78,6 +78,19 @@ class LedgerReservations:
             return [found.get(hold_id) for hold_id in ids]
         return await self._db.read(work) if ids else []
 
+    async def link(self, hold_ids: Sequence[str], order_id: str) -> None:
+        await self._db.write(lambda conn: conn.executemany(
+            "INSERT OR REPLACE INTO hold_orders (hold_id, order_id) VALUES (?, ?)",
+            [(hold_id, order_id) for hold_id in hold_ids]))
+
+    async def order_holds(self, order_id: str) -> list[Hold]:
+        def work(conn: sqlite3.Connection) -> list[Hold]:
+            columns = ", ".join(f"h.{c.strip()}" for c in _COLUMNS.split(","))
+            rows = conn.execute(f"SELECT {columns} FROM holds h JOIN hold_orders o ON o.hold_id = h.id "
+                                f"WHERE o.order_id = ? ORDER BY h.created_us, h.id", (order_id,)).fetchall()
+            return [_hold(row) for row in rows]
+        return await self._db.read(work)
+
     async def expire(self, at: datetime) -> list[Hold]:
         def work(conn: sqlite3.Connection) -> list[Hold]:
             rows = conn.execute(f"UPDATE holds SET status = ? WHERE status = ? AND expires_us <= ? "

@@ -115,3 +115,15 @@ def check_collector(principal: Principal) -> None:
     """Collection happens at the till: staff, or the store's kiosk; the store itself is checked on the record."""
     if principal.role not in (Role.STAFF, Role.KIOSK):
         raise forbidden()
+
+
+def check_order_placer(principal: Principal, for_customer: str | None) -> None:
+    """A signed-in customer for themself; a kiosk or staff for anyone or a walk-in guest; a partner with the
+    `orders` scope for its own (guest) buyers only; nobody else."""
+    if principal.role is Role.CUSTOMER and principal.subject and for_customer in (None, principal.subject):
+        return
+    if principal.role in (Role.KIOSK, Role.STAFF):
+        return
+    if principal.role is Role.PARTNER and "orders" in principal.scopes and for_customer is None:
+        return
+    raise forbidden()

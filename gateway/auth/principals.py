@@ -17,7 +17,7 @@ class AuthenticationError(Exception):
     """A credential was presented and refused; the message is safe to show the client."""
 
 
-PARTNER_SCOPES = frozenset({"catalog", "prices", "availability"})
+PARTNER_SCOPES = frozenset({"catalog", "prices", "availability", "orders"})
 
 
 @dataclass(frozen=True)

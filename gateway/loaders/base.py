@@ -48,6 +48,11 @@ class PortLoader(Generic[K, V]):
         """After this request changed the record: the next load reads it again rather than what it had."""
         self._loader.clear(key)
 
+    def prime(self, key: K, value: V) -> None:
+        """What a write just answered: the request reads it back without asking the system again."""
+        self._loader.clear(key)
+        self._loader.prime(key, value)
+
     def _count_hits(self, keys: Sequence[K]) -> None:
         cached = self._loader._cache  # aiodataloader keeps one future per key already asked for
         self._hits += sum(1 for key in keys if key in cached)

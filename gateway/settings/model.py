@@ -105,6 +105,9 @@ class Settings:
                                           "units (plain hours, opening hours not counted apart)")
     appointment_answer_hours: int = setting(v.positive_whole, "24", "opening hours of the store within which "
                                             "it must answer an appointment request (`respondBy`)")
+    delivery_countries: str = setting(v.text, "FR,BE,LU,MC,DE,NL,ES,IT,PT,AT,CH", "comma-separated ISO 3166-1 "
+                                      "codes of the countries `placeOrder` delivers to (home delivery and ship "
+                                      "from store)")
     idempotency_hours: int = setting(v.positive_whole, "24", "how long a mutation's `idempotencyKey` returns its "
                                      "first result")
     federation_sdl: v.SdlAccess | None = setting(

@@ -56,6 +56,14 @@ class Ledger:
             self._held.clear_all()
             return await self._reservations.collect(hold_id, at)
 
+    async def link(self, hold_ids: Sequence[str], order_id: str) -> None:
+        with _span("link", size=len(hold_ids)):
+            await self._reservations.link(hold_ids, order_id)
+
+    async def order_holds(self, order_id: str) -> list[Hold]:
+        with _span("order_holds"):
+            return await self._reservations.order_holds(order_id)
+
     async def held(self, pairs: Sequence[tuple[str, str]], at: datetime) -> list[int]:
         with _span("held", size=len(pairs)):
             return await self._reservations.held(pairs, at)

@@ -70,3 +70,14 @@ async def test_a_lapsed_hold_gives_its_units_back(reservations: Reservations) ->
 
 async def test_empty_batches_are_empty(reservations: Reservations) -> None:
     assert await reservations.held([], NOW) == [] and await reservations.holds([]) == []
+
+
+async def test_holds_linked_to_an_order_are_found_by_it(reservations: Reservations) -> None:
+    for hold_id in ("h1", "h2", "h3"):
+        await reservations.hold(a_hold(hold_id, sku=f"SKU-{hold_id}"), available=1)
+
+    await reservations.link(["h2", "h1"], "order-9")
+    await reservations.link(["h1"], "order-9")  # linking again changes nothing
+
+    assert [h.id for h in await reservations.order_holds("order-9")] == ["h1", "h2"]
+    assert await reservations.order_holds("order-10") == []

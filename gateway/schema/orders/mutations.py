@@ -6,12 +6,21 @@ from strawberry.types import Info
 from ...context import Context
 from .cancel_reservation import cancel_reservation
 from .collect_reservation import collect_reservation
+from .order_input import PlaceOrderInput
+from .place_order import PlaceOrderPayload, place_order
 from .reservation import ReservationPayload
 from .reserve_in_store import ReserveInStoreInput, reserve_in_store
 
 
 @strawberry.type
 class OrderMutations:
+    @strawberry.mutation(description="Web, app or kiosk order: home delivery, click & collect or ship from store. "
+                                     "A signed-in customer for themself; a kiosk or staff for a customer they name "
+                                     "(`customerId`) or a walk-in guest; a partner with the `orders` scope for "
+                                     "guest buyers. The channel is the caller's.")
+    async def place_order(self, info: Info[Context, None], input: PlaceOrderInput) -> PlaceOrderPayload:
+        return await place_order(info, input)
+
     @strawberry.mutation(description="A signed-in customer for themself, or a kiosk or staff at their store: "
                                      "hold units until collected; anonymous callers and partners are refused.")
     async def reserve_in_store(self, info: Info[Context, None], input: ReserveInStoreInput) -> ReservationPayload:
