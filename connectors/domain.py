@@ -345,6 +345,7 @@ class UndoKind(StrEnum):
 
     RELEASE_HOLD = "RELEASE_HOLD"  # target: the hold id
     CANCEL_WEB_ORDER = "CANCEL_WEB_ORDER"  # target: the order's key; args: web shop customer id, placed after
+    TAKE_BACK_RETURN = "TAKE_BACK_RETURN"  # target: the return's key; args: gtin, store code, quantity, at
 
 
 @dataclass(frozen=True, slots=True)

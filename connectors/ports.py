@@ -242,6 +242,9 @@ class WebOrderChanges(Protocol):
     async def refund(self, refund: NewRefund) -> str:
         """The refund's id; once per key (looked up in the order's refunds by meta before sending again)."""
 
+    async def refunded(self, order_id: str) -> list[tuple[str, int]]:
+        """Units refunded so far per order line sku (as the line records it), by whatever channel."""
+
 
 class StoreReturns(Protocol):
     async def record_returns(self, returns: Sequence[Sale]) -> list[bool]:

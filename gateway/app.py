@@ -58,7 +58,8 @@ async def _backends_ctx(app: web.Application) -> AsyncIterator[None]:
         app[REFERENCE_KEY] = reference = ReferenceData(backends, app[SETTINGS_KEY])
         warming = asyncio.create_task(reference.warm())
         sweeping = asyncio.create_task(sweep_lapsed_holds(backends.reservations, app[CLOCK_KEY]))
-        undoer = Undoer(backends.reservations, backends.web_order_changes, app[CLOCK_KEY])
+        undoer = Undoer(backends.reservations, backends.web_order_changes, backends.store_sales,
+                        backends.store_returns, app[CLOCK_KEY])
         replaying = asyncio.create_task(replay_undos(backends.journal, undoer, app[CLOCK_KEY]))
         yield
         warming.cancel()

@@ -40,6 +40,7 @@ class Backends:
     idempotency: ports.IdempotencyResults
     journal: ports.UndoJournal
     web_order_changes: ports.WebOrderChanges
+    store_returns: ports.StoreReturns
     health: tuple[ports.Health, ...]
 
 
@@ -71,5 +72,5 @@ async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
             customers=crm, customer_profiles=crm, customer_notes=crm,
             web_orders=webshop, receipts=pos, appointments=pos, reservations=LedgerReservations(ledger),
             idempotency=LedgerIdempotency(ledger), journal=LedgerJournal(ledger), web_order_changes=webshop,
-            health=(erp, pos, crm, webshop),
+            store_returns=pos, health=(erp, pos, crm, webshop),
         )

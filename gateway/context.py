@@ -53,7 +53,8 @@ class Context:
         ledger = Ledger(backends.reservations, backends.idempotency, timedelta(hours=settings.idempotency_hours), now)
         reads = UnkeyedReads(backends.catalog, backends.appointments, backends.customers)
         profile = CustomerWrites(backends.customer_profiles, backends.customer_notes, backends.wishlist_changes)
-        undoer = Undoer(backends.reservations, backends.web_order_changes, lambda: now)
+        undoer = Undoer(backends.reservations, backends.web_order_changes, backends.store_sales,
+                        backends.store_returns, lambda: now)
         return cls(settings, reference, build_loaders(backends, reference.caches), reads, ledger,
-                   Till(backends.store_sales), profile, ShopWrites(backends.web_order_changes),
+                   Till(backends.store_sales, backends.store_returns), profile, ShopWrites(backends.web_order_changes),
                    Sagas(backends.journal, undoer, now), principal, request_id=request_id, now=now)

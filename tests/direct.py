@@ -48,3 +48,24 @@ async def webshop_products(http: aiohttp.ClientSession, sim: str, ids: list[str]
     params = {**WEBSHOP_AUTH, "include": ",".join(ids), "per_page": "100"}
     async with http.get(f"{sim}/webshop/wp-json/wc/v3/products", params=params) as r:
         return list(await r.json())
+
+
+async def webshop_order(http: aiohttp.ClientSession, sim: str, order_id: str) -> dict[str, Any]:
+    async with http.get(f"{sim}/webshop/wp-json/wc/v3/orders/{order_id}", params=WEBSHOP_AUTH) as r:
+        assert r.status == 200, await r.text()
+        body: dict[str, Any] = await r.json()
+    return body
+
+
+async def webshop_orders_since(http: aiohttp.ClientSession, sim: str, after: str) -> list[dict[str, Any]]:
+    """Every order created after `after` (ISO 8601, shop time), guests' included."""
+    found: list[dict[str, Any]] = []
+    page = 1
+    while True:
+        params = {**WEBSHOP_AUTH, "after": after, "per_page": "100", "page": str(page)}
+        async with http.get(f"{sim}/webshop/wp-json/wc/v3/orders", params=params) as r:
+            batch: list[dict[str, Any]] = await r.json()
+        found += batch
+        if len(batch) < 100:
+            return found
+        page += 1

@@ -46,10 +46,11 @@ class Keys:
     catalog_partner: str  # catalog only
     safelist_partner: str  # every scope, safelisted documents only
     router: str  # a federation router: the SDL and /status
+    order_partner: str  # catalog and orders
 
     @classmethod
     def write(cls, world: World, path: Path) -> "Keys":
-        keys = cls(*(new_key("test") for _ in range(6)))
+        keys = cls(*(new_key("test") for _ in range(7)))
         first, second = world.stores[0].code, world.stores[1].code
         entries = [
             {"name": "kiosk-a", "sha256": hash_key(keys.kiosk), "kind": "kiosk", "store": first},
@@ -60,6 +61,8 @@ class Keys:
             {"name": "safelist-partner", "sha256": hash_key(keys.safelist_partner), "kind": "partner",
              "scopes": list(PARTNER_SCOPES), "safelist_only": True},
             {"name": "router", "sha256": hash_key(keys.router), "kind": "router"},
+            {"name": "order-partner", "sha256": hash_key(keys.order_partner), "kind": "partner",
+             "scopes": ["catalog", "orders"]},
         ]
         path.write_text(json.dumps({"keys": entries}))
         return keys

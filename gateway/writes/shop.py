@@ -23,6 +23,10 @@ class ShopWrites:
         with _span("refund", len(refund.lines)):
             return await self._orders.refund(refund)
 
+    async def refunded(self, order_id: str) -> list[tuple[str, int]]:
+        with _span("refunded", 1):
+            return await self._orders.refunded(order_id)
+
 
 @contextmanager
 def _span(write: str, size: int) -> Iterator[None]:

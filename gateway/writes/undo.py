@@ -6,8 +6,8 @@ failure, or run by the journal for a saga whose process died before knowing how 
 
 from datetime import datetime
 
-from connectors.domain import OrderStatus, Undo, UndoKind
-from connectors.ports import Reservations, WebOrderChanges
+from connectors.domain import OrderStatus, Sale, Undo, UndoKind
+from connectors.ports import Reservations, StoreReturns, StoreSales, WebOrderChanges
 
 from ..clock import Clock
 
@@ -21,10 +21,23 @@ def release_hold(hold_id: str) -> Undo:
     return Undo(UndoKind.RELEASE_HOLD, hold_id)
 
 
+def take_back_return(sale: Sale) -> Undo:
+    return Undo(UndoKind.TAKE_BACK_RETURN, sale.key, (sale.reference, sale.gtin, sale.store_code,
+                                                      str(sale.quantity), sale.occurred_at.isoformat()))
+
+
+def _returned(undo: Undo) -> Sale:
+    reference, gtin, store_code, quantity, at = undo.args
+    return Sale(reference, gtin, store_code, int(quantity), datetime.fromisoformat(at), key=undo.target)
+
+
 class Undoer:
-    def __init__(self, reservations: Reservations, orders: WebOrderChanges, clock: Clock) -> None:
+    def __init__(self, reservations: Reservations, orders: WebOrderChanges, sales: StoreSales,
+                 returns: StoreReturns, clock: Clock) -> None:
         self._reservations = reservations
         self._orders = orders
+        self._sales = sales
+        self._returns = returns
         self._clock = clock
 
     async def run(self, undo: Undo) -> None:
@@ -37,3 +50,13 @@ class Undoer:
                                                   datetime.fromisoformat(placed_after))
             if order is not None and order.status is not OrderStatus.CANCELLED:
                 await self._orders.cancel_order(order.id)
+        elif undo.kind is UndoKind.TAKE_BACK_RETURN:
+            await self._take_back(_returned(undo))
+
+    async def _take_back(self, returned: Sale) -> None:
+        """Units taken back into stock leave it again as sold. The return is first sent again under its own key:
+        Square does nothing if it was recorded, and records it if the saga died before it, so the pair nets to
+        nothing either way."""
+        await self._returns.record_returns([returned])
+        await self._sales.record_sales([Sale(returned.reference, returned.gtin, returned.store_code,
+                                             returned.quantity, returned.occurred_at, key=f"{returned.key}-undo")])

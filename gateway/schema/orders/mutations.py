@@ -10,6 +10,7 @@ from .order_input import PlaceOrderInput
 from .place_order import PlaceOrderPayload, place_order
 from .reservation import ReservationPayload
 from .reserve_in_store import ReserveInStoreInput, reserve_in_store
+from .return_in_store import ReturnInput, ReturnPayload, return_in_store
 
 
 @strawberry.type
@@ -20,6 +21,12 @@ class OrderMutations:
                                      "guest buyers. The channel is the caller's.")
     async def place_order(self, info: Info[Context, None], input: PlaceOrderInput) -> PlaceOrderPayload:
         return await place_order(info, input)
+
+    @strawberry.mutation(description="Bring an online order back to a store: the units go back into that store's "
+                                     "stock and the web shop refunds them. The customer who ordered, or staff "
+                                     "and kiosks at their own store; only a completed order, only what it holds.")
+    async def return_in_store(self, info: Info[Context, None], input: ReturnInput) -> ReturnPayload:
+        return await return_in_store(info, input)
 
     @strawberry.mutation(description="A signed-in customer for themself, or a kiosk or staff at their store: "
                                      "hold units until collected; anonymous callers and partners are refused.")

@@ -1,0 +1,51 @@
+"""What the placeOrder tests share: the document, inputs, and articles and customers fit for each case."""
+
+from typing import Any
+
+from gateway.schema.relay import global_id
+from simulators.world.records import DemoCustomer, DemoProduct
+
+from .harness import Stack
+
+PLACE = """
+mutation Place($input: PlaceOrderInput!) {
+  placeOrder(input: $input) {
+    order { id orderNumber status channel lines { sku quantity }
+            fulfillment { method store { code } address { line1 postalCode city countryCode } } }
+    userErrors { field code message }
+  }
+}"""
+PICKUP_STORE = "MAR01"  # click & collect, reserve & collect, returns; no ship from store
+SHIPPING_STORE = "PAR01"  # click & collect, ship from store
+HOME = {"line1": "12 rue de la République", "postalCode": "69002", "city": "Lyon", "countryCode": "FR"}
+
+
+def online_with_few_left(stack: Stack, store: str, at_least: int = 2, skip: int = 0) -> tuple[DemoProduct, int]:
+    """An article sold online that `store` has a handful of (the `skip`-th such, for a second one)."""
+    where = stack.world.store_by_code[store]
+    found = [(p, figure.sellable) for p in stack.world.products if p.webshop_id is not None and not p.delisted
+             and (figure := stack.world.store_stock(where, p)) is not None and at_least <= figure.sellable <= 6]
+    return found[skip]
+
+
+def shopper(stack: Stack, skip: int = 0) -> DemoCustomer:
+    """A customer with a web shop account and a loyalty card."""
+    return [c for c in stack.world.customers if c.webshop_id is not None and c.card][skip]
+
+
+def order_input(lines: list[tuple[str, int]], fulfillment: str, key: str = "o1", store: str | None = None,
+                address: dict[str, str] | None = None, customer: str | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"idempotencyKey": key, "fulfillment": fulfillment,
+                            "lines": [{"sku": sku, "quantity": quantity} for sku, quantity in lines]}
+    if store is not None:
+        body["storeId"] = global_id("Store", store)
+    if address is not None:
+        body["address"] = address
+    if customer is not None:
+        body["customerId"] = global_id("Customer", customer)
+    return {"input": body}
+
+
+async def place(stack: Stack, headers: dict[str, str], **kwargs: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = (await stack.data(PLACE, order_input(**kwargs), headers))["placeOrder"]
+    return payload
