@@ -57,4 +57,5 @@ class Context:
                         backends.store_returns, lambda: now)
         return cls(settings, reference, build_loaders(backends, reference.caches), reads, ledger,
                    Till(backends.store_sales, backends.store_returns), profile, ShopWrites(backends.web_order_changes),
-                   Sagas(backends.journal, undoer, now), principal, request_id=request_id, now=now)
+                   Sagas(backends.journal, undoer, now, timedelta(seconds=settings.saga_lease_s)), principal,
+                   request_id=request_id, now=now)

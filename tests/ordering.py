@@ -2,10 +2,12 @@
 
 from typing import Any
 
-from gateway.schema.relay import global_id
+from gateway.auth.principals import Role
+from gateway.schema.relay import global_id, parse_global_id
 from simulators.world.records import DemoCustomer, DemoProduct
 
-from .harness import Stack
+from .direct import WEBSHOP_AUTH
+from .harness import Stack, bearer
 
 PLACE = """
 mutation Place($input: PlaceOrderInput!) {
@@ -49,3 +51,20 @@ def order_input(lines: list[tuple[str, int]], fulfillment: str, key: str = "o1",
 async def place(stack: Stack, headers: dict[str, str], **kwargs: Any) -> dict[str, Any]:
     payload: dict[str, Any] = (await stack.data(PLACE, order_input(**kwargs), headers))["placeOrder"]
     return payload
+
+
+def order_id(global_order_id: str) -> str:
+    """The web shop's own id of an Order's global id."""
+    return parse_global_id(global_order_id, "Order")[1]
+
+
+async def completed_order(stack: Stack, units: int = 2) -> tuple[dict[str, Any], str, Any]:
+    """A shopper's delivered web order of `units` of one article: (order payload, its web shop id, product)."""
+    product, _ = online_with_few_left(stack, PICKUP_STORE)
+    payload = await place(stack, bearer(Role.CUSTOMER, shopper(stack).crm_id), lines=[(product.sku, units)],
+                          fulfillment="DELIVERY", address=HOME, key=f"delivered-{product.sku}")
+    shop_id = order_id(payload["order"]["id"])
+    async with stack.http.put(f"{stack.sim_url}/webshop/wp-json/wc/v3/orders/{shop_id}", params=WEBSHOP_AUTH,
+                              json={"status": "completed"}) as r:
+        assert r.status == 200
+    return payload["order"], shop_id, product

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from gateway.auth.principals import Role
-from gateway.schema.relay import global_id, parse_global_id
+from gateway.schema.relay import global_id
 from tests.direct import webshop_order
 from tests.harness import STAFF, Stack, api_key, bearer
 from tests.ordering import (
@@ -17,6 +17,7 @@ from tests.ordering import (
     PLACE,
     SHIPPING_STORE,
     online_with_few_left,
+    order_id,
     order_input,
     place,
     shopper,
@@ -30,10 +31,6 @@ MY_ORDERS = "{ me { orders(first: 5) { edges { node { id channel fulfillment { m
 async def sellable(stack: Stack, sku: str, store: str) -> int:
     data = await stack.data(STOCK, {"sku": sku, "store": global_id("Store", store)}, {})
     return int(data["product"]["availabilityInStore"]["quantity"])
-
-
-def order_id(global_order_id: str) -> str:
-    return parse_global_id(global_order_id, "Order")[1]
 
 
 def meta(order: dict[str, Any]) -> dict[str, str]:

@@ -108,6 +108,10 @@ class Settings:
     delivery_countries: str = setting(v.text, "FR,BE,LU,MC,DE,NL,ES,IT,PT,AT,CH", "comma-separated ISO 3166-1 "
                                       "codes of the countries `placeOrder` delivers to (home delivery and ship "
                                       "from store)")
+    saga_lease_s: int = setting(v.positive_whole, "60", "seconds after which the steps of a write spanning systems "
+                                "(an order, a return) that never finished, e.g. its process was killed, are undone "
+                                "by the journal: longer than such a write takes, and under 120 (a retried request runs "
+                                "again once its first run is 2 minutes old)")
     idempotency_hours: int = setting(v.positive_whole, "24", "how long a mutation's `idempotencyKey` returns its "
                                      "first result")
     federation_sdl: v.SdlAccess | None = setting(

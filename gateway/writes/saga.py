@@ -20,9 +20,6 @@ from .outcome import Outcome
 from .undo import Undoer
 
 T = TypeVar("T")
-# Longer than any saga takes (a few upstream calls, each bounded by its timeout); shorter than the idempotency
-# claim's lease, so a crashed saga is undone before a retry of its request may run again.
-SAGA_LEASE = timedelta(seconds=60)
 LOG = logging.getLogger("omnigate.sagas")
 
 
@@ -32,11 +29,15 @@ def backoff(attempts: int) -> timedelta:
 
 
 class Saga:
-    def __init__(self, journal: UndoJournal, undoer: Undoer, now: datetime) -> None:
+    """`lease`: longer than any saga takes (a few upstream calls, each bounded by its timeout) and shorter than
+    an idempotency claim's, so a crashed saga is undone before a retry of its request may run again."""
+
+    def __init__(self, journal: UndoJournal, undoer: Undoer, now: datetime, lease: timedelta) -> None:
         self.id = uuid.uuid4().hex
         self._journal = journal
         self._undoer = undoer
         self._now = now
+        self._lease = lease
         self._entries: list[JournalEntry] = []
 
     def key(self, step: str) -> str:
@@ -44,7 +45,7 @@ class Saga:
         return f"omnigate-{self.id}-{step}"
 
     async def step(self, undo: Undo, action: Callable[[], Awaitable[T]]) -> T:
-        entry = JournalEntry(uuid.uuid4().hex, self.id, undo, self._now + SAGA_LEASE)
+        entry = JournalEntry(uuid.uuid4().hex, self.id, undo, self._now + self._lease)
         await self._journal.intend(entry, self._now)
         self._entries.append(entry)
         return await action()
@@ -71,13 +72,14 @@ class Saga:
 class Sagas:
     """Per request: sagas started as of the request's time."""
 
-    def __init__(self, journal: UndoJournal, undoer: Undoer, now: datetime) -> None:
+    def __init__(self, journal: UndoJournal, undoer: Undoer, now: datetime, lease: timedelta) -> None:
         self._journal = journal
         self._undoer = undoer
         self._now = now
+        self._lease = lease
 
     def begin(self) -> Saga:
-        return Saga(self._journal, self._undoer, self._now)
+        return Saga(self._journal, self._undoer, self._now, self._lease)
 
     async def run(self, body: Callable[[Saga], Awaitable[Outcome]]) -> Outcome:
         """Completes the saga when `body` reports no problem; undoes it when it reports one or a system fails.
