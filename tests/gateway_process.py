@@ -30,22 +30,19 @@ class GatewayProcess:
         self.process.wait(timeout=10)
 
 
-def settings_for(sim_url: str, ledger: Path, port: int, keys_file: Path | None = None) -> dict[str, str]:
-    settings = {
+def settings_for(sim_url: str, ledger: Path, port: int) -> dict[str, str]:
+    return {
         **{f"OMNIGATE_{s.upper()}_URL": f"{sim_url}/{s}" for s in ("erp", "pos", "crm", "webshop")},
         "OMNIGATE_WEBSHOP_TIMEZONE": SHOP_TZ.key, "OMNIGATE_JWT_SECRET": JWT_SECRET,
         "OMNIGATE_UPSTREAM_TIMEOUT_S": "10", "OMNIGATE_PORT": str(port), "OMNIGATE_LEDGER_PATH": str(ledger)}
-    if keys_file is not None:
-        settings["OMNIGATE_API_KEYS_FILE"] = str(keys_file)
-    return settings
 
 
 @asynccontextmanager
-async def gateway_process(sim_url: str, ledger: Path, keys_file: Path | None = None) -> AsyncIterator[GatewayProcess]:
-    """Started and listening (`/healthz` 200); stopped however the test ends."""
+async def gateway_process(sim_url: str, ledger: Path, **extra: str) -> AsyncIterator[GatewayProcess]:
+    """Started and listening (`/healthz` 200); stopped however the test ends. `extra`: more settings."""
     port = free_port()
     process = subprocess.Popen([*OMNIGATE, "serve"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               env=environment(**settings_for(sim_url, ledger, port, keys_file)))
+                               env=environment(**settings_for(sim_url, ledger, port), **extra))
     gateway = GatewayProcess(f"http://127.0.0.1:{port}", process)
     try:
         await _ready(gateway)

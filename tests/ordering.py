@@ -1,9 +1,12 @@
 """What the placeOrder tests share: the document, inputs, and articles and customers fit for each case."""
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from gateway.auth.principals import Role
 from gateway.schema.relay import global_id, parse_global_id
+from simulators.webshop.wp import SHOP_TZ
+from simulators.world import World
 from simulators.world.records import DemoCustomer, DemoProduct
 
 from .direct import WEBSHOP_AUTH
@@ -22,7 +25,18 @@ SHIPPING_STORE = "PAR01"  # click & collect, ship from store
 HOME = {"line1": "12 rue de la République", "postalCode": "69002", "city": "Lyon", "countryCode": "FR"}
 
 
-def online_with_few_left(stack: Stack, store: str, at_least: int = 2, skip: int = 0) -> tuple[DemoProduct, int]:
+class HasWorld(Protocol):
+    """The in-process stack, or simulators serving gateways in other processes."""
+
+    world: World
+
+
+def shop_time(at: datetime) -> str:
+    """A moment as the web shop's `after` filter takes it: its own local time, no offset."""
+    return at.astimezone(SHOP_TZ).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+def online_with_few_left(stack: HasWorld, store: str, at_least: int = 2, skip: int = 0) -> tuple[DemoProduct, int]:
     """An article sold online that `store` has a handful of (the `skip`-th such, for a second one)."""
     where = stack.world.store_by_code[store]
     found = [(p, figure.sellable) for p in stack.world.products if p.webshop_id is not None and not p.delisted
@@ -30,7 +44,7 @@ def online_with_few_left(stack: Stack, store: str, at_least: int = 2, skip: int 
     return found[skip]
 
 
-def shopper(stack: Stack, skip: int = 0) -> DemoCustomer:
+def shopper(stack: HasWorld, skip: int = 0) -> DemoCustomer:
     """A customer with a web shop account and a loyalty card."""
     return [c for c in stack.world.customers if c.webshop_id is not None and c.card][skip]
 

@@ -7,6 +7,7 @@ from gateway.auth.principals import Role
 from gateway.schema.relay import global_id
 from simulators.world.records import DemoProduct
 from tests.harness import Stack, api_key, bearer
+from tests.ordering import HasWorld
 
 RESERVE = """
 mutation Reserve($input: ReserveInStoreInput!) {
@@ -29,7 +30,7 @@ def customer(crm_id: str = OWNER) -> dict[str, str]:
     return bearer(Role.CUSTOMER, crm_id)
 
 
-def few_left(stack: Stack) -> tuple[DemoProduct, int]:
+def few_left(stack: HasWorld) -> tuple[DemoProduct, int]:
     """An article MAR01 sells, with a handful of units in stock."""
     store = stack.world.store_by_code[STORE]
     for product in stack.world.products:

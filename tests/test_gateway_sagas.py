@@ -8,10 +8,9 @@ import pytest
 
 from gateway.appkeys import BACKENDS_KEY
 from gateway.auth.principals import Role
-from simulators.webshop.wp import SHOP_TZ
 from tests.direct import webshop_order, webshop_orders_since
 from tests.harness import Stack, bearer
-from tests.ordering import HOME, PICKUP_STORE, SHIPPING_STORE, online_with_few_left, order_id, place, shopper
+from tests.ordering import HOME, PICKUP_STORE, SHIPPING_STORE, online_with_few_left, order_id, place, shop_time, shopper
 from tests.sagas import (
     INVENTORY_COUNTS,
     ORDERS,
@@ -21,11 +20,8 @@ from tests.sagas import (
     until_journal_empty,
 )
 
-METHODS = {"PICKUP_IN_STORE": dict(store=PICKUP_STORE), "SHIP_FROM_STORE": dict(store=SHIPPING_STORE, address=HOME)}
-
-
-def shop_time(at: datetime) -> str:
-    return at.astimezone(SHOP_TZ).replace(tzinfo=None).isoformat(timespec="seconds")
+METHODS: dict[str, dict[str, Any]] = {"PICKUP_IN_STORE": {"store": PICKUP_STORE},
+                                    "SHIP_FROM_STORE": {"store": SHIPPING_STORE, "address": HOME}}
 
 
 async def held(stack: Stack, sku: str, store: str) -> int:
