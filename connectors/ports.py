@@ -20,6 +20,8 @@ from .domain import (
     Hold,
     Loyalty,
     NewNote,
+    NewRefund,
+    NewWebOrder,
     OnlineProduct,
     Product,
     ProfileChange,
@@ -137,6 +139,25 @@ class WebOrders(Protocol):
         """Every web order per customer, newest first."""
 
     async def orders(self, order_ids: Sequence[str]) -> list[Purchase | None]: ...
+
+
+class WebOrderChanges(Protocol):
+    async def place_order(self, order: NewWebOrder) -> Purchase:
+        """Once per key: after a timeout or 5xx the order carrying the key is looked up before sending again."""
+
+    async def find_order(self, key: str, customer_id: str | None, placed_after: datetime) -> Purchase | None:
+        """The order placed under `key`, if any (a saga's undo after a crash does not know whether it was made)."""
+
+    async def cancel_order(self, order_id: str) -> None:
+        """Idempotent (PUT status cancelled); an order already cancelled or unknown is left as it is."""
+
+    async def refund(self, refund: NewRefund) -> str:
+        """The refund's id; once per key (looked up in the order's refunds by meta before sending again)."""
+
+
+class StoreReturns(Protocol):
+    async def record_returns(self, returns: Sequence[Sale]) -> list[bool]:
+        """SOLD→IN_STOCK at the store, once per Sale.key; False where the POS knows no such article."""
 
 
 class Receipts(Protocol):
