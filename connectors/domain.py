@@ -253,6 +253,40 @@ class Purchase:
 
 
 @dataclass(frozen=True, slots=True)
+class NewOrderLine:
+    product_id: str  # the web shop's own product id (gateway's crosswalk.webshop_id_of)
+    sku: str  # canonical sku
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class NewWebOrder:
+    """An order the gateway places; `key` rides on it so a lost reply is found instead of placed twice."""
+
+    key: str
+    channel: Channel
+    method: FulfillmentMethod
+    lines: tuple[NewOrderLine, ...]
+    placed_at: datetime
+    customer_id: str | None = None  # the web shop's customer id; None = a guest order
+    store_code: str | None = None  # pickup store (PICKUP_IN_STORE) or shipping store (SHIP_FROM_STORE)
+    store_name: str | None = None
+    address: Address | None = None  # DELIVERY and SHIP_FROM_STORE
+
+
+@dataclass(frozen=True, slots=True)
+class NewRefund:
+    """Units of a web order brought back to a store and paid back at its till; once per `key`."""
+
+    key: str
+    order_id: str
+    lines: tuple[tuple[str, int], ...]  # (sku as the order line records it, quantity)
+    store_code: str
+    reason: str | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class OnlineProduct:
     """The web shop's copy of an article: its own id and sku spelling, price, stock and media."""
 
@@ -366,37 +400,3 @@ class JournalEntry:
     due_at: datetime
     attempts: int = 0
     last_error: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class NewOrderLine:
-    product_id: str  # the web shop's own product id (gateway's crosswalk.webshop_id_of)
-    sku: str  # canonical sku
-    quantity: int
-
-
-@dataclass(frozen=True, slots=True)
-class NewWebOrder:
-    """An order the gateway places; `key` rides on it so a lost reply is found instead of placed twice."""
-
-    key: str
-    channel: Channel
-    method: FulfillmentMethod
-    lines: tuple[NewOrderLine, ...]
-    placed_at: datetime
-    customer_id: str | None = None  # the web shop's customer id; None = a guest order
-    store_code: str | None = None  # pickup store (PICKUP_IN_STORE) or shipping store (SHIP_FROM_STORE)
-    store_name: str | None = None
-    address: Address | None = None  # DELIVERY and SHIP_FROM_STORE
-
-
-@dataclass(frozen=True, slots=True)
-class NewRefund:
-    """Units of a web order brought back to a store and paid back at its till; once per `key`."""
-
-    key: str
-    order_id: str
-    lines: tuple[tuple[str, int], ...]  # (sku as the order line records it, quantity)
-    store_code: str
-    reason: str | None
-    at: datetime

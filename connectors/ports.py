@@ -142,6 +142,28 @@ class WebOrders(Protocol):
     async def orders(self, order_ids: Sequence[str]) -> list[Purchase | None]: ...
 
 
+class WebOrderChanges(Protocol):
+    async def place_order(self, order: NewWebOrder) -> Purchase:
+        """Once per key: after a timeout or 5xx the order carrying the key is looked up before sending again."""
+
+    async def find_order(self, key: str, customer_id: str | None, placed_after: datetime) -> Purchase | None:
+        """The order placed under `key`, if any (a saga's undo after a crash does not know whether it was made)."""
+
+    async def cancel_order(self, order_id: str) -> None:
+        """Idempotent (PUT status cancelled); an order already cancelled or unknown is left as it is."""
+
+    async def refund(self, refund: NewRefund) -> str:
+        """The refund's id; once per key (looked up in the order's refunds by meta before sending again)."""
+
+    async def refunded(self, order_id: str) -> list[tuple[str, int]]:
+        """Units refunded so far per order line sku (as the line records it), by whatever channel."""
+
+
+class StoreReturns(Protocol):
+    async def record_returns(self, returns: Sequence[Sale]) -> list[bool]:
+        """SOLD→IN_STOCK at the store, once per Sale.key; False where the POS knows no such article."""
+
+
 class Receipts(Protocol):
     async def receipts_of(self, cards: Sequence[str]) -> list[tuple[Purchase, ...]]:
         """Every till receipt recorded with each loyalty card, newest first."""
@@ -227,25 +249,3 @@ class UndoJournal(Protocol):
 
     async def pending(self) -> list[JournalEntry]:
         """Every entry not yet undone nor settled, oldest first (operators' view; tests)."""
-
-
-class WebOrderChanges(Protocol):
-    async def place_order(self, order: NewWebOrder) -> Purchase:
-        """Once per key: after a timeout or 5xx the order carrying the key is looked up before sending again."""
-
-    async def find_order(self, key: str, customer_id: str | None, placed_after: datetime) -> Purchase | None:
-        """The order placed under `key`, if any (a saga's undo after a crash does not know whether it was made)."""
-
-    async def cancel_order(self, order_id: str) -> None:
-        """Idempotent (PUT status cancelled); an order already cancelled or unknown is left as it is."""
-
-    async def refund(self, refund: NewRefund) -> str:
-        """The refund's id; once per key (looked up in the order's refunds by meta before sending again)."""
-
-    async def refunded(self, order_id: str) -> list[tuple[str, int]]:
-        """Units refunded so far per order line sku (as the line records it), by whatever channel."""
-
-
-class StoreReturns(Protocol):
-    async def record_returns(self, returns: Sequence[Sale]) -> list[bool]:
-        """SOLD→IN_STOCK at the store, once per Sale.key; False where the POS knows no such article."""

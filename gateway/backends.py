@@ -27,6 +27,7 @@ class Backends:
     store_directory: ports.StoreDirectory
     store_inventory: ports.StoreInventory
     store_sales: ports.StoreSales
+    store_returns: ports.StoreReturns
     online_catalog: ports.OnlineCatalog
     wishlists: ports.Wishlists
     wishlist_changes: ports.WishlistChanges
@@ -34,13 +35,12 @@ class Backends:
     customer_profiles: ports.CustomerProfiles
     customer_notes: ports.CustomerNotes
     web_orders: ports.WebOrders
+    web_order_changes: ports.WebOrderChanges
     receipts: ports.Receipts
     appointments: ports.Appointments
     reservations: ports.Reservations
     idempotency: ports.IdempotencyResults
     journal: ports.UndoJournal
-    web_order_changes: ports.WebOrderChanges
-    store_returns: ports.StoreReturns
     health: tuple[ports.Health, ...]
 
 
@@ -68,9 +68,8 @@ async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
         ledger = await stack.enter_async_context(open_database(settings.ledger_path))
         yield Backends(
             catalog=erp, erp_pricing=erp, pos_pricing=pos, store_directory=pos, store_inventory=pos, store_sales=pos,
-            online_catalog=webshop, wishlists=webshop, wishlist_changes=webshop,
-            customers=crm, customer_profiles=crm, customer_notes=crm,
-            web_orders=webshop, receipts=pos, appointments=pos, reservations=LedgerReservations(ledger),
-            idempotency=LedgerIdempotency(ledger), journal=LedgerJournal(ledger), web_order_changes=webshop,
-            store_returns=pos, health=(erp, pos, crm, webshop),
+            store_returns=pos, online_catalog=webshop, wishlists=webshop, wishlist_changes=webshop,
+            customers=crm, customer_profiles=crm, customer_notes=crm, web_orders=webshop, web_order_changes=webshop,
+            receipts=pos, appointments=pos, reservations=LedgerReservations(ledger),
+            idempotency=LedgerIdempotency(ledger), journal=LedgerJournal(ledger), health=(erp, pos, crm, webshop),
         )

@@ -3,6 +3,11 @@
 One `Control` serves every simulator mounted on a host; its middleware runs
 inside each system's application, so counting and faults see the request
 before authentication does, as a network fault would.
+
+Faults are set for a whole system or for one route of it (`"METHOD /pattern"`, as `/_sim/stats`
+names it), so a test can fail one step of a multi-step write. A route's faults replace the system's
+for that route. `lost_reply` lets the request be handled (the write happens) and then answers 504:
+a write whose reply never reached the caller.
 """
 
 import asyncio
@@ -29,18 +34,19 @@ class Faults:
     error_rate: float = 0.0
     down: bool = False
     hang: bool = False
+    lost_reply: bool = False
 
     @classmethod
     def parse(cls, body: object, base: "Faults") -> "Faults":
         """Applies a partial JSON object to `base`; raises ValueError on a bad key or value."""
         if not isinstance(body, dict):
             raise ValueError("expected a JSON object")
-        changes = {k: v for k, v in body.items() if k != "system"}
+        changes = {k: v for k, v in body.items() if k not in ("system", "route")}
         known = {f.name: f.type for f in fields(cls)}
         for key, value in changes.items():
             if key not in known:
                 raise ValueError(f"unknown fault {key!r}")
-            if key in ("down", "hang") and not isinstance(value, bool):
+            if key in ("down", "hang", "lost_reply") and not isinstance(value, bool):
                 raise ValueError(f"{key} must be a boolean")
             if key == "latency_ms" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
                 raise ValueError("latency_ms must be a non-negative integer")
@@ -54,6 +60,8 @@ class Control:
     def __init__(self, seed: int = 0, latency_ms: int = 0) -> None:
         self.base = Faults(latency_ms=latency_ms)
         self.faults = {system: self.base for system in SYSTEMS}
+        self.route_faults: dict[str, dict[str, Faults]] = {system: {} for system in SYSTEMS}
+        self.known_routes: dict[str, frozenset[str]] = {}
         self.routes: dict[str, Counter[str]] = {system: Counter() for system in SYSTEMS}
         self.traceparents: deque[str] = deque(maxlen=TRACEPARENTS_KEPT)
         self._random = random.Random(seed)
@@ -67,17 +75,43 @@ class Control:
         for counter in self.routes.values():
             counter.clear()
 
-    def set_faults(self, system: str, faults: Faults) -> None:
-        self.faults[system] = faults
+    def set_faults(self, system: str, faults: Faults, route: str | None = None) -> None:
+        """The system's faults, or with `route` that route's only (checked first by `check_route`)."""
+        if route is None:
+            self.faults[system] = faults
+        else:
+            self.route_faults[system][route] = faults
         if not faults.hang:
             self.release()
 
+    def faults_of(self, system: str, route: str | None = None) -> Faults:
+        """What applies to `route` (a route without faults of its own has the system's)."""
+        return self.route_faults[system].get(route, self.faults[system]) if route else self.faults[system]
+
     def clear_faults(self) -> None:
         self.faults = {system: self.base for system in SYSTEMS}
+        self.route_faults = {system: {} for system in SYSTEMS}
         self.release()
 
     def describe_faults(self) -> dict[str, dict[str, object]]:
-        return {system: asdict(f) for system, f in self.faults.items()}
+        return {system: {**asdict(f), "routes": {r: asdict(rf) for r, rf in sorted(self.route_faults[system].items())}}
+                for system, f in self.faults.items()}
+
+    def learn_routes(self, system: str, routes: frozenset[str]) -> None:
+        """The routes `system` serves ("METHOD /pattern", "*" for any method), so a fault names a real one."""
+        self.known_routes[system] = routes
+
+    def check_route(self, system: str, route: object) -> str:
+        """`route` if `system` serves it; raises ValueError otherwise."""
+        if not isinstance(route, str) or len(parts := route.split(" ")) != 2:
+            raise ValueError('route must be "METHOD /path pattern" as /_sim/stats names it')
+        method, path = parts
+        known = self.known_routes.get(system)
+        if known is not None and route not in known and f"* {path}" not in known:
+            raise ValueError(f"{system} has no route {route!r}")
+        if method != method.upper():
+            raise ValueError("route method must be upper case")
+        return route
 
     def release(self) -> None:
         """Lets every hanging request go (with a 503), e.g. when faults are cleared or the server stops."""
@@ -88,10 +122,11 @@ class Control:
                    error: ErrorResponder) -> Callable[..., Awaitable[web.StreamResponse]]:
         @web.middleware
         async def control(request: web.Request, handler: Handler) -> web.StreamResponse:
-            self.routes[system][f"{request.method} {_route_of(request, prefix)}"] += 1
+            route = f"{request.method} {_route_of(request, prefix)}"
+            self.routes[system][route] += 1
             if traceparent := request.headers.get("traceparent"):
                 self.traceparents.append(traceparent)
-            faults = self.faults[system]
+            faults = self.faults_of(system, route)
             if faults.latency_ms:
                 await asyncio.sleep(faults.latency_ms / 1000)
             if faults.hang:
@@ -101,7 +136,10 @@ class Control:
                 return error(503, "Service Unavailable")
             if faults.error_rate and self._random.random() < faults.error_rate:
                 return error(500, "Internal Server Error")
-            return await handler(request)
+            response = await handler(request)
+            if faults.lost_reply:
+                return error(504, "Gateway Timeout")
+            return response
 
         return control
 

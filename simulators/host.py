@@ -39,7 +39,11 @@ class SimulatorHost:
         app = web.Application()
         app[CONTROL_KEY] = self.control
         for system, sim in self.simulators.items():
-            app.add_subapp(f"/{system}", sim.app())
+            sim_app = sim.app()
+            app.add_subapp(f"/{system}", sim_app)  # prefixes the subapp's resources, as /_sim/stats names them
+            self.control.learn_routes(system, frozenset(
+                f"{route.method} {route.resource.canonical}" for route in sim_app.router.routes()
+                if route.resource is not None))
         app.router.add_get("/_sim/stats", _stats)
         app.router.add_post("/_sim/stats/reset", _reset_stats)
         app.router.add_get("/_sim/faults", _get_faults)
@@ -96,13 +100,18 @@ async def _set_faults(request: web.Request) -> web.Response:
     system = body.get("system") if isinstance(body, dict) else None
     if system is not None and system not in SYSTEMS:
         return _bad_request(f"unknown system {system!r}; expected one of {', '.join(SYSTEMS)}")
+    route = body.get("route") if isinstance(body, dict) else None
     targets = [system] if system else list(SYSTEMS)
     try:
-        updated = {s: Faults.parse(body, control.faults[s]) for s in targets}
+        if route is not None:
+            if system is None:
+                raise ValueError("a route fault names its system")
+            route = control.check_route(system, route)
+        updated = {s: Faults.parse(body, control.faults_of(s, route)) for s in targets}
     except ValueError as exc:
         return _bad_request(str(exc))
     for s, faults in updated.items():
-        control.set_faults(s, faults)
+        control.set_faults(s, faults, route)
     return web.json_response(control.describe_faults())
 
 

@@ -1,5 +1,5 @@
-"""The POS connector: Square API v2 behind Health, Pricing, StoreDirectory, StoreInventory, StoreSales, Receipts,
-Appointments.
+"""The POS connector: Square API v2 behind Health, Pricing, StoreDirectory, StoreInventory, StoreSales,
+StoreReturns, Receipts, Appointments.
 
 Article keys at the POS are GTINs (Square's `upc`) and store codes are
 location ids; Square's own catalog and customer ids never leave this package.
@@ -30,6 +30,7 @@ COUNTS_PAGE_LIMIT = 1000
 CHANGES_PATH = "/v2/inventory/changes/batch-create"
 CHANGES_MAX = 100  # documented until 2020, unstated since: the sheet chunks at 100
 STOCK_STATES = [to_domain.IN_STOCK, to_domain.RESERVED]
+SOLD = "SOLD"
 LOCATIONS_TTL_S = 300.0  # stores open and close rarely; receipts need every location id on each call
 
 Clock = Callable[[], datetime]
@@ -116,6 +117,17 @@ class PosAdapter:
     async def record_sales(self, sales: Sequence[Sale]) -> list[bool]:
         """IN_STOCK to SOLD adjustments, the sale as Square's Inventory API records one (RESERVED_FOR_SALE is
         read-only there, so nothing was reserved at the POS); 100 changes a call, one key per call."""
+        return await self._adjust(sales, to_domain.IN_STOCK, SOLD)
+
+    # -- StoreReturns
+
+    async def record_returns(self, returns: Sequence[Sale]) -> list[bool]:
+        """SOLD to IN_STOCK adjustments: units brought back to the store can be sold again there."""
+        return await self._adjust(returns, SOLD, to_domain.IN_STOCK)
+
+    async def _adjust(self, sales: Sequence[Sale], from_state: str, to_state: str) -> list[bool]:
+        """One adjustment per known article, 100 a call under one key (the sale's own when alone, else a digest
+        of the chunk's keys, so a retry of the same batch is the same call); False for unknown GTINs."""
         ids = await self.catalog.ids_of([s.gtin for s in sales])
         known = [s for s in sales if s.gtin in ids]
         for chunk in chunked(known, CHANGES_MAX):
@@ -123,7 +135,7 @@ class PosAdapter:
                 "\n".join(s.key for s in chunk).encode()).hexdigest()
             await self.api.write(CHANGES_PATH, {"idempotency_key": key, "changes": [
                 {"type": "ADJUSTMENT", "adjustment": {
-                    "reference_id": s.reference, "from_state": to_domain.IN_STOCK, "to_state": "SOLD",
+                    "reference_id": s.reference, "from_state": from_state, "to_state": to_state,
                     "location_id": s.store_code, "catalog_object_id": ids[s.gtin], "quantity": str(s.quantity),
                     "occurred_at": s.occurred_at.astimezone(UTC).isoformat().replace("+00:00", "Z")}}
                 for s in chunk]})

@@ -1,6 +1,6 @@
 """The web shop connector: WooCommerce REST v3 (+ TI Wishlist) behind the gateway's ports.
 
-Serves Health, OnlineCatalog, Pricing (the shop's shown price), WebOrders,
+Serves Health, OnlineCatalog, Pricing (the shop's shown price), WebOrders, WebOrderChanges,
 Wishlists and WishlistChanges. Keys are the shop's own numeric ids as strings; anything that is not
 a positive integer within PHP's ints cannot exist there, so it is answered None (or empty)
 without a call. Lists take at most 100 ids (`per_page` ≤ 100) and `customer`
@@ -9,16 +9,17 @@ takes one id, so batches become concurrent chunks or per-customer calls.
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 import aiohttp
 
-from connectors.domain import OnlineProduct, Purchase, ShownPrice, System, WishEntry
+from connectors.domain import NewRefund, NewWebOrder, OnlineProduct, Purchase, ShownPrice, System, WishEntry
 from connectors.http import UpstreamClient, basic_auth
 
 from .listing import PER_PAGE, Lister, chunks, shop_ids
+from .order_writes import OrderWriter
 from .read_orders import purchase
 from .read_products import online_product, product_key, wish_entries
 from .read_wire import Json, read_error
@@ -35,6 +36,7 @@ class WebshopAdapter:
     def __init__(self, client: UpstreamClient, shop_zone: tzinfo) -> None:
         self._lister = Lister(client)
         self._wishlists = WishlistWriter(client, self._lister)
+        self._orders = OrderWriter(client, self._lister)
         self._shop_zone = shop_zone
 
     @classmethod
@@ -74,6 +76,21 @@ class WebshopAdapter:
     async def orders_of(self, webshop_customer_ids: Sequence[str]) -> list[tuple[Purchase, ...]]:
         found = await _per_key(webshop_customer_ids, self._orders_of_one)
         return [found.get(key, ()) for key in webshop_customer_ids]
+
+    async def place_order(self, order: NewWebOrder) -> Purchase:
+        return await self._orders.place(order)
+
+    async def find_order(self, key: str, customer_id: str | None, placed_after: datetime) -> Purchase | None:
+        return await self._orders.find(key, customer_id, placed_after)
+
+    async def cancel_order(self, order_id: str) -> None:
+        await self._orders.cancel(order_id)
+
+    async def refund(self, refund: NewRefund) -> str:
+        return await self._orders.refund(refund)
+
+    async def refunded(self, order_id: str) -> list[tuple[str, int]]:
+        return await self._orders.refunded(order_id)
 
     async def wishlists(self, webshop_customer_ids: Sequence[str]) -> list[tuple[WishEntry, ...] | None]:
         found = await _per_key(webshop_customer_ids, self._wishlist_of_one)

@@ -35,6 +35,12 @@ class Upstream(Generic[A]):
     adapter: A
     refused: A
     control: Control
+    url: str  # the simulator's base URL, for reading what a write left there
+
+    def route_calls(self, route: str) -> int:
+        """Requests to one route ("METHOD /system/pattern", as the stats name it)."""
+        stats: dict[str, dict[str, dict[str, int]]] = self.control.stats()["systems"]  # type: ignore[assignment]
+        return int(stats[self.system.value]["routes"].get(route, 0))
 
     def calls(self) -> int:
         stats: dict[str, dict[str, int]] = self.control.stats()["systems"]  # type: ignore[assignment]
@@ -44,7 +50,7 @@ class Upstream(Generic[A]):
 async def _running(sim: Simulator, connect: Callable[[str, bool], A], system: System) -> AsyncIterator[Upstream[A]]:
     url = await sim.start()
     try:
-        yield Upstream(system, connect(url, True), connect(url, False), sim.control)
+        yield Upstream(system, connect(url, True), connect(url, False), sim.control, url)
     finally:
         await sim.stop()
 
