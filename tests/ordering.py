@@ -20,6 +20,7 @@ mutation Place($input: PlaceOrderInput!) {
     userErrors { field code message }
   }
 }"""
+PLACE_NO_CONTACT = PLACE.replace(" address { line1 postalCode city countryCode }", "")  # kiosks and partners
 PICKUP_STORE = "MAR01"  # click & collect, reserve & collect, returns; no ship from store
 SHIPPING_STORE = "PAR01"  # click & collect, ship from store
 HOME = {"line1": "12 rue de la République", "postalCode": "69002", "city": "Lyon", "countryCode": "FR"}

@@ -8,7 +8,7 @@ import pytest
 
 from gateway.appkeys import BACKENDS_KEY
 from gateway.auth.principals import Role
-from tests.direct import webshop_order, webshop_orders_since
+from tests.direct import webshop_orders_since
 from tests.harness import Stack, bearer
 from tests.ordering import HOME, PICKUP_STORE, SHIPPING_STORE, online_with_few_left, order_id, place, shop_time, shopper
 from tests.sagas import (
@@ -93,9 +93,9 @@ async def test_an_undo_that_fails_is_journaled_and_done_once_the_shop_is_back(st
 
     assert (payload["order"], codes(payload)) == (None, ["UPSTREAM_UNAVAILABLE"])
     assert "being undone" in payload["userErrors"][0]["message"]
-    [orphan] = await orders_since(stack, since)
-    assert orphan["status"] == "pending" and await held(stack, sku, store) == 0
+    assert await held(stack, sku, store) == 0
     assert [entry.split()[0] for entry in await journaled(stack)] == ["CANCEL_WEB_ORDER"]
-    await clear_faults(stack)
+    await clear_faults(stack)  # the shop is back (its order list was down: the orphan is read only now)
     await until_journal_empty(stack)
-    assert (await webshop_order(stack.http, stack.sim_url, str(orphan["id"])))["status"] == "cancelled"
+    [orphan] = await orders_since(stack, since)
+    assert orphan["status"] == "cancelled"
