@@ -107,7 +107,7 @@ def test_a_file_without_keys_is_no_keys(tmp_path: Path, name: str, content: str)
     (PARTNER | {"scopes": []}, "API key 'acme-feed': scopes", "required for a partner"),
     (PARTNER | {"scopes": "catalog"}, "API key 'acme-feed': scopes", "required for a partner"),
     (PARTNER | {"scopes": ["catalog", 3]}, "API key 'acme-feed': scopes", "required for a partner"),
-    (PARTNER | {"scopes": ["catalog", "orders"]}, "API key 'acme-feed': scopes", "unknown scope 'orders'"),
+    (PARTNER | {"scopes": ["catalog", "checkout"]}, "API key 'acme-feed': scopes", "unknown scope 'checkout'"),
     (ROUTER | {"scopes": ["catalog"]}, "API key 'apollo-router': scopes", "only partner keys have scopes"),
     (ROUTER | {"store": "S01"}, "API key 'apollo-router': store", "only kiosk keys are bound to a store"),
     (PARTNER | {"safelist_only": "yes"}, "API key 'acme-feed': safelist_only", "expected true or false"),
