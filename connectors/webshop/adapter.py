@@ -22,7 +22,7 @@ from .listing import PER_PAGE, Lister, chunks, shop_ids
 from .order_writes import OrderWriter
 from .read_orders import purchase
 from .read_products import online_product, product_key, wish_entries
-from .read_wire import Json, read_error
+from .read_wire import Json, classify, read_error
 from .wishlist_writes import WishlistWriter
 
 API_PATH = "/wp-json/wc/v3"
@@ -49,7 +49,7 @@ class WebshopAdapter:
         """
         client = UpstreamClient(System.WEBSHOP.value, base_url.rstrip("/") + API_PATH, session,
                                 headers=basic_auth(key, secret), timeout_s=timeout_s,
-                                read_error=read_error)
+                                read_error=read_error, classify=classify)
         return cls(client, ZoneInfo(shop_timezone))
 
     async def check(self) -> None:

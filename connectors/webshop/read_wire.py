@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from connectors.domain import Money
+from connectors.errors import ConnectorError, UpstreamNotFound, UpstreamRejected
 
 Json = dict[str, Any]
 
@@ -77,6 +78,19 @@ def read_error(status: int, body: Any) -> str:
         return f"{body['code']}: {message}" if message else body["code"]
     detail = plain_text(body)
     return f"HTTP {status}: {detail[:200]}" if detail else f"HTTP {status}"
+
+
+# Refund refusals that core sends as 500s (a bare number as `data`, which WordPress turns into the status): answers
+# about the request, not a shop in trouble, so neither retried nor counted against the breaker.
+REFUSED_AS_500 = {"woocommerce_rest_invalid_order_id": UpstreamNotFound,
+                  "woocommerce_rest_invalid_order_refund": UpstreamRejected,
+                  "woocommerce_rest_cannot_create_order_refund": UpstreamRejected}
+
+
+def classify(status: int, body: Any) -> type[ConnectorError] | None:
+    """The refusals in REFUSED_AS_500 by their code; None (the status table) otherwise."""
+    code = body.get("code") if isinstance(body, dict) else None
+    return REFUSED_AS_500.get(code) if status == 500 and isinstance(code, str) else None
 
 
 def has_code(error: Exception, code: str) -> bool:

@@ -231,3 +231,19 @@ async def test_a_refund_of_units_the_order_does_not_hold_is_refused(changes: Ups
             await changes.adapter.refund(NewRefund(f"refund-{lines[0][0]}", placed.id, lines, world.stores[0].code,
                                                    None, datetime.now(UTC)))
     assert await refunds_of(changes, placed) == []
+
+
+async def test_a_refund_over_what_is_left_is_refused_not_resent(changes: Upstream[WebOrderChanges],
+                                                                world: World) -> None:
+    # given a one-line click & collect order (no shipping fee) refunded in full
+    order = new_order(world, "refund-order-4", FulfillmentMethod.PICKUP_IN_STORE, shopper(world))
+    placed = await changes.adapter.place_order(replace(order, lines=order.lines[:1]))
+    sku = placed.lines[0].sku
+    assert sku is not None
+    whole = NewRefund("refund-4a", placed.id, ((sku, 2),), world.stores[0].code, None, datetime.now(UTC))
+    await changes.adapter.refund(whole)
+    # when the same units are refunded again under another key, then the shop's 500 is a refusal, sent once
+    with pytest.raises(UpstreamRejected):
+        await changes.adapter.refund(replace(whole, key="refund-4b"))
+    assert changes.route_calls(POST_REFUNDS) == 2
+    assert len(await refunds_of(changes, placed)) == 1
