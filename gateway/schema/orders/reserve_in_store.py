@@ -1,11 +1,12 @@
 """`reserveInStore`: hold units at a store in Omnigate's ledger until collected (the POS cannot reserve)."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import strawberry
 from strawberry.types import Info
 
+from connectors import domain
 from connectors.domain import Hold
 from connectors.errors import ConnectorError
 
@@ -13,6 +14,7 @@ from ...auth import guards
 from ...auth.principals import Role
 from ...context import Context
 from ...errors import GatewayError, UserErrorCode
+from ...hours import after_open_time
 from ...writes.outcome import Outcome
 from ..relay import parse_global_id
 from ..stores.stock import in_stock
@@ -64,11 +66,17 @@ async def _reserve(info: Info[Context, None], input: ReserveInStoreInput) -> Out
         return Outcome.refused(UserErrorCode.UPSTREAM_UNAVAILABLE, "the POS could not count the stock; retry")
     customer_id, card = await _customer(info)
     hold = Hold(uuid.uuid4().hex, sku, code, input.quantity, customer_id, card, ctx.now,
-                ctx.now + timedelta(hours=ctx.settings.reservation_hold_hours))
+                hold_expiry(store, ctx.now, timedelta(hours=ctx.settings.reservation_hold_hours)))
     if level is None or not await ctx.ledger.hold(hold, level.sellable):
         return Outcome.refused(UserErrorCode.OUT_OF_STOCK, "not enough units can be sold at this store",
                                "input", "quantity")
     return Outcome(record_id=hold.id)
+
+
+def hold_expiry(store: domain.Store, now: datetime, hold: timedelta) -> datetime:
+    """The hold runs only while the store is open (as an appointment's `respondBy`), so the customer gets the
+    same number of shopping hours whenever they reserve; a store without opening hours counts plain hours."""
+    return after_open_time(store, now, hold) or now + hold
 
 
 async def _customer(info: Info[Context, None]) -> tuple[str | None, str | None]:
