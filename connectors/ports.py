@@ -18,6 +18,8 @@ from .domain import (
     CustomerNote,
     CustomerRecord,
     Hold,
+    HoldListing,
+    HoldPage,
     Loyalty,
     NewNote,
     OnlineProduct,
@@ -178,6 +180,13 @@ class Reservations(Protocol):
         """Units under active holds per (sku, store code) at `at`, aligned; 0 where none."""
 
     async def holds(self, ids: Sequence[str]) -> list[Hold | None]: ...
+
+    async def holds_of(self, customer_ids: Sequence[str], listing: HoldListing) -> list[HoldPage]:
+        """Each customer's holds (by CRM id) as `listing` says, aligned; the page is cut by the store, not by the
+        caller, so a long history costs one page."""
+
+    async def holds_at(self, store_codes: Sequence[str], listing: HoldListing) -> list[HoldPage]:
+        """Each store's holds as `listing` says (its `store_code` is not used), aligned."""
 
     async def expire(self, at: datetime) -> list[Hold]:
         """Marks every hold lapsed by `at` EXPIRED and returns them (they stopped counting at `expires_at`)."""

@@ -22,6 +22,8 @@ CREATE TABLE IF NOT EXISTS holds (
     customer_id TEXT, customer_card TEXT, created_us INTEGER NOT NULL, expires_us INTEGER NOT NULL,
     status TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS holds_active ON holds (sku, store_code, status, expires_us);
+CREATE INDEX IF NOT EXISTS holds_by_customer ON holds (customer_id, created_us, id);
+CREATE INDEX IF NOT EXISTS holds_by_store ON holds (store_code, created_us, id);
 CREATE TABLE IF NOT EXISTS idempotency (
     scope TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, result TEXT, claimed_us INTEGER NOT NULL,
     expires_us INTEGER NOT NULL, PRIMARY KEY (scope, key));
