@@ -98,10 +98,32 @@ def sees_held_at_store(principal: Principal, record: HeldAtStore | None, own_car
     return principal.role is Role.CUSTOMER and own_card is not None and record.customer_card == own_card
 
 
+def customer_holds_store(principal: Principal, crm_id: str) -> str | None:
+    """A customer's reservations as `sees_held_at_store` shows them, cut before the ledger is asked (so that a
+    page is full): the customer their own, staff without a store all, staff of a store and a store's kiosk
+    (which reached the customer by their card) those at that store, returned here; anyone else nothing."""
+    if principal.role is Role.CUSTOMER and principal.subject == crm_id:
+        return None
+    if principal.role is Role.STAFF or (principal.role is Role.KIOSK and principal.store):
+        return principal.store
+    raise forbidden()
+
+
 def check_reserver(principal: Principal) -> None:
     """Reserve & collect: a signed-in customer for themself, a kiosk or staff in a store; nobody else."""
     if not ((principal.role is Role.CUSTOMER and principal.subject) or principal.role is Role.STAFF
             or (principal.role is Role.KIOSK and principal.store)):
+        raise forbidden()
+
+
+def check_reserves_for(principal: Principal, crm_id: str | None, card: str | None) -> None:
+    """On whose behalf units may be held: staff name any customer, by id or by card; a kiosk only by the card it
+    scanned, as it identifies customers (an id it could type would reach anyone); a customer only themself,
+    by id. Decided before any lookup, so nothing leaks."""
+    if crm_id is not None and not (principal.role is Role.STAFF
+                                   or (principal.role is Role.CUSTOMER and principal.subject == crm_id)):
+        raise forbidden()
+    if card is not None and principal.role not in (Role.STAFF, Role.KIOSK):
         raise forbidden()
 
 
