@@ -11,7 +11,7 @@ from gateway.schema.relay import global_id
 from gateway.telemetry import add_span_exporter
 from simulators.world.records import DemoProduct
 from tests.harness import STAFF, Stack, api_key, bearer
-from tests.test_gateway_reservations import NO_SERVICE, OTHER, OWNER, STORE, customer, reserve
+from tests.test_gateway_reservations import NO_SERVICE, NODE, OTHER, OWNER, STORE, customer, reserve
 
 PAGE = "edges { cursor node { id status store { code } } } pageInfo { hasNextPage hasPreviousPage endCursor }"
 MINE = f"""
@@ -143,3 +143,14 @@ async def test_one_ledger_query_per_list_and_level(stack: Stack, exporter: InMem
               if s.context and f"{s.context.trace_id:032x}" == TRACE_ID and s.name.startswith("ledger holds_")]
     assert sorted((s.name, (s.attributes or {})["omnigate.batch.size"]) for s in ledger) == [
         ("ledger holds_at", len(listed)), ("ledger holds_of", 2)]
+
+
+async def test_a_customer_without_a_loyalty_card_lists_reaches_and_cancels_their_own(stack: Stack) -> None:
+    cardless = next(c.crm_id for c in stack.world.customers if c.card is None)
+    held = (await reserve(stack, customer(cardless), sku=plenty(stack).sku, key="n"))["reservation"]["id"]
+
+    assert ids((await stack.data(MINE, {}, customer(cardless)))["me"]["reservations"]) == [held]
+    assert (await stack.data(NODE, {"id": held}, customer(cardless)))["node"]["status"] == "ACTIVE"
+    assert (await stack.data(CANCEL, {"id": held}, customer(cardless)))["cancelReservation"]["userErrors"] == []
+    refused = await stack.graphql(NODE, {"id": held}, customer(OWNER))
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"

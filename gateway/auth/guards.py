@@ -9,6 +9,8 @@ on each record, however it was reached (`sees_held_at_store`).
 
 from typing import Protocol
 
+from connectors.domain import Hold
+
 from ..errors import ErrorCode, GatewayError
 from .principals import Principal, Role
 
@@ -88,14 +90,19 @@ def check_held_at_store_reader(principal: Principal) -> None:
 def sees_held_at_store(principal: Principal, record: HeldAtStore | None, own_card: str | None) -> bool:
     """Staff without a store see every store's; staff of a store and its kiosk that store's; a customer those
     on their own loyalty card (`own_card`). A missing record (None) is seen only by those who see every store's,
-    so that to anyone else "not yours" and "does not exist" look the same."""
+    so that to anyone else "not yours" and "does not exist" look the same. A hold names its customer by CRM id
+    too, which decides (a customer without a card sees their own, as their `reservations` list them)."""
     if principal.role is Role.STAFF and principal.store is None:
         return True
     if record is None:
         return False
     if principal.role in (Role.STAFF, Role.KIOSK):
         return record.store_code == principal.store
-    return principal.role is Role.CUSTOMER and own_card is not None and record.customer_card == own_card
+    if principal.role is not Role.CUSTOMER:
+        return False
+    if isinstance(record, Hold) and record.customer_id is not None:
+        return record.customer_id == principal.subject
+    return own_card is not None and record.customer_card == own_card
 
 
 def customer_holds_store(principal: Principal, crm_id: str) -> str | None:
