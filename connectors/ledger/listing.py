@@ -1,7 +1,8 @@
 """Pages of holds per customer or per store: filtered, ordered and cut in SQL, one statement per batch of keys.
 
-Each key's page is cut with ROW_NUMBER() over that key's rows (the `holds_by_customer` and `holds_by_store`
-indexes keep it to those rows), so a batch of a hundred customers is one statement, not a hundred.
+Each key is one branch of a UNION ALL that walks its index (`holds_by_customer`, `holds_by_store`) from the
+newest hold down and stops after the page (LIMIT), so a store with years of holds costs one page to list, and
+a batch of a hundred customers is still one statement.
 """
 
 import sqlite3
@@ -12,27 +13,27 @@ from ..domain import HoldListing, HoldPage, HoldStatus
 from .database import to_us
 from .rows import ACTIVE, COLUMNS, Row, hold_of
 
-KEYS_PER_QUERY = 400  # well under SQLite's oldest limit of 999 parameters with the filters'
+KEYS_PER_QUERY = 100  # at most 9 parameters a branch: under SQLite's oldest limit of 999
 Column = Literal["customer_id", "store_code"]
+NEWEST_FIRST = "ORDER BY created_us DESC, id DESC"
 
 
 def page_holds(conn: sqlite3.Connection, column: Column, keys: Sequence[str], listing: HoldListing) -> list[HoldPage]:
     """One page per key, aligned with `keys`: newest first, `listing.first` long, `has_more` if rows are left."""
     filters, params = _filters(column, listing)
+    branch = f"SELECT * FROM (SELECT {COLUMNS} FROM holds WHERE {column} = ?{filters} {NEWEST_FIRST} LIMIT ?)"
     found: dict[str, list[Row]] = {}
     unique = list(dict.fromkeys(keys))
     for start in range(0, len(unique), KEYS_PER_QUERY):
         chunk = unique[start:start + KEYS_PER_QUERY]
-        marks = ", ".join("?" for _ in chunk)
-        rows = conn.execute(
-            f"SELECT {COLUMNS} FROM (SELECT {COLUMNS}, ROW_NUMBER() OVER (PARTITION BY {column} "
-            f"ORDER BY created_us DESC, id DESC) AS rank FROM holds WHERE {column} IN ({marks}){filters}) "
-            f"WHERE rank <= ? ORDER BY created_us DESC, id DESC",
-            (*chunk, *params, listing.first + 1)).fetchall()
+        rows = conn.execute(" UNION ALL ".join(branch for _ in chunk),
+                            [value for key in chunk for value in (key, *params, listing.first + 1)]).fetchall()
         for row in rows:
             found.setdefault(row[4] if column == "customer_id" else row[2], []).append(row)
-    pages = {key: HoldPage(tuple(hold_of(r) for r in rows[:listing.first]), len(rows) > listing.first)
-             for key, rows in found.items()}
+    pages = {}
+    for key, rows in found.items():
+        rows.sort(key=lambda r: (r[6], r[0]), reverse=True)  # a compound keeps no order: the page's own rows
+        pages[key] = HoldPage(tuple(hold_of(r) for r in rows[:listing.first]), len(rows) > listing.first)
     return [pages.get(key, HoldPage((), False)) for key in keys]
 
 

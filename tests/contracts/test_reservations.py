@@ -128,3 +128,13 @@ async def test_a_stores_holds_walk_ins_included_are_listed_by_store(reservations
     assert (ids(here), ids(there), ids(empty)) == (["h6", "h3", "h1", "h4"], ["h5", "h2"], [])
     [page] = await reservations.holds_at(["L7"], HoldListing(at, 1, status=HoldStatus.ACTIVE))
     assert (ids(page), page.has_more) == (["h6"], True)
+
+
+async def test_a_batch_of_many_customers_is_answered_aligned(reservations: Reservations) -> None:
+    await holds_made(reservations)
+    customers = [f"C{i}" for i in range(250, 0, -1)]  # more than one statement's worth, C1 and C2 at the end
+
+    pages = await reservations.holds_of(customers, HoldListing(NOW + timedelta(hours=6), 1))
+
+    assert [(ids(p), p.has_more) for p in pages[-2:]] == [(["h5"], False), (["h3"], True)]
+    assert all(p == HoldPage((), False) for p in pages[:-2])
