@@ -182,8 +182,8 @@ class Reservations(Protocol):
     async def holds(self, ids: Sequence[str]) -> list[Hold | None]: ...
 
     async def holds_of(self, customer_ids: Sequence[str], listing: HoldListing) -> list[HoldPage]:
-        """Each customer's holds (by CRM id) as `listing` says, aligned; the page is cut by the store, not by the
-        caller, so a long history costs one page."""
+        """Each customer's holds (by CRM id) as `listing` says, aligned; the page is cut where the holds are kept,
+        not by the caller, so a long history costs one page."""
 
     async def holds_at(self, store_codes: Sequence[str], listing: HoldListing) -> list[HoldPage]:
         """Each store's holds as `listing` says (its `store_code` is not used), aligned."""
