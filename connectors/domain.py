@@ -346,6 +346,27 @@ class Hold:
         return self.status is HoldStatus.ACTIVE and self.expires_at > at
 
 
+@dataclass(frozen=True, slots=True)
+class HoldListing:
+    """Which holds of a customer or a store to list, newest first (`created_at`, then id), one page at a time.
+
+    `status` is as of `at`: an ACTIVE hold past its `expires_at` is EXPIRED, whether or not a sweep has marked it
+    yet, as clients are shown it. `after` is the (created_at, id) of the last hold already listed.
+    """
+
+    at: datetime
+    first: int
+    status: HoldStatus | None = None
+    store_code: str | None = None  # a customer's holds at this store only (a store's list ignores it)
+    after: tuple[datetime, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HoldPage:
+    holds: tuple[Hold, ...]
+    has_more: bool
+
+
 class ClaimState(StrEnum):
     """What an idempotency key's claim found: go ahead (NEW), the first result (DONE), or a refusal."""
 

@@ -18,6 +18,8 @@ from .domain import (
     CustomerNote,
     CustomerRecord,
     Hold,
+    HoldListing,
+    HoldPage,
     JournalEntry,
     Loyalty,
     NewNote,
@@ -209,6 +211,13 @@ class Reservations(Protocol):
 
     async def order_holds(self, order_id: str) -> list[Hold]:
         """The holds linked to a web order, oldest first."""
+
+    async def holds_of(self, customer_ids: Sequence[str], listing: HoldListing) -> list[HoldPage]:
+        """Each customer's holds (by CRM id) as `listing` says, aligned; the page is cut where the holds are kept,
+        not by the caller, so a long history costs one page."""
+
+    async def holds_at(self, store_codes: Sequence[str], listing: HoldListing) -> list[HoldPage]:
+        """Each store's holds as `listing` says (its `store_code` is not used), aligned."""
 
     async def expire(self, at: datetime) -> list[Hold]:
         """Marks every hold lapsed by `at` EXPIRED and returns them (they stopped counting at `expires_at`)."""

@@ -7,15 +7,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connectors.domain import Channel, Money, Purchase, System
+from connectors.domain import Channel, Hold, Money, Purchase, System
 from gateway.errors import GatewayError
 from gateway.history import sort_key
 from gateway.schema.cursors import (
     MAX_OFFSET,
     decode_history_cursor,
     history_cursor,
+    hold_cursor,
     offset_cursor,
     parse_history_cursor,
+    parse_hold_cursor,
     parse_offset_cursor,
 )
 
@@ -76,3 +78,19 @@ def test_any_one_byte_edit_of_a_history_cursor_is_decoded_or_refused_never_raise
     cursor = bytearray(history_cursor(purchase("R-17|x")).encode())
     cursor[at % len(cursor)] = byte
     decode_history_cursor(cursor.decode("latin-1"))
+
+
+@given(st.text(min_size=1, max_size=30), st.integers(-10**6, 10**6))
+def test_a_reservation_cursor_names_its_holds_place_in_the_ledger(ident: str, minutes: int) -> None:
+    at = MOMENT + timedelta(minutes=minutes)
+    assert parse_hold_cursor(hold_cursor(Hold(ident, "SKU", "L7", 1, None, None, at, at))) == (at, ident)
+    assert parse_hold_cursor(None) is None
+
+
+@pytest.mark.parametrize("cursor", [
+    raw(f"hold:{MOMENT.isoformat()}|"), raw(f"hold:{MOMENT.isoformat()}"), raw("hold:2026-11-20T12:30:00|H1"),
+    raw(f"offset:{MOMENT.isoformat()}|H1"), raw("hold:yesterday|H1"), "%%%", "",
+])
+def test_an_edited_reservation_cursor_is_refused(cursor: str) -> None:
+    with pytest.raises(GatewayError, match="is not a valid cursor"):
+        parse_hold_cursor(cursor)

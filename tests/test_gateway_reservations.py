@@ -3,7 +3,9 @@
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from gateway.appkeys import REFERENCE_KEY
 from gateway.auth.principals import Role
+from gateway.schema.orders.reserve_in_store import hold_expiry
 from gateway.schema.relay import global_id
 from simulators.world.records import DemoProduct
 from tests.harness import Stack, api_key, bearer
@@ -23,6 +25,7 @@ mutation Cancel($id: ID!) {
 NODE = "query N($id: ID!) { node(id: $id) { id ... on Reservation { quantity status store { code } } } }"
 STORE = "MAR01"  # offers reserve & collect; the other kiosk's store
 NO_SERVICE = "PAR01"  # does not; the first kiosk's store
+HOLD = timedelta(hours=48)  # the default OMNIGATE_RESERVATION_HOLD_HOURS
 OWNER, OTHER = "003OG0000000000AAA", "003OG0000000002AAA"  # both have a loyalty card
 
 
@@ -59,8 +62,9 @@ async def test_a_customer_reserves_and_reaches_it_as_a_node(stack: Stack) -> Non
     reservation = payload["reservation"]
     assert {k: reservation[k] for k in ("quantity", "status", "product", "store")} == {
         "quantity": 2, "status": "ACTIVE", "product": {"sku": product.sku}, "store": {"code": STORE}}
-    expires = datetime.fromisoformat(reservation["expiresAt"])
-    assert before + timedelta(hours=48) <= expires <= datetime.now(UTC) + timedelta(hours=48)
+    expires = datetime.fromisoformat(reservation["expiresAt"])  # exact moments: test_gateway_reservation_expiry
+    where = (await stack.app[REFERENCE_KEY].stores.get()).by_code[STORE]
+    assert hold_expiry(where, before, HOLD) <= expires <= hold_expiry(where, datetime.now(UTC), HOLD)
     node = (await stack.data(NODE, {"id": reservation["id"]}, customer()))["node"]
     assert node == {"id": reservation["id"], "quantity": 2, "status": "ACTIVE", "store": {"code": STORE}}
     refused = await stack.graphql(NODE, {"id": reservation["id"]}, customer(OTHER))

@@ -1,11 +1,12 @@
 """Opening hours in the store's zone: open now, and when a click & collect order is ready."""
 
 from dataclasses import replace
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from connectors.domain import Address, GeoPoint, OpeningPeriod, Store
 from gateway.hours import after_open_time, is_open, pickup_ready_at, stock_status
+from gateway.schema.orders.reserve_in_store import hold_expiry
 
 HOUR = timedelta(hours=1)
 LYON = Store(code="LYO01", name="Omnigate Lyon", address=Address("1 rue X", "69001", "Lyon", "FR"),
@@ -59,3 +60,11 @@ def test_an_answer_window_longer_than_a_week_of_opening_hours_still_ends() -> No
 
 def test_a_store_without_opening_hours_has_no_answer_window() -> None:
     assert after_open_time(replace(LYON, hours=()), paris(2026, 11, 24, 10, 0), HOUR) is None
+
+
+def test_a_hold_counts_opening_hours_across_the_change_to_winter_time() -> None:
+    """Saturday 24 October 2026 is summer time (UTC+2), Monday the 26th winter time (UTC+1)."""
+    saturday = paris(2026, 10, 24, 18, 0)
+    assert hold_expiry(LYON, saturday, 2 * HOUR) == paris(2026, 10, 26, 10, 0)
+    assert hold_expiry(LYON, saturday, 2 * HOUR).astimezone(UTC).hour == 9
+    assert hold_expiry(replace(LYON, hours=()), saturday, 2 * HOUR) == saturday + 2 * HOUR  # no hours: plain ones

@@ -24,6 +24,8 @@ CREATE TABLE IF NOT EXISTS holds (
 CREATE INDEX IF NOT EXISTS holds_active ON holds (sku, store_code, status, expires_us);
 CREATE TABLE IF NOT EXISTS hold_orders (hold_id TEXT PRIMARY KEY, order_id TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS hold_orders_order ON hold_orders (order_id);
+CREATE INDEX IF NOT EXISTS holds_by_customer ON holds (customer_id, created_us, id);
+CREATE INDEX IF NOT EXISTS holds_by_store ON holds (store_code, created_us, id);
 CREATE TABLE IF NOT EXISTS idempotency (
     scope TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, result TEXT, claimed_us INTEGER NOT NULL,
     expires_us INTEGER NOT NULL, PRIMARY KEY (scope, key));

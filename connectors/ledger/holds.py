@@ -4,18 +4,12 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 
-from ..domain import Hold, HoldStatus
-from .database import Database, from_us, to_us
+from ..domain import Hold, HoldListing, HoldPage, HoldStatus
+from .database import Database, to_us
+from .listing import page_holds
+from .rows import ACTIVE, COLUMNS, hold_of
 
-ACTIVE = HoldStatus.ACTIVE.value
 PAIRS_PER_QUERY = 400  # two parameters each, well under SQLite's oldest limit of 999
-_COLUMNS = "id, sku, store_code, quantity, customer_id, customer_card, created_us, expires_us, status"
-
-
-def _hold(row: tuple[str, str, str, int, str | None, str | None, int, int, str]) -> Hold:
-    hold_id, sku, store, quantity, customer_id, card, created, expires, status = row
-    return Hold(hold_id, sku, store, quantity, customer_id, card, from_us(created), from_us(expires),
-                HoldStatus(status))
 
 
 def _held(conn: sqlite3.Connection, sku: str, store_code: str, at_us: int) -> int:
@@ -32,7 +26,7 @@ class LedgerReservations:
         def work(conn: sqlite3.Connection) -> bool:
             if available - _held(conn, hold.sku, hold.store_code, to_us(hold.created_at)) < hold.quantity:
                 return False
-            conn.execute(f"INSERT INTO holds ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            conn.execute(f"INSERT INTO holds ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          (hold.id, hold.sku, hold.store_code, hold.quantity, hold.customer_id, hold.customer_card,
                           to_us(hold.created_at), to_us(hold.expires_at), ACTIVE))
             return True
@@ -47,8 +41,8 @@ class LedgerReservations:
     async def _close(self, hold_id: str, at: datetime, status: HoldStatus) -> Hold | None:
         def work(conn: sqlite3.Connection) -> Hold | None:
             row = conn.execute(f"UPDATE holds SET status = ? WHERE id = ? AND status = ? AND expires_us > ? "
-                               f"RETURNING {_COLUMNS}", (status.value, hold_id, ACTIVE, to_us(at))).fetchone()
-            return _hold(row) if row else None
+                               f"RETURNING {COLUMNS}", (status.value, hold_id, ACTIVE, to_us(at))).fetchone()
+            return hold_of(row) if row else None
         return await self._db.write(work)
 
     async def held(self, pairs: Sequence[tuple[str, str]], at: datetime) -> list[int]:
@@ -73,8 +67,8 @@ class LedgerReservations:
             for start in range(0, len(unique), PAIRS_PER_QUERY):
                 chunk = unique[start:start + PAIRS_PER_QUERY]
                 marks = ", ".join("?" for _ in chunk)
-                rows = conn.execute(f"SELECT {_COLUMNS} FROM holds WHERE id IN ({marks})", chunk).fetchall()
-                found.update({row[0]: _hold(row) for row in rows})
+                rows = conn.execute(f"SELECT {COLUMNS} FROM holds WHERE id IN ({marks})", chunk).fetchall()
+                found.update({row[0]: hold_of(row) for row in rows})
             return [found.get(hold_id) for hold_id in ids]
         return await self._db.read(work) if ids else []
 
@@ -85,15 +79,23 @@ class LedgerReservations:
 
     async def order_holds(self, order_id: str) -> list[Hold]:
         def work(conn: sqlite3.Connection) -> list[Hold]:
-            columns = ", ".join(f"h.{c.strip()}" for c in _COLUMNS.split(","))
+            columns = ", ".join(f"h.{c.strip()}" for c in COLUMNS.split(","))
             rows = conn.execute(f"SELECT {columns} FROM holds h JOIN hold_orders o ON o.hold_id = h.id "
                                 f"WHERE o.order_id = ? ORDER BY h.created_us, h.id", (order_id,)).fetchall()
-            return [_hold(row) for row in rows]
+            return [hold_of(row) for row in rows]
         return await self._db.read(work)
+
+    async def holds_of(self, customer_ids: Sequence[str], listing: HoldListing) -> list[HoldPage]:
+        return await self._db.read(lambda conn: page_holds(conn, "customer_id", customer_ids, listing)) \
+            if customer_ids else []
+
+    async def holds_at(self, store_codes: Sequence[str], listing: HoldListing) -> list[HoldPage]:
+        return await self._db.read(lambda conn: page_holds(conn, "store_code", store_codes, listing)) \
+            if store_codes else []
 
     async def expire(self, at: datetime) -> list[Hold]:
         def work(conn: sqlite3.Connection) -> list[Hold]:
             rows = conn.execute(f"UPDATE holds SET status = ? WHERE status = ? AND expires_us <= ? "
-                                f"RETURNING {_COLUMNS}", (HoldStatus.EXPIRED.value, ACTIVE, to_us(at))).fetchall()
-            return [_hold(row) for row in rows]
+                                f"RETURNING {COLUMNS}", (HoldStatus.EXPIRED.value, ACTIVE, to_us(at))).fetchall()
+            return [hold_of(row) for row in rows]
         return await self._db.write(work)

@@ -9,6 +9,8 @@ on each record, however it was reached (`sees_held_at_store`).
 
 from typing import Protocol
 
+from connectors.domain import Hold
+
 from ..errors import ErrorCode, GatewayError
 from .principals import Principal, Role
 
@@ -88,20 +90,47 @@ def check_held_at_store_reader(principal: Principal) -> None:
 def sees_held_at_store(principal: Principal, record: HeldAtStore | None, own_card: str | None) -> bool:
     """Staff without a store see every store's; staff of a store and its kiosk that store's; a customer those
     on their own loyalty card (`own_card`). A missing record (None) is seen only by those who see every store's,
-    so that to anyone else "not yours" and "does not exist" look the same."""
+    so that to anyone else "not yours" and "does not exist" look the same. A hold names its customer by CRM id
+    too, which decides (a customer without a card sees their own, as their `reservations` list them)."""
     if principal.role is Role.STAFF and principal.store is None:
         return True
     if record is None:
         return False
     if principal.role in (Role.STAFF, Role.KIOSK):
         return record.store_code == principal.store
-    return principal.role is Role.CUSTOMER and own_card is not None and record.customer_card == own_card
+    if principal.role is not Role.CUSTOMER:
+        return False
+    if isinstance(record, Hold) and record.customer_id is not None:
+        return record.customer_id == principal.subject
+    return own_card is not None and record.customer_card == own_card
+
+
+def customer_holds_store(principal: Principal, crm_id: str) -> str | None:
+    """A customer's reservations as `sees_held_at_store` shows them, cut before the ledger is asked (so that a
+    page is full): the customer their own, staff without a store all, staff of a store and a store's kiosk
+    (which reached the customer by their card) those at that store, returned here; anyone else nothing."""
+    if principal.role is Role.CUSTOMER and principal.subject == crm_id:
+        return None
+    if principal.role is Role.STAFF or (principal.role is Role.KIOSK and principal.store):
+        return principal.store
+    raise forbidden()
 
 
 def check_reserver(principal: Principal) -> None:
     """Reserve & collect: a signed-in customer for themself, a kiosk or staff in a store; nobody else."""
     if not ((principal.role is Role.CUSTOMER and principal.subject) or principal.role is Role.STAFF
             or (principal.role is Role.KIOSK and principal.store)):
+        raise forbidden()
+
+
+def check_reserves_for(principal: Principal, crm_id: str | None, card: str | None) -> None:
+    """On whose behalf units may be held: staff name any customer, by id or by card; a kiosk only by the card it
+    scanned, as it identifies customers (an id it could type would reach anyone); a customer only themself,
+    by id. Decided before any lookup, so nothing leaks."""
+    if crm_id is not None and not (principal.role is Role.STAFF
+                                   or (principal.role is Role.CUSTOMER and principal.subject == crm_id)):
+        raise forbidden()
+    if card is not None and principal.role not in (Role.STAFF, Role.KIOSK):
         raise forbidden()
 
 

@@ -1,14 +1,15 @@
 """Every cursor the gateway hands out, in one place: opaque to clients, refused when not one of ours.
 
-Two formats: an offset into a list the gateway can recompute (search, stores, discrepancies), and a
+Three formats: an offset into a list the gateway can recompute (search, stores, discrepancies); a
 purchase's sort key for the merged history, so its page boundary does not move when a source that
-failed on one page answers on the next.
+failed on one page answers on the next; and a reservation's (created, id), the ledger's own order, so a
+hold made or closed meanwhile neither repeats nor skips one.
 """
 
 import base64
 from datetime import datetime
 
-from connectors.domain import Purchase, System
+from connectors.domain import Hold, Purchase, System
 
 from ..errors import GatewayError, bad_input
 from ..history import SortKey
@@ -57,6 +58,25 @@ def parse_history_cursor(cursor: str | None) -> SortKey | None:
     if key is None:
         raise _refused(cursor)
     return key
+
+
+def hold_cursor(h: Hold) -> str:
+    return _encode(f"hold:{h.created_at.isoformat()}|{h.id}")
+
+
+def parse_hold_cursor(cursor: str | None) -> tuple[datetime, str] | None:
+    """The (created_at, id) to continue after; None (from the newest) without a cursor."""
+    if cursor is None:
+        return None
+    try:
+        kind, _, rest = _decode(cursor).partition(":")
+        moment, ident = rest.split("|", 1)
+        created = datetime.fromisoformat(moment)
+    except ValueError:
+        raise _refused(cursor) from None
+    if kind != "hold" or not ident or created.tzinfo is None:
+        raise _refused(cursor)
+    return created, ident
 
 
 def _encode(raw: str) -> str:

@@ -101,8 +101,9 @@ class Settings:
     ledger_path: Path = setting(v.new_file, "omnigate-ledger.sqlite3", "Omnigate's own SQLite file (reserve & "
                                 "collect holds, idempotency results), created on first start; processes sharing "
                                 "it share the holds")
-    reservation_hold_hours: int = setting(v.positive_whole, "48", "how long a reserve & collect hold keeps its "
-                                          "units (plain hours, opening hours not counted apart)")
+    reservation_hold_hours: int = setting(v.positive_whole, "48", "opening hours of the store for which a "
+                                          "reserve & collect hold keeps its units (`expiresAt`): a hold made on "
+                                          "Saturday evening does not lapse while the store is closed on Sunday")
     appointment_answer_hours: int = setting(v.positive_whole, "24", "opening hours of the store within which "
                                             "it must answer an appointment request (`respondBy`)")
     delivery_countries: str = setting(v.text, "FR,BE,LU,MC,DE,NL,ES,IT,PT,AT,CH", "comma-separated ISO 3166-1 "

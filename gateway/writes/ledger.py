@@ -3,22 +3,24 @@
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from typing import Literal
 
 from aiodataloader import DataLoader
 from opentelemetry import trace
 
-from connectors.domain import Hold
+from connectors.domain import Hold, HoldListing, HoldPage
 from connectors.ports import IdempotencyResults, Reservations
 
 from .idempotency import once
 from .outcome import Outcome
 
 TRACER = trace.get_tracer("omnigate.ledger")
+Owner = Literal["customer", "store"]
 
 
 class Ledger:
-    """Per request: the units held per (sku, store) are read in one batch per tick as of the request's `now`,
-    and read again after this request changes a hold."""
+    """Per request: the units held per (sku, store), and the pages of holds per customer or store, are read in
+    one batch per tick as of the request's `now`, and read again after this request changes a hold."""
 
     def __init__(self, reservations: Reservations, results: IdempotencyResults, keep: timedelta,
                  now: datetime) -> None:
@@ -27,9 +29,32 @@ class Ledger:
         self._keep = keep
         self._now = now
         self._held = DataLoader(batch_load_fn=self._held_batch)
+        self._pages = DataLoader(batch_load_fn=self._pages_batch)
 
     async def _held_batch(self, pairs: list[tuple[str, str]]) -> list[int]:
         return await self.held(pairs, self._now)
+
+    async def _pages_batch(self, keys: list[tuple[Owner, str, HoldListing]]) -> list[HoldPage]:
+        """Owners asking for the same page (a list field at one level of the document) make one ledger query."""
+        asked: dict[tuple[Owner, HoldListing], list[str]] = {}
+        for owner, key, listing in keys:
+            asked.setdefault((owner, listing), []).append(key)
+        found: dict[tuple[Owner, str, HoldListing], HoldPage] = {}
+        for (owner, listing), owners in asked.items():
+            fetch = self._reservations.holds_of if owner == "customer" else self._reservations.holds_at
+            with _span(f"holds_{'of' if owner == 'customer' else 'at'}", size=len(owners)):
+                pages = await fetch(owners, listing)
+            found.update({(owner, key, listing): page for key, page in zip(owners, pages, strict=True)})
+        return [found[key] for key in keys]
+
+    async def holds_of(self, customer_id: str, listing: HoldListing) -> HoldPage:
+        """One page of a customer's holds, batched with the other customers' asked at the same level."""
+        page: HoldPage = await self._pages.load(("customer", customer_id, listing))
+        return page
+
+    async def holds_at(self, store_code: str, listing: HoldListing) -> HoldPage:
+        page: HoldPage = await self._pages.load(("store", store_code, listing))
+        return page
 
     async def held_now(self, pairs: Sequence[tuple[str, str]]) -> list[int]:
         """Units under active holds per (canonical sku, store code), batched with the request's other reads."""
@@ -44,16 +69,19 @@ class Ledger:
     async def hold(self, hold: Hold, available: int) -> bool:
         with _span("hold"):
             self._held.clear_all()
+            self._pages.clear_all()
             return await self._reservations.hold(hold, available)
 
     async def release(self, hold_id: str, at: datetime) -> Hold | None:
         with _span("release"):
             self._held.clear_all()
+            self._pages.clear_all()
             return await self._reservations.release(hold_id, at)
 
     async def collect(self, hold_id: str, at: datetime) -> Hold | None:
         with _span("collect"):
             self._held.clear_all()
+            self._pages.clear_all()
             return await self._reservations.collect(hold_id, at)
 
     async def link(self, hold_ids: Sequence[str], order_id: str) -> None:

@@ -13,6 +13,8 @@ from ...auth.audit import audited
 from ...auth.permissions import PersonalData, StaffOnly
 from ...context import Context
 from ..common import Channel, Node
+from ..orders.reservation import ReservationStatus
+from ..orders.reservation_list import ReservationConnection, reservations_of
 from ..orders.services import Appointment
 from ..pagination import check_first
 from ..products.types import Product
@@ -140,6 +142,12 @@ class Customer(Node):
             return []
         found = await info.context.loaders.appointments_by_card.load(self.record.loyalty_card)
         return await Appointment.visible(info, found)
+
+    @strawberry.field(description="Reserve & collect holds, newest first, `status` as of now: the customer's "
+                                  "own; staff of a store and a store's kiosk see those at their store only.")
+    async def reservations(self, info: Info[Context, None], first: int | None = 20, after: str | None = None,
+                           status: ReservationStatus | None = None) -> ReservationConnection | None:
+        return await reservations_of(info, self.record.id, first, after, status)
 
     @strawberry.field(description="Staff only: notes from every store and customer service, newest first.",
                       permission_classes=[StaffOnly])

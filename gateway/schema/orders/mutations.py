@@ -28,8 +28,10 @@ class OrderMutations:
     async def return_in_store(self, info: Info[Context, None], input: ReturnInput) -> ReturnPayload:
         return await return_in_store(info, input)
 
-    @strawberry.mutation(description="A signed-in customer for themself, or a kiosk or staff at their store: "
-                                     "hold units until collected; anonymous callers and partners are refused.")
+    @strawberry.mutation(description="A signed-in customer for themself, or a kiosk or staff at their store for "
+                                     "a walk-in or a customer they name (a kiosk by the scanned `loyaltyCard`): "
+                                     "hold units until collected or `expiresAt`; anonymous callers and partners "
+                                     "are refused.")
     async def reserve_in_store(self, info: Info[Context, None], input: ReserveInStoreInput) -> ReservationPayload:
         return await reserve_in_store(info, input)
 

@@ -22,6 +22,7 @@ from ...writes.saga import Saga
 from ..stores.stock import in_stock
 from ..user_errors import UserError, user_errors
 from .order_input import OrderPlan, PlaceOrderInput, customer_named, plan_order
+from .reserve_in_store import hold_expiry
 from .types import Order, purchase_of
 
 
@@ -68,7 +69,7 @@ async def _holds(info: Info[Context, None], plan: OrderPlan) -> list[tuple[Hold,
     except ConnectorError:
         return Outcome.refused(UserErrorCode.UPSTREAM_UNAVAILABLE, "the POS could not count the stock; retry")
     customer = plan.customer
-    expires = ctx.now + timedelta(hours=ctx.settings.reservation_hold_hours)
+    expires = hold_expiry(store, ctx.now, timedelta(hours=ctx.settings.reservation_hold_hours))
     return [(Hold(uuid.uuid4().hex, line.sku, store.code, line.quantity, customer.id if customer else None,
                   customer.loyalty_card if customer else None, ctx.now, expires), level.sellable if level else 0)
             for line, level in zip(plan.lines, levels, strict=True)]

@@ -1,11 +1,12 @@
 """`reserveInStore`: hold units at a store in Omnigate's ledger until collected (the POS cannot reserve)."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import strawberry
 from strawberry.types import Info
 
+from connectors import domain
 from connectors.domain import Hold
 from connectors.errors import ConnectorError
 
@@ -13,6 +14,7 @@ from ...auth import guards
 from ...auth.principals import Role
 from ...context import Context
 from ...errors import GatewayError, UserErrorCode
+from ...hours import after_open_time
 from ...writes.outcome import Outcome
 from ..relay import parse_global_id
 from ..stores.stock import in_stock
@@ -28,13 +30,23 @@ class ReserveInStoreInput:
     sku: str
     store_id: strawberry.ID
     quantity: int
+    customer_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Staff: the customer the units are held for (a customer may name only "
+                                  "themself); they see the hold among their reservations.")
+    loyalty_card: str | None = strawberry.field(
+        default=None, description="A kiosk or staff: the scanned card of the customer the units are held for. "
+                                  "A kiosk names a customer this way only.")
 
 
 async def reserve_in_store(info: Info[Context, None], input: ReserveInStoreInput) -> ReservationPayload:
-    """Who may is decided before the key is claimed; the rest runs once per idempotency key."""
+    """Who may, and for whom, is decided before the key is claimed; the rest runs once per idempotency key."""
     ctx = info.context
     guards.check_reserver(ctx.principal)
-    inputs = {"sku": input.sku, "storeId": str(input.store_id), "quantity": input.quantity}
+    crm_id = parse_global_id(input.customer_id, "Customer")[1] if input.customer_id is not None else None
+    guards.check_reserves_for(ctx.principal, crm_id, input.loyalty_card)
+    inputs: dict[str, object] = {"sku": input.sku, "storeId": str(input.store_id), "quantity": input.quantity}
+    if crm_id is not None or input.loyalty_card is not None:  # absent, the fingerprint of earlier requests holds
+        inputs.update(customerId=crm_id, loyaltyCard=input.loyalty_card)
     outcome = await ctx.ledger.once(ctx.principal.rate_key, input.idempotency_key, "reserveInStore", inputs, ctx.now,
                                     lambda: _reserve(info, input))
     return await ReservationPayload.of(info, outcome)
@@ -59,22 +71,46 @@ async def _reserve(info: Info[Context, None], input: ReserveInStoreInput) -> Out
     if sku is None or await ctx.loaders.product_by_sku.load(sku) is None:
         return Outcome.refused(UserErrorCode.NOT_FOUND, "no such article", "input", "sku")
     try:
+        holder = await _holder(info, input)
+    except ConnectorError:
+        return Outcome.refused(UserErrorCode.UPSTREAM_UNAVAILABLE, "the CRM could not find the customer; retry")
+    if isinstance(holder, Outcome):
+        return holder
+    try:
         [level] = await in_stock(info, [(sku, code)], fresh=True)  # the ledger subtracts its own holds
     except ConnectorError:
         return Outcome.refused(UserErrorCode.UPSTREAM_UNAVAILABLE, "the POS could not count the stock; retry")
-    customer_id, card = await _customer(info)
+    customer_id, card = holder
     hold = Hold(uuid.uuid4().hex, sku, code, input.quantity, customer_id, card, ctx.now,
-                ctx.now + timedelta(hours=ctx.settings.reservation_hold_hours))
+                hold_expiry(store, ctx.now, timedelta(hours=ctx.settings.reservation_hold_hours)))
     if level is None or not await ctx.ledger.hold(hold, level.sellable):
         return Outcome.refused(UserErrorCode.OUT_OF_STOCK, "not enough units can be sold at this store",
                                "input", "quantity")
     return Outcome(record_id=hold.id)
 
 
-async def _customer(info: Info[Context, None]) -> tuple[str | None, str | None]:
-    """A customer holds for themself (their card lets them see it); a kiosk or staff hold for a walk-in."""
-    principal = info.context.principal
+def hold_expiry(store: domain.Store, now: datetime, hold: timedelta) -> datetime:
+    """The hold runs only while the store is open (as an appointment's `respondBy`), so the customer gets the
+    same number of shopping hours whenever they reserve; a store without opening hours counts plain hours."""
+    return after_open_time(store, now, hold) or now + hold
+
+
+async def _holder(info: Info[Context, None], input: ReserveInStoreInput) -> tuple[str | None, str | None] | Outcome:
+    """(CRM id, loyalty card) of whom the units are held for: the one named (staff, a kiosk by card), else a
+    signed-in customer themself, else a walk-in (None, None). The card lets them see it by node too."""
+    principal, loaders = info.context.principal, info.context.loaders
+    if input.customer_id is not None and input.loyalty_card is not None:
+        return Outcome.refused(UserErrorCode.INVALID, "name the customer by customerId or by loyaltyCard, not both",
+                               "input", "customerId")
+    if input.loyalty_card is not None:
+        found = await loaders.customer_by_card.load(input.loyalty_card)
+        return (found.id, found.loyalty_card) if found else Outcome.refused(
+            UserErrorCode.NOT_FOUND, "no customer has this loyalty card", "input", "loyaltyCard")
+    if input.customer_id is not None:
+        found = await loaders.customer_by_id.load(parse_global_id(input.customer_id, "Customer")[1])
+        return (found.id, found.loyalty_card) if found else Outcome.refused(
+            UserErrorCode.NOT_FOUND, "no such customer", "input", "customerId")
     if principal.role is not Role.CUSTOMER or principal.subject is None:
         return None, None
-    found = await info.context.loaders.customer_by_id.load(principal.subject)
+    found = await loaders.customer_by_id.load(principal.subject)  # signed in: themself, card or not
     return principal.subject, found.loyalty_card if found else None

@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 from enum import Enum
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -17,6 +18,12 @@ from ..common import Address, GeoPoint, Node, PageInfo
 from ..pagination import check_list
 from ..relay import global_id, parse_global_id
 from .stock import stock_levels
+
+if TYPE_CHECKING:
+    from ..orders.reservation import ReservationStatus
+    from ..orders.reservation_list import ReservationConnection
+
+ORDERS = "gateway.schema.orders.reservation_list"
 
 
 @strawberry.enum
@@ -111,6 +118,17 @@ class Store(Node):
         levels = await stock_levels(info, [(sku, self.record.code) for sku in skus])
         return [StoreAvailability.of(info, self.record, level, sku=sku)
                 for sku, level in zip(skus, levels, strict=True)]
+
+    @strawberry.field(description="Staff of this store or without a store, and this store's kiosk: reserve & "
+                                  "collect holds here, walk-ins included, newest first, `status` as of now.")
+    async def reservations(
+            self, info: Info[Context, None],
+            status: Annotated["ReservationStatus", strawberry.lazy("gateway.schema.orders.reservation")] | None = None,
+            first: int | None = 20, after: str | None = None,
+    ) -> Annotated["ReservationConnection", strawberry.lazy(ORDERS)] | None:
+        from ..orders.reservation_list import reservations_at
+
+        return await reservations_at(info, self.record.code, first, after, status)
 
 
 @strawberry.type
