@@ -9,6 +9,7 @@ import aiohttp
 from connectors import ports
 from connectors.crm.adapter import CrmAdapter
 from connectors.erp.adapter import ErpAdapter
+from connectors.ledger.answers import LedgerAppointmentAnswers
 from connectors.ledger.database import open_database
 from connectors.ledger.holds import LedgerReservations
 from connectors.ledger.idempotency import LedgerIdempotency
@@ -35,6 +36,8 @@ class Backends:
     web_orders: ports.WebOrders
     receipts: ports.Receipts
     appointments: ports.Appointments
+    appointment_bookings: ports.AppointmentBookings
+    appointment_answers: ports.AppointmentAnswers
     reservations: ports.Reservations
     idempotency: ports.IdempotencyResults
     health: tuple[ports.Health, ...]
@@ -66,6 +69,7 @@ async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
             catalog=erp, erp_pricing=erp, pos_pricing=pos, store_directory=pos, store_inventory=pos, store_sales=pos,
             online_catalog=webshop, wishlists=webshop, wishlist_changes=webshop,
             customers=crm, customer_profiles=crm, customer_notes=crm,
-            web_orders=webshop, receipts=pos, appointments=pos, reservations=LedgerReservations(ledger),
+            web_orders=webshop, receipts=pos, appointments=pos, appointment_bookings=pos,
+            appointment_answers=LedgerAppointmentAnswers(ledger), reservations=LedgerReservations(ledger),
             idempotency=LedgerIdempotency(ledger), health=(erp, pos, crm, webshop),
         )

@@ -15,6 +15,7 @@ from .loaders import Loaders, build_loaders
 from .loaders.reads import UnkeyedReads
 from .reference import ReferenceData
 from .settings import Settings
+from .writes.bookings import Bookings
 from .writes.ledger import Ledger
 from .writes.profile import CustomerWrites
 from .writes.till import Till
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 @dataclass
 class Context:
     """Holds no port: resolvers read through `loaders` (keyed) or `reads` (unkeyed) and write through `ledger`,
-    `till` and `profile`, each call a span."""
+    `till`, `profile` and `bookings`, each call a span."""
 
     settings: Settings
     reference: ReferenceData
@@ -35,6 +36,7 @@ class Context:
     ledger: Ledger
     till: Till
     profile: CustomerWrites
+    bookings: Bookings
     principal: Principal = ANONYMOUS
     audit: AuditLog = field(default_factory=AuditLog)
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -45,8 +47,10 @@ class Context:
     @classmethod
     def create(cls, settings: Settings, backends: Backends, reference: ReferenceData, principal: Principal,
                request_id: str, now: datetime) -> Context:
-        ledger = Ledger(backends.reservations, backends.idempotency, timedelta(hours=settings.idempotency_hours), now)
+        ledger = Ledger(backends.reservations, backends.idempotency, backends.appointment_answers,
+                        timedelta(hours=settings.idempotency_hours), now)
         reads = UnkeyedReads(backends.catalog, backends.appointments, backends.customers)
         profile = CustomerWrites(backends.customer_profiles, backends.customer_notes, backends.wishlist_changes)
         return cls(settings, reference, build_loaders(backends, reference.caches), reads, ledger,
-                   Till(backends.store_sales), profile, principal, request_id=request_id, now=now)
+                   Till(backends.store_sales), profile, Bookings(backends.appointment_bookings), principal,
+                   request_id=request_id, now=now)

@@ -25,6 +25,8 @@ CREATE INDEX IF NOT EXISTS holds_active ON holds (sku, store_code, status, expir
 CREATE TABLE IF NOT EXISTS idempotency (
     scope TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, result TEXT, claimed_us INTEGER NOT NULL,
     expires_us INTEGER NOT NULL, PRIMARY KEY (scope, key));
+CREATE TABLE IF NOT EXISTS appointment_answers (
+    appointment_id TEXT PRIMARY KEY, channel TEXT, answer TEXT, answered_by TEXT, answered_us INTEGER);
 """
 
 
