@@ -198,8 +198,8 @@ async def test_a_cancellation_in_the_pos_wins_over_an_acceptance(stack: Stack) -
 
 async def test_only_staff_of_its_store_may_answer(stack: Stack) -> None:
     appointment = (await request(stack))["appointment"]["id"]
-    refused = (customer(), customer(OTHER), staff(ELSEWHERE), api_key(stack.keys.kiosk), api_key(stack.keys.partner),
-               {})
+    refused: tuple[dict[str, str], ...] = (
+        customer(), customer(OTHER), staff(ELSEWHERE), api_key(stack.keys.kiosk), api_key(stack.keys.partner), {})
     for headers in refused:
         body = await stack.graphql(RESPOND, {"id": appointment, "accept": True}, headers)
         assert body["data"] is None and body["errors"][0]["extensions"]["code"] == "FORBIDDEN", headers
