@@ -1,12 +1,17 @@
 """Appointments over HTTP: a customer requests one (Square CreateBooking), staff answer it (the ledger, and
 CancelBooking for a decline), everyone sees the same status at once; exact userErrors; who may."""
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
 from gateway.auth.principals import Role
 from gateway.schema.relay import global_id, parse_global_id
+from gateway.telemetry import add_span_exporter
 from tests.harness import Stack, api_key, bearer
 from tests.test_gateway_reservations import OTHER, OWNER, customer
 
@@ -29,6 +34,19 @@ ELSEWHERE = "LYO01"  # takes appointments too
 NO_SERVICE = "MAR01"  # does not
 BOOK = "POST /pos/v2/bookings"
 POS = {"Authorization": "Bearer demo-pos-token"}
+TWO_CUSTOMERS = """
+query Two($a: ID!, $b: ID!) {
+  a: customer(id: $a) { appointments { id status channel } }
+  b: customer(id: $b) { appointments { id status channel } }
+}"""
+
+
+@pytest.fixture(scope="module")
+def exporter() -> Iterator[InMemorySpanExporter]:
+    spans = InMemorySpanExporter()
+    add_span_exporter(spans)
+    yield spans
+    spans.shutdown()
 
 
 def staff(store: str | None = STORE) -> dict[str, str]:
@@ -222,3 +240,29 @@ async def test_an_answered_request_leaves_the_overdue_list(stack: Stack) -> None
     assert answered["userErrors"] == [] and answered["appointment"]["status"] == "CONFIRMED"
     after = (await stack.data(OVERDUE, {}, staff(store)))["overdueAppointments"]
     assert [a["id"] for a in after] == [a["id"] for a in listed if a["id"] != target]
+
+
+async def test_answers_are_read_in_one_ledger_query_per_level(stack: Stack, exporter: InMemorySpanExporter) -> None:
+    booked = list(dict.fromkeys(b.customer_index for b in stack.world.bookings if b.customer_index is not None))
+    first, second = (stack.world.customers[i].crm_id for i in booked[:2])
+    exporter.clear()
+
+    data = await stack.data(TWO_CUSTOMERS, {"a": global_id("Customer", first), "b": global_id("Customer", second)},
+                            staff(None))
+
+    shown = len(data["a"]["appointments"]) + len(data["b"]["appointments"])
+    reads = [s for s in exporter.get_finished_spans() if s.name == "ledger appointment_answers"]
+    assert shown >= 2 and len(reads) == 1 and reads[0].attributes is not None
+    assert reads[0].attributes["omnigate.batch.size"] == shown
+
+
+async def test_with_the_pos_down_nothing_is_booked_and_the_key_is_not_used_up(stack: Stack) -> None:
+    await stack.fault(system="pos", down=True)
+    down = await request(stack, key="later")
+    await stack.fault(system="pos", down=False)
+    later = await request(stack, key="later")  # run again, not replayed
+
+    assert down == {"appointment": None, "userErrors": [{
+        "field": None, "code": "UPSTREAM_UNAVAILABLE", "message": "the POS did not book the appointment; retry"}]}
+    assert later["userErrors"] == [] and later["appointment"]["status"] == "REQUESTED"
+    assert later["appointment"]["id"] in await mine(stack)
