@@ -9,9 +9,6 @@ from dataclasses import replace
 
 from connectors.domain import Appointment, AppointmentAnswer, AppointmentStatus
 
-# Square statuses the store's answer cannot change (the booking ended in the POS).
-CLOSED_IN_POS = frozenset({AppointmentStatus.CANCELLED, AppointmentStatus.DONE, AppointmentStatus.DECLINED})
-
 
 def overlaid(a: Appointment, recorded: AppointmentAnswer | None) -> Appointment:
     """A request still pending in the POS shows the answer given through Omnigate; a booking Omnigate
