@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from connectors.errors import UpstreamUnavailable
+from gateway.appkeys import BACKENDS_KEY
 from gateway.auth.principals import Role
 from gateway.schema.relay import global_id, parse_global_id
 from gateway.telemetry import add_span_exporter
@@ -266,3 +268,25 @@ async def test_with_the_pos_down_nothing_is_booked_and_the_key_is_not_used_up(st
         "field": None, "code": "UPSTREAM_UNAVAILABLE", "message": "the POS did not book the appointment; retry"}]}
     assert later["userErrors"] == [] and later["appointment"]["status"] == "REQUESTED"
     assert later["appointment"]["id"] in await mine(stack)
+
+
+async def test_a_decline_whose_cancel_failed_finishes_when_answered_again(stack: Stack,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    appointment = (await request(stack))["appointment"]["id"]
+    pos = stack.app[BACKENDS_KEY].appointment_bookings
+
+    async def refused(appointment_id: str, key: str) -> None:
+        raise UpstreamUnavailable("pos", "503 while cancelling")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pos, "cancel", refused)
+        first = await respond(stack, appointment, False)
+    still_booked = (await in_pos(stack, appointment))["status"]
+    again = await respond(stack, appointment, False)
+
+    assert first == {"appointment": {"id": appointment, "status": "DECLINED", "channel": "MOBILE_APP"},
+                     "userErrors": [{"field": None, "code": "UPSTREAM_UNAVAILABLE"}]}
+    assert still_booked == "PENDING"
+    assert again == {**first, "userErrors": []}
+    assert (await in_pos(stack, appointment))["status"].startswith("CANCELLED")
+    assert (await stack.calls())["POST /pos/v2/bookings/{booking_id}/cancel"] == 1
