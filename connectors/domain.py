@@ -318,6 +318,30 @@ class Appointment:
     sku: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class NewBooking:
+    """An appointment request as the store system books it, once per `key` however often sent."""
+
+    store_code: str
+    requested_for: datetime
+    customer_card: str  # the store system finds its own customer by the loyalty card
+    topic: str
+    sku: str | None
+    key: str  # idempotency key, at most 255 characters (Square's CreateBooking)
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentAnswer:
+    """What Omnigate itself knows of an appointment the store system cannot hold: the channel it was asked on
+    (the POS records only its own notion of a source) and the store's answer (read-only in the POS's API)."""
+
+    appointment_id: str
+    channel: Channel | None = None
+    answer: AppointmentStatus | None = None  # CONFIRMED or DECLINED, once given
+    answered_by: str | None = None
+    answered_at: datetime | None = None
+
+
 class HoldStatus(StrEnum):
     """A hold counts against sellable stock only while ACTIVE and not past `expires_at`."""
 

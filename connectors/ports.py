@@ -14,6 +14,9 @@ from typing import Protocol
 from .customer_search import CustomerSearch
 from .domain import (
     Appointment,
+    AppointmentAnswer,
+    AppointmentStatus,
+    Channel,
     Claim,
     CustomerNote,
     CustomerRecord,
@@ -22,6 +25,7 @@ from .domain import (
     HoldPage,
     JournalEntry,
     Loyalty,
+    NewBooking,
     NewNote,
     NewRefund,
     NewWebOrder,
@@ -182,6 +186,34 @@ class Appointments(Protocol):
     async def appointments_at(self, store_codes: Sequence[str], start: datetime,
                               end: datetime) -> list[Appointment]:
         """Appointments starting in [start, end) at these stores; every store when none is named."""
+
+
+class AppointmentBookings(Protocol):
+    """Writes to the store system's appointment book (today Square Bookings, where a booking's status is
+    read-only: the store's answer is kept by `AppointmentAnswers`)."""
+
+    async def book(self, booking: NewBooking) -> Appointment | None:
+        """Books the request (once per `booking.key`: a repeat answers the first booking); None when the store
+        system knows no customer with that loyalty card. Raises UpstreamRejected when it refuses the slot."""
+
+    async def cancel(self, appointment_id: str, key: str) -> Appointment | None:
+        """Frees the slot (once per `key`); an appointment already closed (cancelled, declined, no-show) is
+        returned as it is. None when the store system knows no such appointment."""
+
+
+class AppointmentAnswers(Protocol):
+    """Omnigate's own record beside each appointment: the channel it was requested on and the store's answer."""
+
+    async def record_channel(self, appointment_id: str, channel: Channel) -> None:
+        """Keeps the first channel recorded for the appointment (a repeat changes nothing)."""
+
+    async def record_answer(self, appointment_id: str, answer: AppointmentStatus, by: str,
+                            at: datetime) -> AppointmentAnswer:
+        """Records `answer` (CONFIRMED or DECLINED) unless one is recorded already, atomically; returns what is
+        recorded now, so the caller sees whether its answer or an earlier one stands."""
+
+    async def answers(self, appointment_ids: Sequence[str]) -> list[AppointmentAnswer | None]:
+        """Aligned with the ids, in one read; None where Omnigate recorded nothing."""
 
 
 class Reservations(Protocol):

@@ -9,6 +9,7 @@ import aiohttp
 from connectors import ports
 from connectors.crm.adapter import CrmAdapter
 from connectors.erp.adapter import ErpAdapter
+from connectors.ledger.answers import LedgerAppointmentAnswers
 from connectors.ledger.database import open_database
 from connectors.ledger.holds import LedgerReservations
 from connectors.ledger.idempotency import LedgerIdempotency
@@ -38,6 +39,8 @@ class Backends:
     web_order_changes: ports.WebOrderChanges
     receipts: ports.Receipts
     appointments: ports.Appointments
+    appointment_bookings: ports.AppointmentBookings
+    appointment_answers: ports.AppointmentAnswers
     reservations: ports.Reservations
     idempotency: ports.IdempotencyResults
     journal: ports.UndoJournal
@@ -70,6 +73,7 @@ async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
             catalog=erp, erp_pricing=erp, pos_pricing=pos, store_directory=pos, store_inventory=pos, store_sales=pos,
             store_returns=pos, online_catalog=webshop, wishlists=webshop, wishlist_changes=webshop,
             customers=crm, customer_profiles=crm, customer_notes=crm, web_orders=webshop, web_order_changes=webshop,
-            receipts=pos, appointments=pos, reservations=LedgerReservations(ledger),
+            receipts=pos, appointments=pos, appointment_bookings=pos,
+            appointment_answers=LedgerAppointmentAnswers(ledger), reservations=LedgerReservations(ledger),
             idempotency=LedgerIdempotency(ledger), journal=LedgerJournal(ledger), health=(erp, pos, crm, webshop),
         )

@@ -15,6 +15,7 @@ from .loaders import Loaders, build_loaders
 from .loaders.reads import UnkeyedReads
 from .reference import ReferenceData
 from .settings import Settings
+from .writes.bookings import Bookings
 from .writes.ledger import Ledger
 from .writes.profile import CustomerWrites
 from .writes.saga import Sagas
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 @dataclass
 class Context:
     """Holds no port: resolvers read through `loaders` (keyed) or `reads` (unkeyed) and write through `ledger`,
-    `till`, `profile` and `shop` (`sagas` when a write spans systems), each call a span."""
+    `till`, `profile`, `bookings` and `shop` (`sagas` when a write spans systems), each call a span."""
 
     settings: Settings
     reference: ReferenceData
@@ -40,6 +41,7 @@ class Context:
     profile: CustomerWrites
     shop: ShopWrites
     sagas: Sagas
+    bookings: Bookings
     principal: Principal = ANONYMOUS
     audit: AuditLog = field(default_factory=AuditLog)
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -50,12 +52,13 @@ class Context:
     @classmethod
     def create(cls, settings: Settings, backends: Backends, reference: ReferenceData, principal: Principal,
                request_id: str, now: datetime) -> Context:
-        ledger = Ledger(backends.reservations, backends.idempotency, timedelta(hours=settings.idempotency_hours), now)
+        ledger = Ledger(backends.reservations, backends.idempotency, backends.appointment_answers,
+                        timedelta(hours=settings.idempotency_hours), now)
         reads = UnkeyedReads(backends.catalog, backends.appointments, backends.customers)
         profile = CustomerWrites(backends.customer_profiles, backends.customer_notes, backends.wishlist_changes)
         undoer = Undoer(backends.reservations, backends.web_order_changes, backends.store_sales,
                         backends.store_returns, lambda: now)
         return cls(settings, reference, build_loaders(backends, reference.caches), reads, ledger,
                    Till(backends.store_sales, backends.store_returns), profile, ShopWrites(backends.web_order_changes),
-                   Sagas(backends.journal, undoer, now, timedelta(seconds=settings.saga_lease_s)), principal,
-                   request_id=request_id, now=now)
+                   Sagas(backends.journal, undoer, now, timedelta(seconds=settings.saga_lease_s)),
+                   Bookings(backends.appointment_bookings), principal, request_id=request_id, now=now)

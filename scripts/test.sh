@@ -10,7 +10,7 @@ python3 -m venv .venv
 .venv/bin/mypy
 .venv/bin/lint-imports --no-cache > /dev/null || .venv/bin/lint-imports --no-cache
 if [ -f ../shared/tools/check_schema_contract.py ]; then
-  .venv/bin/python ../shared/tools/check_schema_contract.py --reads-only schema.graphql
+  .venv/bin/python ../shared/tools/check_schema_contract.py schema.graphql
 fi
 # --- GraphiQL browser test (tests/test_ide_browser.py) ---
 # Playwright drives Debian's Chromium: its own browser download needs a network we do not have.

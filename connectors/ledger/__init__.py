@@ -1,1 +1,2 @@
-"""Omnigate's own durable state (holds, idempotency results): SQLite by default, one adapter per database."""
+"""Omnigate's own durable state (holds, idempotency results, appointment answers): SQLite by default, one
+adapter per database."""

@@ -34,6 +34,8 @@ CREATE TABLE IF NOT EXISTS undo_journal (
     due_us INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, created_us INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS undo_journal_due ON undo_journal (due_us);
 CREATE INDEX IF NOT EXISTS undo_journal_saga ON undo_journal (saga_id);
+CREATE TABLE IF NOT EXISTS appointment_answers (
+    appointment_id TEXT PRIMARY KEY, channel TEXT, answer TEXT, answered_by TEXT, answered_us INTEGER);
 """
 
 

@@ -1,5 +1,5 @@
 """The POS connector: Square API v2 behind Health, Pricing, StoreDirectory, StoreInventory, StoreSales,
-StoreReturns, Receipts, Appointments.
+StoreReturns, Receipts, Appointments, AppointmentBookings.
 
 Article keys at the POS are GTINs (Square's `upc`) and store codes are
 location ids; Square's own catalog and customer ids never leave this package.
@@ -14,10 +14,11 @@ from datetime import UTC, datetime
 
 import aiohttp
 
-from connectors.domain import Appointment, Purchase, Sale, ShownPrice, StockLevel, Store, System
+from connectors.domain import Appointment, NewBooking, Purchase, Sale, ShownPrice, StockLevel, Store, System
 
 from . import to_domain
 from .booking_reader import BookingReader
+from .booking_writer import BookingWriter
 from .card_lookup import CardLookup
 from .catalog_index import CatalogIndex
 from .receipt_reader import ReceiptReader
@@ -52,6 +53,7 @@ class PosAdapter:
         cards = CardLookup(api)
         self.receipts = ReceiptReader(api, self.catalog, cards, self._location_ids)
         self.bookings = BookingReader(api, self.catalog, cards)
+        self.booking_writer = BookingWriter(api, cards, self.bookings)
 
     @classmethod
     def connect(cls, session: aiohttp.ClientSession, base_url: str, token: str, *, timeout_s: float = 2.0,
@@ -160,6 +162,14 @@ class PosAdapter:
     async def appointments_at(self, store_codes: Sequence[str], start: datetime,
                               end: datetime) -> list[Appointment]:
         return await self.bookings.appointments_at(store_codes, start, end)
+
+    # -- AppointmentBookings
+
+    async def book(self, booking: NewBooking) -> Appointment | None:
+        return await self.booking_writer.book(booking)
+
+    async def cancel(self, appointment_id: str, key: str) -> Appointment | None:
+        return await self.booking_writer.cancel(appointment_id, key)
 
     # -- locations, cached for the receipts' SearchOrders calls
 

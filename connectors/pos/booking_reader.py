@@ -80,7 +80,7 @@ class BookingReader:
         """By booking id, aligned; RetrieveBooking one by one (Square has no batch read of bookings)."""
         distinct = list(dict.fromkeys(ids))
         bookings = await gather_map(distinct, self._one)
-        found = {a.id: a for a in await self._with_cards([b for b in bookings if b is not None])}
+        found = {a.id: a for a in await self.with_cards([b for b in bookings if b is not None])}
         return [found.get(i) for i in ids]
 
     async def _one(self, booking_id: str) -> Json | None:
@@ -97,7 +97,7 @@ class BookingReader:
         codes = list(dict.fromkeys(store_codes))
         listed = await self._list("location_id", codes, windows(start, end)) if codes \
             else await self._list_everywhere(windows(start, end))
-        found = await self._with_cards(listed)
+        found = await self.with_cards(listed)
         return list(_soonest_first(a for a in found if start <= a.requested_for < end))
 
     async def _list(self, key: str, values: list[str], spans: list[Window]) -> list[Json]:
@@ -115,7 +115,7 @@ class BookingReader:
             params[key] = value
         return await self.api.get_all(BOOKINGS_PATH, params, "bookings")
 
-    async def _with_cards(self, bookings: list[Json]) -> list[Appointment]:
+    async def with_cards(self, bookings: list[Json]) -> list[Appointment]:
         """Bookings found by store or id: their customers' cards are read alongside the services' names."""
         customers = (str(b["customer_id"]) for b in bookings if isinstance(b.get("customer_id"), str))
         services, card_of = await asyncio.gather(self.catalog.variations(_service_ids(bookings)),

@@ -44,6 +44,9 @@ APPOINTMENT_STATUS = {"PENDING": AppointmentStatus.REQUESTED, "ACCEPTED": Appoin
 # API bookings (Omnigate's own) carry no channel, so they count as the store's, like a missing source.
 BOOKING_CHANNEL = {"FIRST_PARTY_MERCHANT": Channel.STORE, "FIRST_PARTY_BUYER": Channel.WEB,
                    "THIRD_PARTY_BUYER": Channel.PARTNER, "API": TILL_CHANNEL}
+# Square has no field for what a booking is about beyond its service: Omnigate writes the customer's own words
+# and the article in the booking's customer note, one labelled line each, which staff read in Square's apps too.
+NOTE_TOPIC, NOTE_ARTICLE = "Topic: ", "Article: "
 
 
 def _text(data: Json, key: str) -> str | None:
@@ -160,8 +163,26 @@ def receipt(order: Json, variations: dict[str, Variation]) -> Purchase | None:
                     customer_id=_text(order, "customer_id"))
 
 
+def booking_note(topic: str, sku: str | None) -> str:
+    """The customer note Omnigate writes on a booking it makes (read back by `note_parts`)."""
+    lines = [NOTE_TOPIC + " ".join(topic.split())]
+    return "\n".join([*lines, NOTE_ARTICLE + sku] if sku else lines)
+
+
+def note_parts(note: object) -> tuple[str | None, str | None]:
+    """(topic, sku) from a note Omnigate wrote; a note written otherwise (a customer's own words) has neither."""
+    topic = sku = None
+    for line in (note if isinstance(note, str) else "").splitlines():
+        if line.startswith(NOTE_TOPIC) and topic is None:
+            topic = line.removeprefix(NOTE_TOPIC).strip() or None
+        elif line.startswith(NOTE_ARTICLE) and sku is None:
+            sku = line.removeprefix(NOTE_ARTICLE).strip() or None
+    return topic, sku
+
+
 def appointment(booking: Json, topic: str, card: str | None) -> Appointment | None:
-    """A booking as an appointment; one without its id, store or times is left out.
+    """A booking as an appointment; one without its id, store or times is left out. `topic` (the service's
+    name) gives way to the topic Omnigate wrote in the note, which also names the article, if any.
 
     A status or source outside Square's documented ones raises `UpstreamMalformed` naming it.
     """
@@ -172,6 +193,7 @@ def appointment(booking: Json, topic: str, card: str | None) -> Appointment | No
     status = domain_value(System.POS, "booking status", APPOINTMENT_STATUS, booking.get("status"))
     source = booking.get("source")
     channel = TILL_CHANNEL if source is None else domain_value(System.POS, "booking source", BOOKING_CHANNEL, source)
-    return Appointment(id=booking_id, store_code=store_code, topic=topic, requested_for=start_at,
+    asked, sku = note_parts(booking.get("customer_note"))
+    return Appointment(id=booking_id, store_code=store_code, topic=asked or topic, requested_for=start_at,
                        created_at=instant(booking.get("created_at")) or start_at, status=status,
-                       channel=channel, customer_card=card)
+                       channel=channel, customer_card=card, sku=sku)

@@ -15,8 +15,8 @@ from ..errors import ErrorCode, GatewayError
 from .principals import Principal, Role
 
 
-def forbidden() -> GatewayError:
-    return GatewayError("Not allowed", ErrorCode.FORBIDDEN)
+def forbidden(message: str = "Not allowed") -> GatewayError:
+    return GatewayError(message, ErrorCode.FORBIDDEN)
 
 
 def check_customer_by_id(principal: Principal, crm_id: str) -> None:
@@ -156,3 +156,14 @@ def check_order_placer(principal: Principal, for_customer: str | None) -> None:
     if principal.role is Role.PARTNER and "orders" in principal.scopes and for_customer is None:
         return
     raise forbidden()
+def check_appointment_requester(principal: Principal) -> None:
+    """A signed-in customer asks for an appointment for themself. The request names no customer, so a kiosk or
+    staff (who book a walk-in in the store's own booking app) are refused, like everyone else."""
+    if not (principal.role is Role.CUSTOMER and principal.subject):
+        raise forbidden("Only a signed-in customer may request an appointment, for themself")
+
+
+def check_appointment_answerer(principal: Principal) -> None:
+    """Staff answer requests; staff of a store only their store's (checked on the record: `sees_held_at_store`)."""
+    if principal.role is not Role.STAFF:
+        raise forbidden("Only staff may answer an appointment request")

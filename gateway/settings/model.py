@@ -99,8 +99,8 @@ class Settings:
     price_ttl_s: float = setting(v.positive_decimal, "60", "the same for prices")
     stock_ttl_s: float = setting(v.positive_decimal, "5", "the same for stock (store and online)")
     ledger_path: Path = setting(v.new_file, "omnigate-ledger.sqlite3", "Omnigate's own SQLite file (reserve & "
-                                "collect holds, idempotency results), created on first start; processes sharing "
-                                "it share the holds")
+                                "collect holds, idempotency results, answers to appointment requests, the journal "
+                                "of undos), created on first start; processes sharing it share them")
     reservation_hold_hours: int = setting(v.positive_whole, "48", "opening hours of the store for which a "
                                           "reserve & collect hold keeps its units (`expiresAt`): a hold made on "
                                           "Saturday evening does not lapse while the store is closed on Sunday")

@@ -1,4 +1,5 @@
-"""Omnigate's own state as the schema reaches it: holds and idempotent runs, each call one span."""
+"""Omnigate's own state as the schema reaches it: holds, idempotent runs and appointment answers, each call one
+span."""
 
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -8,8 +9,8 @@ from typing import Literal
 from aiodataloader import DataLoader
 from opentelemetry import trace
 
-from connectors.domain import Hold, HoldListing, HoldPage
-from connectors.ports import IdempotencyResults, Reservations
+from connectors.domain import AppointmentAnswer, AppointmentStatus, Channel, Hold, HoldListing, HoldPage
+from connectors.ports import AppointmentAnswers, IdempotencyResults, Reservations
 
 from .idempotency import once
 from .outcome import Outcome
@@ -19,17 +20,41 @@ Owner = Literal["customer", "store"]
 
 
 class Ledger:
-    """Per request: the units held per (sku, store), and the pages of holds per customer or store, are read in
-    one batch per tick as of the request's `now`, and read again after this request changes a hold."""
+    """Per request: the units held per (sku, store), the pages of holds per customer or store and the answers to
+    appointments are each read in one batch per tick (the units as of the request's `now`), and read again after
+    this request changes them."""
 
-    def __init__(self, reservations: Reservations, results: IdempotencyResults, keep: timedelta,
-                 now: datetime) -> None:
+    def __init__(self, reservations: Reservations, results: IdempotencyResults, answers: AppointmentAnswers,
+                 keep: timedelta, now: datetime) -> None:
         self._reservations = reservations
         self._results = results
+        self._answers = answers
         self._keep = keep
         self._now = now
         self._held = DataLoader(batch_load_fn=self._held_batch)
         self._pages = DataLoader(batch_load_fn=self._pages_batch)
+        self._answered = DataLoader(batch_load_fn=self._answers_batch)
+
+    async def _answers_batch(self, ids: list[str]) -> list[AppointmentAnswer | None]:
+        with _span("appointment_answers", size=len(ids)):
+            return await self._answers.answers(ids)
+
+    async def answers_of(self, appointment_ids: Sequence[str]) -> list[AppointmentAnswer | None]:
+        """What Omnigate recorded beside each appointment, batched with the request's other appointment reads:
+        however many lists of appointments one level of the document holds, one ledger query."""
+        found: list[AppointmentAnswer | None] = await self._answered.load_many(list(appointment_ids))
+        return found
+
+    async def record_channel(self, appointment_id: str, channel: Channel) -> None:
+        with _span("record_channel"):
+            self._answered.clear(appointment_id)
+            await self._answers.record_channel(appointment_id, channel)
+
+    async def record_answer(self, appointment_id: str, answer: AppointmentStatus, by: str) -> AppointmentAnswer:
+        """The answer recorded now: this one, or one given before (the first stands)."""
+        with _span("record_answer"):
+            self._answered.clear(appointment_id)
+            return await self._answers.record_answer(appointment_id, answer, by, self._now)
 
     async def _held_batch(self, pairs: list[tuple[str, str]]) -> list[int]:
         return await self.held(pairs, self._now)

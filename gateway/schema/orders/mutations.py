@@ -4,12 +4,15 @@ import strawberry
 from strawberry.types import Info
 
 from ...context import Context
+from .appointment_payload import AppointmentPayload
 from .cancel_reservation import cancel_reservation
 from .collect_reservation import collect_reservation
 from .order_input import PlaceOrderInput
 from .place_order import PlaceOrderPayload, place_order
+from .request_appointment import AppointmentInput, request_appointment
 from .reservation import ReservationPayload
 from .reserve_in_store import ReserveInStoreInput, reserve_in_store
+from .respond_to_appointment import respond_to_appointment
 from .return_in_store import ReturnInput, ReturnPayload, return_in_store
 
 
@@ -43,3 +46,19 @@ class OrderMutations:
                                      "the sale and the hold closes.")
     async def collect_reservation(self, info: Info[Context, None], id: strawberry.ID) -> ReservationPayload:
         return await collect_reservation(info, id)
+
+    @strawberry.mutation(description="A signed-in customer, for themself: ask a store that takes appointments for "
+                                     "a slot in its opening hours (its time zone), at most 60 days ahead. The "
+                                     "store answers by respondBy. Kiosks, staff, partners and anonymous callers "
+                                     "are refused (the input names no customer: staff book walk-ins in the "
+                                     "store's own booking app).")
+    async def request_appointment(self, info: Info[Context, None], input: AppointmentInput) -> AppointmentPayload:
+        return await request_appointment(info, input)
+
+    @strawberry.mutation(description="Staff: answer an appointment request (staff of a store, their store's "
+                                     "only). Declining frees the slot in the store's booking system. Answering "
+                                     "again the same way is done already; an answered, cancelled or past request "
+                                     "is CONFLICT.")
+    async def respond_to_appointment(self, info: Info[Context, None], id: strawberry.ID,
+                                     accept: bool) -> AppointmentPayload:
+        return await respond_to_appointment(info, id, accept)

@@ -9,6 +9,7 @@ from strawberry.types import Info
 from connectors import domain
 from connectors.domain import AppointmentStatus
 
+from ...answers import overlaid
 from ...auth import guards
 from ...context import Context
 from ...hours import after_open_time
@@ -34,15 +35,18 @@ class Appointment(Node):
 
     @classmethod
     async def visible(cls, info: Info[Context, None], records: Iterable[domain.Appointment]) -> list["Appointment"]:
-        """Every list of appointments is built here: those the caller may not see are left out."""
-        return [await cls._of(info, a) for a in await visible(info, records)]
+        """Every list of appointments is built here: those the caller may not see are left out, and the rest
+        carry Omnigate's answers and channels (one ledger read for every list at this level of the document)."""
+        shown = await visible(info, records)
+        answers = await info.context.ledger.answers_of([a.id for a in shown])
+        return [await cls._of(info, overlaid(a, answer)) for a, answer in zip(shown, answers, strict=True)]
 
     @classmethod
     async def by_id(cls, info: Info[Context, None], key: str) -> "Appointment | None":
         """One appointment by id: one the caller may not see is FORBIDDEN, like one that does not exist."""
         guards.check_held_at_store_reader(info.context.principal)
         found = await visible_by_id(info, await info.context.loaders.appointment_by_id.load(key))
-        return await cls._of(info, found) if found else None
+        return (await cls.visible(info, [found]))[0] if found else None
 
     @classmethod
     async def _of(cls, info: Info[Context, None], a: domain.Appointment) -> "Appointment":
