@@ -425,6 +425,8 @@ class UndoKind(StrEnum):
     RELEASE_HOLD = "RELEASE_HOLD"  # target: the hold id
     CANCEL_WEB_ORDER = "CANCEL_WEB_ORDER"  # target: the order's key; args: web shop customer id, placed after
     TAKE_BACK_RETURN = "TAKE_BACK_RETURN"  # target: the return's key; args: gtin, store code, quantity, at
+    # Not an undo but a step that must still happen (rolled forward): the goods left the store with the customer.
+    COMPLETE_WEB_ORDER = "COMPLETE_WEB_ORDER"  # target: the web shop's order id
 
 
 @dataclass(frozen=True, slots=True)

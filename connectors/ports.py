@@ -158,6 +158,9 @@ class WebOrderChanges(Protocol):
     async def cancel_order(self, order_id: str) -> None:
         """Idempotent (PUT status cancelled); an order already cancelled or unknown is left as it is."""
 
+    async def complete_order(self, order_id: str) -> None:
+        """Idempotent (PUT status completed): the customer has the goods; an unknown order is left as it is."""
+
     async def refund(self, refund: NewRefund) -> str:
         """The refund's id; once per key (looked up in the order's refunds by meta before sending again)."""
 

@@ -86,6 +86,9 @@ class WebshopAdapter:
     async def cancel_order(self, order_id: str) -> None:
         await self._orders.cancel(order_id)
 
+    async def complete_order(self, order_id: str) -> None:
+        await self._orders.complete(order_id)
+
     async def refund(self, refund: NewRefund) -> str:
         return await self._orders.refund(refund)
 

@@ -49,11 +49,17 @@ class OrderWriter:
         return purchase(row) if row is not None else None
 
     async def cancel(self, order_id: str) -> None:
+        await self._set_status(order_id, "cancelled")
+
+    async def complete(self, order_id: str) -> None:
+        await self._set_status(order_id, "completed")
+
+    async def _set_status(self, order_id: str, status: str) -> None:
         """`PUT` is idempotent, so retried like a read; an id the shop cannot hold is unknown there."""
         if not shop_ids([order_id]):
             return
         try:
-            await self._client.request("PUT", f"/orders/{order_id}", json={"status": "cancelled"}, idempotent=True)
+            await self._client.request("PUT", f"/orders/{order_id}", json={"status": status}, idempotent=True)
         except UpstreamRejected as error:
             if not has_code(error, ORDER_INVALID_ID):
                 raise

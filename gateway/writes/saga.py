@@ -53,6 +53,12 @@ class Saga:
     async def complete(self) -> None:
         await self._journal.settle(self.id)
 
+    async def later(self, step: Undo, error: str) -> None:
+        """A step that failed but must still happen (it cannot be undone: the goods have left): journaled, due
+        at once, retried with backoff until it succeeds."""
+        entry = JournalEntry(uuid.uuid4().hex, self.id, step, self._now + backoff(1), 1, error[:500])
+        await self._journal.intend(entry, self._now)
+
     async def unwind(self) -> list[JournalEntry]:
         """Undoes every step newest first; returns what could not be undone now (journaled, retried)."""
         left = []

@@ -19,6 +19,10 @@ class ShopWrites:
         with _span("place_order", len(order.lines)):
             return await self._orders.place_order(order)
 
+    async def complete_order(self, order_id: str) -> None:
+        with _span("complete_order", 1):
+            await self._orders.complete_order(order_id)
+
     async def refund(self, refund: NewRefund) -> str:
         with _span("refund", len(refund.lines)):
             return await self._orders.refund(refund)

@@ -18,10 +18,14 @@ class Till:
 
     async def record_sale(self, sale: Sale) -> bool:
         """False when the till system knows no such article; raises ConnectorError when it refuses or is down."""
+        [recorded] = await self.record_sales([sale])
+        return recorded
+
+    async def record_sales(self, sales: Sequence[Sale]) -> list[bool]:
         with TRACER.start_as_current_span(f"{System.POS.value} record_sales", attributes={
-                "omnigate.system": System.POS.value, "omnigate.write": "record_sales", "omnigate.batch.size": 1}):
-            [recorded] = await self._sales.record_sales([sale])
-            return recorded
+                "omnigate.system": System.POS.value, "omnigate.write": "record_sales",
+                "omnigate.batch.size": len(sales)}):
+            return await self._sales.record_sales(sales)
 
     async def record_returns(self, returns: Sequence[Sale]) -> list[bool]:
         """Units back IN_STOCK at the store; False per article the till system does not know."""

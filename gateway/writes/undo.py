@@ -17,6 +17,10 @@ def cancel_web_order(key: str, customer_id: str | None, placed_after: datetime) 
     return Undo(UndoKind.CANCEL_WEB_ORDER, key, (customer_id or "", placed_after.isoformat()))
 
 
+def complete_web_order(order_id: str) -> Undo:
+    return Undo(UndoKind.COMPLETE_WEB_ORDER, order_id)
+
+
 def release_hold(hold_id: str) -> Undo:
     return Undo(UndoKind.RELEASE_HOLD, hold_id)
 
@@ -52,6 +56,8 @@ class Undoer:
                 await self._orders.cancel_order(order.id)
         elif undo.kind is UndoKind.TAKE_BACK_RETURN:
             await self._take_back(_returned(undo))
+        elif undo.kind is UndoKind.COMPLETE_WEB_ORDER:
+            await self._orders.complete_order(undo.target)
 
     async def _take_back(self, returned: Sale) -> None:
         """Units taken back into stock leave it again as sold. The return is first sent again under its own key:

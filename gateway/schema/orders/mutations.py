@@ -6,6 +6,7 @@ from strawberry.types import Info
 from ...context import Context
 from .appointment_payload import AppointmentPayload
 from .cancel_reservation import cancel_reservation
+from .collect_order import OrderPayload, collect_order
 from .collect_reservation import collect_reservation
 from .order_input import PlaceOrderInput
 from .place_order import PlaceOrderPayload, place_order
@@ -24,6 +25,12 @@ class OrderMutations:
                                      "guest buyers. The channel is the caller's.")
     async def place_order(self, info: Info[Context, None], input: PlaceOrderInput) -> PlaceOrderPayload:
         return await place_order(info, input)
+
+    @strawberry.mutation(description="Staff, or the pickup store's kiosk: a click & collect order handed over at "
+                                     "the counter; the units leave the store's stock at the POS, the order's "
+                                     "holds close and the web shop marks it completed. Safe to send again.")
+    async def collect_order(self, info: Info[Context, None], id: strawberry.ID) -> OrderPayload:
+        return await collect_order(info, id)
 
     @strawberry.mutation(description="Bring an online order back to a store: the units go back into that store's "
                                      "stock and the web shop refunds them. The customer who ordered, or staff "
