@@ -18,7 +18,10 @@ from typing import Any
 
 import pytest
 
+from simulators.world import Scale, build_world
+
 from .processes import OMNIGATE, ROOT, alive, children_of, environment, free_port, processes_running
+from .walkthrough import Walk
 
 FIRST_QUERY = '{ stores(first: 3) { totalCount edges { node { code name isOpen } } } }'
 TAKEN = "the port is taken by another program"
@@ -185,3 +188,40 @@ def test_the_demo_stops_with_one_line_when_its_simulators_die(demo: Demo) -> Non
     assert [line for line in lines if line.startswith("omnigate")] == [said]
     assert lines[-1] == said
     assert simulators_on(demo.sim_port) == []
+
+
+@pytest.mark.timeout(180)
+def test_the_readme_walkthrough_runs_on_the_demo(demo: Demo) -> None:
+    """A newcomer's afternoon in GraphiQL: reserve in the app and see the kiosk's stock drop, collect at the
+    till, click & collect handed over then returned, a kiosk order delivered home, an appointment confirmed."""
+    credentials = json.loads(demo.credentials.read_text())
+    walk = Walk(demo.base, credentials, ROOT / "README.md")
+    store, customer = credentials["kiosk"]["storeId"], credentials["customer"]["customerId"]
+    world = build_world(seed=42, scale=Scale.SMALL)
+    sku = next(p.sku for p in world.products if p.webshop_id is not None and not p.delisted
+               and walk.stock(p.sku, store) >= 3)
+    before = walk.stock(sku, store)
+
+    reserved = walk.run("reserve", sku=sku, store=store)["reserveInStore"]
+    assert reserved["userErrors"] == [] and walk.stock(sku, store) == before - 1
+    collected = walk.run("collect reservation", reservation=reserved["reservation"]["id"])["collectReservation"]
+    assert collected == {"reservation": {"status": "COLLECTED"}, "userErrors": []}
+
+    ordered = walk.run("click and collect", sku=sku, store=store)["placeOrder"]
+    assert ordered["userErrors"] == [] and ordered["order"]["channel"] == "MOBILE_APP"
+    order = ordered["order"]["id"]
+    assert walk.run("hand over", order=order)["collectOrder"] == {"order": {"status": "COMPLETED"}, "userErrors": []}
+    after_pickup = walk.stock(sku, store)
+    returned = walk.run("return", order=order, sku=sku, store=store)["returnInStore"]
+    assert returned["userErrors"] == [] and walk.stock(sku, store) == after_pickup + 1
+
+    delivered = walk.run("delivered home", sku=sku, customer=customer)["placeOrder"]
+    assert delivered["userErrors"] == [] and delivered["order"]["channel"] == "KIOSK"
+
+    asked = walk.run("request appointment", store=store, sku=sku, at=walk.open_slot(store))["requestAppointment"]
+    assert asked["userErrors"] == [] and asked["appointment"]["status"] == "REQUESTED"
+    appointment = asked["appointment"]["id"]
+    confirmed = walk.run("confirm appointment", appointment=appointment)["respondToAppointment"]
+    assert confirmed == {"appointment": {"status": "CONFIRMED"}, "userErrors": []}
+    mine = {a["id"]: a for a in walk.run("my appointments")["me"]["appointments"]}
+    assert (mine[appointment]["status"], mine[appointment]["channel"]) == ("CONFIRMED", "MOBILE_APP")

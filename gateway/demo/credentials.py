@@ -21,6 +21,7 @@ from ..ide import HeaderPreset
 from ..schema.relay import global_id
 
 TOKEN_TTL_S = 12 * 3600
+EVERY_SERVICE = {"CLICK_AND_COLLECT", "RESERVE_AND_COLLECT", "SHIP_FROM_STORE", "RETURNS", "APPOINTMENTS"}
 
 
 @dataclass(frozen=True)
@@ -49,11 +50,13 @@ class DemoCredentials:
 
 
 def make_demo_credentials(seed: int, scale: str) -> DemoCredentials:
-    """A well-travelled demo customer (card, web account, history), a kiosk in the first store that has one."""
+    """A well-travelled demo customer (card, web account, history), a kiosk in the first store offering every
+    service, so the README's walkthrough (reserve, click & collect, return, appointment) runs at one counter."""
     world = build_world(seed=seed, scale=Scale[scale.upper()])
     customer = next(c for c in world.customers if c.card and c.webshop_id and world.history.receipts(c)
                     and world.history.web_orders(c))
-    store = next(s for s in world.stores if s.active)
+    store = next((s for s in world.stores if s.active and set(s.services) >= EVERY_SERVICE),
+                 next(s for s in world.stores if s.active))
     kiosk_key, partner_key = new_key("ogk_kiosk"), new_key("ogk_partner")
     scopes = sorted(PARTNER_SCOPES)
     keys_file = _keys_file([
