@@ -62,9 +62,10 @@ async def _backends_ctx(app: web.Application) -> AsyncIterator[None]:
                         backends.store_returns, app[CLOCK_KEY])
         replaying = asyncio.create_task(replay_undos(backends.journal, undoer, app[CLOCK_KEY]))
         yield
-        warming.cancel()
-        sweeping.cancel()
-        replaying.cancel()
+        background = (warming, sweeping, replaying)
+        for task in background:
+            task.cancel()
+        await asyncio.gather(*background, return_exceptions=True)  # stopped before their sessions close
 
 
 async def _close_security(app: web.Application) -> None:

@@ -38,9 +38,10 @@ def shop_time(at: datetime) -> str:
 
 
 def online_with_few_left(stack: HasWorld, store: str, at_least: int = 2, skip: int = 0) -> tuple[DemoProduct, int]:
-    """An article sold online that `store` has a handful of (the `skip`-th such, for a second one)."""
+    """An article sold online, with stock online too, that `store` has a handful of (the `skip`-th such)."""
     where = stack.world.store_by_code[store]
     found = [(p, figure.sellable) for p in stack.world.products if p.webshop_id is not None and not p.delisted
+             and p.online_stock >= 10
              and (figure := stack.world.store_stock(where, p)) is not None and at_least <= figure.sellable <= 6]
     return found[skip]
 

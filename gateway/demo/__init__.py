@@ -8,6 +8,7 @@ The demo says it is up only once its own child answers, and stops when the child
 import os
 import signal
 import sys
+import tempfile
 from pathlib import Path
 
 from ..listening import listening
@@ -36,9 +37,10 @@ def run_demo(port: int, sim_port: int, seed: int, scale: str, credentials_file: 
     if credentials_file is not None:
         credentials.write(credentials_file)
     simulators = SimulatorChild(sim_port, seed, scale)
+    ledger = tempfile.TemporaryDirectory(prefix="omnigate-demo-")
     try:
         simulators.wait_until_ready(SIMULATORS_START_TIMEOUT_S)
-        _serve_gateway(port, simulators, credentials)
+        _serve_gateway(port, simulators, credentials, Path(ledger.name) / "ledger.sqlite3")
         simulators.ensure_running()
         return 0
     except SimulatorsStopped as stopped:
@@ -48,14 +50,18 @@ def run_demo(port: int, sim_port: int, seed: int, scale: str, credentials_file: 
     finally:
         simulators.stop()
         credentials.keys_file.unlink(missing_ok=True)
+        ledger.cleanup()
 
 
-def _serve_gateway(port: int, simulators: SimulatorChild, credentials: DemoCredentials) -> None:
-    """Until a signal, or until the simulators stop (the watcher then signals us, as Ctrl-C would)."""
+def _serve_gateway(port: int, simulators: SimulatorChild, credentials: DemoCredentials,
+                   ledger: Path) -> None:
+    """Until a signal, or until the simulators stop (the watcher then signals us, as Ctrl-C would). The back
+    offices are made afresh each run, so the ledger (their holds, keys, journal) is too, unless one is set."""
     from ..server import serve
 
-    environ = {**os.environ, "OMNIGATE_PORT": str(port), "OMNIGATE_ENV": "development",
-               "OMNIGATE_WEBSHOP_TIMEZONE": "Europe/Paris", "OMNIGATE_API_KEYS_FILE": str(credentials.keys_file),
+    environ = {"OMNIGATE_LEDGER_PATH": str(ledger), **os.environ,
+               "OMNIGATE_PORT": str(port), "OMNIGATE_ENV": "development", "OMNIGATE_WEBSHOP_TIMEZONE": "Europe/Paris",
+               "OMNIGATE_API_KEYS_FILE": str(credentials.keys_file),
                **{f"OMNIGATE_{s.upper()}_URL": f"{simulators.url}/{s}" for s in ("erp", "pos", "crm", "webshop")}}
 
     def on_ready() -> None:

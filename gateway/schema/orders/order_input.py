@@ -91,7 +91,19 @@ async def _lines(info: Info[Context, None], input: PlaceOrderInput) -> tuple[New
         if any(earlier.sku == sku for earlier in found):
             return Outcome.refused(UserErrorCode.INVALID, "each article once: add to its quantity", *at, "sku")
         found.append(NewOrderLine(product_id, sku, line.quantity))
+    if input.fulfillment is FulfillmentMethod.DELIVERY:
+        return await _online_stock(info, found)
     return tuple(found)
+
+
+async def _online_stock(info: Info[Context, None], lines: list[NewOrderLine]) -> tuple[NewOrderLine, ...] | Outcome:
+    """Home delivery ships from the web shop's own stock (a store's order holds the store's units instead)."""
+    online = await info.context.loaders.online_product_by_id.load_many([line.product_id for line in lines])
+    for index, (line, product) in enumerate(zip(lines, online, strict=True)):
+        if product is not None and product.stock is not None and product.stock < line.quantity:
+            return Outcome.refused(UserErrorCode.OUT_OF_STOCK, f"the web shop has {product.stock} left", "input",
+                                   "lines", str(index), "quantity")
+    return tuple(lines)
 
 
 async def _store(info: Info[Context, None], input: PlaceOrderInput) -> domain.Store | Outcome | None:
