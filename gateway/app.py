@@ -65,7 +65,8 @@ async def _backends_ctx(app: web.Application) -> AsyncIterator[None]:
         background = (warming, sweeping, replaying)
         for task in background:
             task.cancel()
-        await asyncio.gather(*background, return_exceptions=True)  # stopped before their sessions close
+        await asyncio.gather(*background, return_exceptions=True)
+        await reference.stop()  # each stopped before the sessions close, so nothing fails after
 
 
 async def _close_security(app: web.Application) -> None:

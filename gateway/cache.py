@@ -56,6 +56,12 @@ class Refreshing(Generic[T]):
             await asyncio.wait([self._inflight])
         return self._value
 
+    async def stop(self) -> None:
+        """At shutdown, before the sessions close: a refresh still in flight is cancelled, not left to fail."""
+        if self._inflight is not None:
+            self._inflight.cancel()
+            await asyncio.gather(self._inflight, return_exceptions=True)
+
     async def get(self) -> T:
         if self._value is not None and self._clock() - self._loaded_at < self._ttl_s:
             return self._value

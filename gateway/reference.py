@@ -39,6 +39,9 @@ class ReferenceData:
             if isinstance(result, BaseException):
                 log.warning("reference data not loaded at start-up: %s", result)
 
+    async def stop(self) -> None:
+        await asyncio.gather(self.stores.stop(), self.crosswalk.stop())
+
     async def _load_stores(self) -> StoreIndex:
         return StoreIndex(await self._backends.store_directory.stores())
 
