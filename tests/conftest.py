@@ -1,11 +1,13 @@
 """Shared fixtures: one small demo world per test session (building it is pure and fast)."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import date
 
 import aiohttp
 import pytest
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from gateway.telemetry import add_span_exporter
 from simulators.world import Scale, World, build_world
 
 from .harness import Stack, running_stack
@@ -38,3 +40,12 @@ async def stack(live_world: World) -> AsyncIterator[Stack]:
         await stack.warm()
         await stack.reset_calls()
         yield stack
+
+
+@pytest.fixture(scope="module")
+def exporter() -> Iterator[InMemorySpanExporter]:
+    """Every span the gateway ends from here on, kept in memory for the module's tests to read."""
+    spans = InMemorySpanExporter()
+    add_span_exporter(spans)
+    yield spans
+    spans.shutdown()

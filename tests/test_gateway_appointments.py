@@ -1,17 +1,14 @@
 """Appointments over HTTP: a customer requests one (Square CreateBooking), staff answer it (the ledger, and
 CancelBooking for a decline), everyone sees the same status at once; exact userErrors; who may."""
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from gateway.auth.principals import Role
 from gateway.schema.relay import global_id, parse_global_id
-from gateway.telemetry import add_span_exporter
 from tests.harness import Stack, api_key, bearer
 from tests.test_gateway_reservations import OTHER, OWNER, customer
 
@@ -39,14 +36,6 @@ query Two($a: ID!, $b: ID!) {
   a: customer(id: $a) { appointments { id status channel } }
   b: customer(id: $b) { appointments { id status channel } }
 }"""
-
-
-@pytest.fixture(scope="module")
-def exporter() -> Iterator[InMemorySpanExporter]:
-    spans = InMemorySpanExporter()
-    add_span_exporter(spans)
-    yield spans
-    spans.shutdown()
 
 
 def staff(store: str | None = STORE) -> dict[str, str]:

@@ -1,14 +1,11 @@
 """Customer.reservations and Store.reservations: who sees which holds, newest first, paged, one ledger query."""
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from gateway.auth.principals import Role
 from gateway.schema.relay import global_id
-from gateway.telemetry import add_span_exporter
 from simulators.world.records import DemoProduct
 from tests.harness import STAFF, Stack, api_key, bearer
 from tests.test_gateway_reservations import NO_SERVICE, NODE, OTHER, OWNER, STORE, customer, reserve
@@ -33,14 +30,6 @@ STORES = "{ stores(first: 100) { edges { node { code reservations { edges { node
 CANCEL = "mutation C($id: ID!) { cancelReservation(id: $id) { userErrors { code } } }"
 TRACE_ID = "5bf92f3577b34da6a3ce929d0e0e4736"
 TRACEPARENT = f"00-{TRACE_ID}-00f067aa0ba902b7-01"
-
-
-@pytest.fixture(scope="module")
-def exporter() -> Iterator[InMemorySpanExporter]:
-    spans = InMemorySpanExporter()
-    add_span_exporter(spans)
-    yield spans
-    spans.shutdown()
 
 
 def ids(connection: dict[str, Any]) -> list[str]:
