@@ -55,7 +55,7 @@ def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = (), cloc
 async def _backends_ctx(app: web.Application) -> AsyncIterator[None]:
     async with open_backends(app[SETTINGS_KEY]) as backends:
         app[BACKENDS_KEY] = backends
-        app[REFERENCE_KEY] = reference = ReferenceData(backends, app[SETTINGS_KEY])
+        app[REFERENCE_KEY] = reference = ReferenceData(backends, app[SETTINGS_KEY], app[CLOCK_KEY])
         warming = asyncio.create_task(reference.warm())
         sweeping = asyncio.create_task(sweep_lapsed_holds(backends.reservations, app[CLOCK_KEY]))
         undoer = Undoer(backends.reservations, backends.web_order_changes, backends.store_sales,

@@ -3,9 +3,13 @@
 `Refreshing` holds one whole value (the store index, the crosswalk); `KeyedCache`
 holds records key by key (products, prices, stock), the same for every
 principal. Either way, concurrent misses share one upstream call, and when a
-back office fails (a `ConnectorError`) the last good value is served and the request is told, through
-`STALE`, which system's answer it got stale. Any other exception is a bug: it propagates, never hidden
-behind a stale value. Customer data never goes through here.
+back office fails (a `ConnectorError`) the last good value is served for a bounded time past its TTL
+(`stale_s`, stale-if-error as RFC 5861 puts it) and the request is told, through `STALE`, which system's
+answer it got stale and how old. Past the bound, or with nothing cached, the error propagates. Any other
+exception is a bug: it propagates, never hidden behind a stale value. Customer data never goes through here.
+
+Ages are read from the clock each cache is given: the gateway's own, so that a test moves time instead of
+sleeping.
 """
 
 import asyncio
@@ -14,7 +18,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from cachetools import LRUCache
 
@@ -26,24 +30,47 @@ V = TypeVar("V")
 Fetch = Callable[[Sequence[K]], Awaitable[Sequence[V]]]
 log = logging.getLogger("omnigate.cache")
 
-# The systems whose cached answers a request was given past their TTL (set per request by the endpoint).
-STALE: ContextVar[set[str] | None] = ContextVar("omnigate_stale_sources", default=None)
+
+class StaleAnswers:
+    """The systems whose cached answers one request was given past their TTL, each with the age in seconds of
+    the oldest such answer."""
+
+    def __init__(self) -> None:
+        self._ages: dict[str, float] = {}
+
+    def add(self, system: str, age_s: float) -> None:
+        self._ages[system] = max(age_s, self._ages.get(system, 0.0))
+
+    def extensions(self) -> dict[str, Any]:
+        """The response's `extensions` entries: `staleSources`, the sorted system names (the shape clients read
+        since stale answers were first flagged), and `staleAges`, whole seconds since each was last fetched
+        (rounded down, as HTTP's `Age` header). Nothing when every answer was fresh."""
+        if not self._ages:
+            return {}
+        systems = sorted(self._ages)
+        return {"staleSources": systems, "staleAges": {s: int(self._ages[s]) for s in systems}}
 
 
-def mark_stale(system: str) -> None:
+# Set per request by the endpoint.
+STALE: ContextVar[StaleAnswers | None] = ContextVar("omnigate_stale_answers", default=None)
+
+
+def mark_stale(system: str, age_s: float) -> None:
     stale = STALE.get()
     if stale is not None:
-        stale.add(system)
+        stale.add(system, age_s)
 
 
 class Refreshing(Generic[T]):
     def __init__(self, name: str, system: str, load: Callable[[], Awaitable[T]],
-                 ttl_s: float | Callable[[T], float], clock: Callable[[], float] = time.monotonic) -> None:
+                 ttl_s: float | Callable[[T], float], stale_s: float,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.name = name
         self.system = system
         self._load = load
         self._ttl_of = ttl_s if callable(ttl_s) else (lambda _: float(ttl_s))
         self._ttl_s = 0.0
+        self._stale_s = stale_s
         self._clock = clock
         self._value: T | None = None
         self._loaded_at = float("-inf")
@@ -70,10 +97,11 @@ class Refreshing(Generic[T]):
         try:
             return await asyncio.shield(self._inflight)
         except ConnectorError:
-            if self._value is None:
+            age = self._clock() - self._loaded_at
+            if self._value is None or age >= self._ttl_s + self._stale_s:
                 raise
-            mark_stale(self.system)
-            log.warning("serving stale %s after a failed refresh", self.name)
+            mark_stale(self.system, age)
+            log.warning("serving stale %s after a failed refresh (%.0f s old)", self.name, age)
             return self._value
 
     async def _refresh(self) -> T:
@@ -93,11 +121,12 @@ class _Entry(Generic[V]):
 
 
 class KeyedCache(Generic[K, V]):
-    def __init__(self, system: str, fetch: Fetch[K, V], ttl_s: float, max_entries: int = 100_000,
+    def __init__(self, system: str, fetch: Fetch[K, V], ttl_s: float, stale_s: float, max_entries: int = 100_000,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.system = system
         self._fetch = fetch
         self._ttl_s = ttl_s
+        self._stale_s = stale_s
         self._clock = clock
         self._entries: LRUCache[K, _Entry[V]] = LRUCache(maxsize=max_entries)
         self._inflight: dict[K, asyncio.Task[dict[K, V]]] = {}
@@ -153,7 +182,7 @@ class KeyedCache(Generic[K, V]):
 
     def _stale_or_raise(self, key: K, error: ConnectorError) -> V:
         entry = self._entries.get(key)
-        if entry is None:
+        if entry is None or (age := self._clock() - entry.stored_at) >= self._ttl_s + self._stale_s:
             raise error
-        mark_stale(self.system)
+        mark_stale(self.system, age)
         return entry.value

@@ -18,7 +18,7 @@ from strawberry.schema import BaseSchema
 
 from .appkeys import BACKENDS_KEY, CLOCK_KEY, REFERENCE_KEY, SECURITY_KEY
 from .auth.principals import AuthenticationError, Principal, Role
-from .cache import STALE
+from .cache import STALE, StaleAnswers
 from .context import Context
 from .cost import Estate
 from .errors import ErrorCode, coded, error_body
@@ -112,7 +112,7 @@ class GraphQLEndpoint:
         app = request.app
         context = Context.create(self.settings, app[BACKENDS_KEY], app[REFERENCE_KEY], principal, request_id(request),
                                  app[CLOCK_KEY]())
-        stale: set[str] = set()
+        stale = StaleAnswers()
         stale_token = STALE.set(stale)
         try:
             with operation_span(operation.name.value if operation.name else None, operation.operation.value):
@@ -128,7 +128,7 @@ class GraphQLEndpoint:
         body: dict[str, Any] = {"errors": [e.formatted for e in errors]} if errors else {}
         if executed:
             body["data"] = result.data  # null when an error reached a non-null root field
-        extensions: dict[str, Any] = {"staleSources": sorted(stale)} if stale else {}
+        extensions = stale.extensions()
         if not self.settings.is_production:
             extensions["cost"] = measured.cost
         if extensions:

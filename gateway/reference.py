@@ -6,9 +6,11 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
+from connectors.domain import System
 from connectors.errors import ConnectorError
 
 from .cache import Refreshing
+from .clock import Clock, seconds, utc_now
 from .crosswalk import Crosswalk, DataQualityLog
 from .geo import StoreIndex
 from .loaders.shared import build_shared_caches
@@ -24,13 +26,17 @@ if TYPE_CHECKING:
 
 
 class ReferenceData:
-    def __init__(self, backends: Backends, settings: Settings) -> None:
+    def __init__(self, backends: Backends, settings: Settings, clock: Clock = utc_now) -> None:
+        """`clock` dates what is fetched, for TTLs and the ages of stale answers."""
         self._backends = backends
-        self.caches = build_shared_caches(backends, settings)
+        now = seconds(clock)
+        self.caches = build_shared_caches(backends, settings, now)
         self._quality = DataQualityLog()
-        self.stores = Refreshing("store index", "pos", self._load_stores, STORES_TTL_S)
-        self.crosswalk = Refreshing("crosswalk", "erp", self._load_crosswalk,
-                                    lambda c: CROSSWALK_TTL_S if c.webshop_known else PARTIAL_CROSSWALK_TTL_S)
+        stale_s = settings.stale_reference_s
+        self.stores = Refreshing("store index", System.POS.value, self._load_stores, STORES_TTL_S, stale_s, now)
+        self.crosswalk = Refreshing("crosswalk", System.ERP.value, self._load_crosswalk,
+                                    lambda c: CROSSWALK_TTL_S if c.webshop_known else PARTIAL_CROSSWALK_TTL_S,
+                                    stale_s, now)
 
     async def warm(self) -> None:
         """Loads both at start-up so the first request does not pay for it; failures wait for first use."""

@@ -123,6 +123,14 @@ def test_every_problem_is_reported_in_one_run_in_plain_words() -> None:
         "OMNIGATE_CATALOG_TTL_S: expected a finite number, got 'inf'")]
 
 
+def test_stale_bounds_take_0_for_never_and_prices_fall_back_to_the_reference_bound() -> None:
+    settings = load_settings({**URLS, "OMNIGATE_STALE_REFERENCE_S": "900", "OMNIGATE_STALE_STOCK_S": "0"})
+    assert (settings.price_stale_bound_s, settings.stale_stock_s) == (900, 0)
+    assert load_settings({**URLS, "OMNIGATE_STALE_PRICE_S": "60"}).price_stale_bound_s == 60
+    with pytest.raises(SettingsError, match="OMNIGATE_STALE_STOCK_S: expected 0 or a positive number of seconds"):
+        load_settings({**URLS, "OMNIGATE_STALE_STOCK_S": "-1"})
+
+
 def test_a_malformed_key_file_stops_start_up_naming_it(tmp_path: Path) -> None:
     keys = tmp_path / "keys.json"
     keys.write_text('{"keys": [{"name": "k", "sha256": "not-a-hash", "kind": "kiosk", "store": "PAR01"}]}')

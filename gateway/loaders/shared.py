@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,14 +26,17 @@ class SharedCaches:
     stock: KeyedCache[tuple[str, str], StockLevel | None]
 
 
-def build_shared_caches(b: Backends, settings: Settings) -> SharedCaches:
-    catalog, prices, stock = settings.catalog_ttl_s, settings.price_ttl_s, settings.stock_ttl_s
+def build_shared_caches(b: Backends, settings: Settings, clock: Callable[[], float]) -> SharedCaches:
+    """Each kind with its TTL and how long past it its last answer may be served stale; ages on `clock`."""
+    catalog = (settings.catalog_ttl_s, settings.stale_reference_s)
+    prices = (settings.price_ttl_s, settings.price_stale_bound_s)
+    stock = (settings.stock_ttl_s, settings.stale_stock_s)
     return SharedCaches(
-        products=KeyedCache(System.ERP.value, b.catalog.products, catalog),
-        category_names=KeyedCache(System.ERP.value, b.catalog.category_names, catalog),
-        relations=KeyedCache(System.ERP.value, b.catalog.relations, catalog),
-        erp_prices=KeyedCache(System.ERP.value, b.erp_pricing.prices, prices),
-        pos_prices=KeyedCache(System.POS.value, b.pos_pricing.prices, prices),
-        online_products=KeyedCache(System.WEBSHOP.value, b.online_catalog.products, stock),
-        stock=KeyedCache(System.POS.value, b.store_inventory.stock, stock),
+        products=KeyedCache(System.ERP.value, b.catalog.products, *catalog, clock=clock),
+        category_names=KeyedCache(System.ERP.value, b.catalog.category_names, *catalog, clock=clock),
+        relations=KeyedCache(System.ERP.value, b.catalog.relations, *catalog, clock=clock),
+        erp_prices=KeyedCache(System.ERP.value, b.erp_pricing.prices, *prices, clock=clock),
+        pos_prices=KeyedCache(System.POS.value, b.pos_pricing.prices, *prices, clock=clock),
+        online_products=KeyedCache(System.WEBSHOP.value, b.online_catalog.products, *stock, clock=clock),
+        stock=KeyedCache(System.POS.value, b.store_inventory.stock, *stock, clock=clock),
     )

@@ -93,11 +93,21 @@ class Settings:
         "`OTEL_EXPORTER_OTLP_*` variables): one trace per request, W3C `traceparent` continued and sent to the "
         "back offices")
     catalog_ttl_s: float = setting(v.positive_decimal, "300", "how long products and accessories are shared "
-                                   "across requests; past it, they are fetched again, or served with "
-                                   "`extensions.staleSources` when their system is down. Customer data is never "
-                                   "shared")
+                                   "across requests; past it, they are fetched again, or served stale for a "
+                                   "bounded time when their system fails (`OMNIGATE_STALE_REFERENCE_S`). Customer "
+                                   "data is never shared")
     price_ttl_s: float = setting(v.positive_decimal, "60", "the same for prices")
     stock_ttl_s: float = setting(v.positive_decimal, "5", "the same for stock (store and online)")
+    stale_reference_s: float = setting(
+        v.seconds, "3600", "how long past its TTL reference data last fetched (products, accessories, prices, the "
+        "store directory, the crosswalk of ids) may still be answered while its system fails, named in "
+        "`extensions.staleSources` with its age in `extensions.staleAges`; past it, the field is null with "
+        "`UPSTREAM_UNAVAILABLE`. `0`: never stale (see \"Stale answers\")")
+    stale_price_s: float | None = setting(
+        v.seconds, None, "the same for prices alone, when they must not be shown as long as the rest; unset: "
+        "`OMNIGATE_STALE_REFERENCE_S`")
+    stale_stock_s: float = setting(v.seconds, "120", "the same for stock (store stock, and the web shop's online "
+                                   "stock and price)")
     ledger_path: Path = setting(v.new_file, "omnigate-ledger.sqlite3", "Omnigate's own SQLite file (reserve & "
                                 "collect holds, idempotency results, answers to appointment requests, the journal "
                                 "of undos), created on first start; processes sharing it share them")
@@ -134,6 +144,11 @@ class Settings:
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def price_stale_bound_s(self) -> float:
+        """How long past their TTL prices may be answered stale: their own bound, else the reference data's."""
+        return self.stale_reference_s if self.stale_price_s is None else self.stale_price_s
 
     @property
     def sdl_access(self) -> v.SdlAccess:

@@ -77,6 +77,13 @@ def positive_decimal(value: str) -> float:
     return number
 
 
+def seconds(value: str) -> float:
+    number = decimal(value)
+    if number < 0:
+        raise ValueError(f"expected 0 or a positive number of seconds, got {value!r}")
+    return number
+
+
 def count(value: str) -> int:
     number = whole(value)
     if number < 0:
