@@ -9,6 +9,7 @@ from connectors.domain import OnlineProduct, Product, Relation, ShownPrice, Stoc
 
 from ..cache import KeyedCache
 from ..settings import Settings
+from .base import counted
 
 if TYPE_CHECKING:
     from ..backends import Backends
@@ -28,11 +29,11 @@ class SharedCaches:
 def build_shared_caches(b: Backends, settings: Settings) -> SharedCaches:
     catalog, prices, stock = settings.catalog_ttl_s, settings.price_ttl_s, settings.stock_ttl_s
     return SharedCaches(
-        products=KeyedCache(System.ERP.value, b.catalog.products, catalog),
-        category_names=KeyedCache(System.ERP.value, b.catalog.category_names, catalog),
-        relations=KeyedCache(System.ERP.value, b.catalog.relations, catalog),
-        erp_prices=KeyedCache(System.ERP.value, b.erp_pricing.prices, prices),
-        pos_prices=KeyedCache(System.POS.value, b.pos_pricing.prices, prices),
-        online_products=KeyedCache(System.WEBSHOP.value, b.online_catalog.products, stock),
-        stock=KeyedCache(System.POS.value, b.store_inventory.stock, stock),
+        products=KeyedCache(System.ERP.value, counted(b.catalog.products), catalog),
+        category_names=KeyedCache(System.ERP.value, counted(b.catalog.category_names), catalog),
+        relations=KeyedCache(System.ERP.value, counted(b.catalog.relations), catalog),
+        erp_prices=KeyedCache(System.ERP.value, counted(b.erp_pricing.prices), prices),
+        pos_prices=KeyedCache(System.POS.value, counted(b.pos_pricing.prices), prices),
+        online_products=KeyedCache(System.WEBSHOP.value, counted(b.online_catalog.products), stock),
+        stock=KeyedCache(System.POS.value, counted(b.store_inventory.stock), stock),
     )
