@@ -88,7 +88,7 @@ def _finish(request: web.Request, record: RequestRecord, status: int) -> None:
     seconds = time.perf_counter() - record.started
     outcome = record.outcome or ("error" if status >= 500 else "refused" if status >= 400 else "ok")
     if record.graphql:
-        record.metrics.observe_request(record.operation if record.operation_type else None, outcome, seconds)
+        record.metrics.observe_request(record.operation, record.operation_type is not None, outcome, seconds)
     resource = request.match_info.route.resource
     route = resource.canonical if resource else "-"
     level = logging.DEBUG if route in QUIET_ROUTES else logging.INFO

@@ -4,7 +4,8 @@ Label sets are bounded: `system` and `cache` come from our own code; `operation`
 when the safelist holds it or it is among the first `OMNIGATE_METRICS_OPERATION_NAMES` distinct names this
 process saw, else `other` (`anonymous` for an unnamed one). A client choosing fresh names for every request
 thus adds at most that many series, and the operations operators care about (the safelisted ones the apps
-send) are always labelled. `outcome` is one of OUTCOMES.
+send) are always labelled; `unknown` when no operation was chosen (refused before the document was read, or it
+did not parse). `outcome` is one of OUTCOMES.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 OUTCOMES = ("ok", "partial", "rejected", "refused", "overloaded", "error")
 OTHER = "other"
 ANONYMOUS = "anonymous"
+UNKNOWN = "unknown"  # no operation was chosen: refused before its document was read, or it did not parse
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 # GraphQL requests: most answer in tens of milliseconds, the deadline is seconds
 REQUEST_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -88,8 +90,8 @@ class Metrics:
     def watch_systems(self, systems: Systems) -> None:
         self.registry.register(_SystemsCollector(systems))
 
-    def observe_request(self, operation: str | None, outcome: str, seconds: float) -> None:
-        label = self.operation_names.label(operation)
+    def observe_request(self, operation: str | None, chosen: bool, outcome: str, seconds: float) -> None:
+        label = self.operation_names.label(operation) if chosen else UNKNOWN
         self.requests.labels(label, outcome).inc()
         self.request_seconds.labels(label).observe(seconds)
 
