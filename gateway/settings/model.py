@@ -128,8 +128,10 @@ class Settings:
         "connections")
 
     max_in_flight: int = setting(
-        v.positive_whole, "32", "GraphQL requests one worker process runs at once (admission control); more wait "
-        "in the admission queue. `/healthz`, `/readyz` and `/metrics` never wait behind them")
+        v.positive_whole, "8", "GraphQL requests one worker process runs at once (admission control); more wait "
+        "in the admission queue. `/healthz`, `/readyz` and `/metrics` never queue behind them, but share the "
+        "event loop: fewer keeps the probes fast under CPU-heavy documents, more suits slow back offices (see "
+        "\"Operating Omnigate\")")
     admission_queue: int = setting(
         v.count, "16", "GraphQL requests that may wait for a free slot; beyond it, or after "
         "`OMNIGATE_ADMISSION_WAIT_S`, HTTP 503 `OVERLOADED` with `Retry-After` at once")
