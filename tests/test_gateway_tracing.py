@@ -12,7 +12,8 @@ from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
-from gateway.telemetry import add_span_exporter, exporter_names
+from gateway.settings import SettingsError
+from gateway.telemetry import add_span_exporter, configure_tracing, exporter_names, service_resource
 from simulators.host import SimulatorHost
 from simulators.world import World
 from tests.gateway_process import gateway_process
@@ -157,3 +158,15 @@ def test_exporters_are_named_as_the_sdk_names_them() -> None:
     assert exporter_names({}) == []
     assert exporter_names({"OTEL_TRACES_EXPORTER": "none"}) == []
     assert exporter_names({"OTEL_TRACES_EXPORTER": "console, OTLP"}) == ["console", "otlp"]
+
+
+def test_the_service_is_named_omnigate_unless_otel_says_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OTEL_SERVICE_NAME", raising=False)
+    assert service_resource().attributes["service.name"] == "omnigate"
+    monkeypatch.setenv("OTEL_SERVICE_NAME", "omnigate-eu")
+    assert service_resource().attributes["service.name"] == "omnigate-eu"
+
+
+def test_an_exporter_nobody_installed_stops_start_up_naming_the_variable() -> None:
+    with pytest.raises(SettingsError, match="OTEL_TRACES_EXPORTER: no span exporter named 'zipkin'"):
+        configure_tracing({"OTEL_TRACES_EXPORTER": "zipkin"})
