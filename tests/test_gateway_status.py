@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from gateway.appkeys import READINESS_KEY
 from simulators.world import World
 from tests.harness import STAFF, Stack, api_key, running_stack
 
@@ -102,3 +103,11 @@ async def test_no_response_names_the_server_software_or_its_version(
     async with stack.http.request(method, f"{stack.gateway_url}{path}", data=body,
                                   headers={"Content-Type": "application/json"}) as r:
         assert (r.status, r.headers.getall("Server")) == (status, ["omnigate"])
+
+
+async def test_readyz_waits_for_the_start_up_warming_and_healthz_does_not(live_world: World) -> None:
+    """Between listening and the end of warming (loaded or failed), a Service sends no traffic yet."""
+    async with running_stack(live_world) as stack:
+        stack.app[READINESS_KEY].warmed = False  # as in the moment before warming ends
+        assert await get(stack, "/readyz") == (503, "omnigate", {"status": "unready"})
+        assert await get(stack, "/healthz") == (200, "omnigate", {"status": "ok"})
