@@ -3,22 +3,39 @@
 import asyncio
 from collections.abc import AsyncIterator, Sequence
 
+import aiohttp
 from aiohttp import web
 
-from .appkeys import BACKENDS_KEY, CLOCK_KEY, REFERENCE_KEY, SECURITY_KEY, SETTINGS_KEY
+from .appkeys import (
+    ADMISSION_KEY,
+    BACKENDS_KEY,
+    CLOCK_KEY,
+    METRICS_KEY,
+    READINESS_KEY,
+    REFERENCE_KEY,
+    SECURITY_KEY,
+    SETTINGS_KEY,
+    SYSTEMS_KEY,
+)
 from .backends import open_backends
 from .clock import Clock, utc_now
 from .graphql_http import GraphQLEndpoint
 from .http import health
+from .http.admission import Admission
 from .http.compression import compression
 from .http.forwarded import client_addresses
+from .http.readiness import Readiness
 from .ide import HeaderPreset, add_ide
 from .middleware import cors, masked_errors, request_ids, server_name
+from .observability.logs import observed
+from .observability.metrics import Metrics, OperationNames, safelisted_names
+from .observability.systems import Systems
+from .observability.upstream import upstream_observer
 from .reference import ReferenceData
 from .schema import build_schema
 from .security import build_security
 from .settings import Settings
-from .telemetry import configure_tracing, server_spans
+from .telemetry import configure_tracing, server_spans, upstream_trace_config
 from .writes.replay import replay_undos
 from .writes.sweep import sweep_lapsed_holds
 from .writes.undo import Undoer
@@ -30,19 +47,27 @@ def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = (), cloc
 
     `ide_presets` (the demo's credentials) are offered in GraphiQL, which only development has.
     """
-    configure_tracing(settings.trace_exporter)
+    configure_tracing()
+    security = build_security(settings)
+    metrics = Metrics(OperationNames(safelisted_names(security.persisted.safelisted), settings.metrics_operation_names))
     app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[
-        server_spans, request_ids, cors(settings.cors_origins), client_addresses(settings.trusted_proxies),
-        masked_errors, compression])
+        server_spans, request_ids, observed(metrics), cors(settings.cors_origins),
+        client_addresses(settings.trusted_proxies), masked_errors, compression])
     app[SETTINGS_KEY] = settings
     app[CLOCK_KEY] = clock
-    app[SECURITY_KEY] = build_security(settings)
+    app[SECURITY_KEY] = security
+    app[METRICS_KEY] = metrics
+    app[SYSTEMS_KEY] = systems = Systems()
+    app[READINESS_KEY] = Readiness()
+    app[ADMISSION_KEY] = Admission(settings.max_in_flight, settings.admission_queue, settings.admission_wait_s)
+    metrics.watch_systems(systems)
     app.cleanup_ctx.append(_backends_ctx)
     app.on_cleanup.append(_close_security)
     app.on_response_prepare.append(server_name)
     app.router.add_get("/healthz", health.healthz)
     app.router.add_get("/readyz", health.readyz)
     app.router.add_get("/status", health.status)
+    app.router.add_get("/metrics", health.metrics)
     schema = build_schema(production=settings.is_production, sdl_access=settings.sdl_access)
     endpoint = GraphQLEndpoint(settings, schema)
     app.router.add_route("GET", "/graphql", endpoint.handle)
@@ -53,10 +78,16 @@ def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = (), cloc
 
 
 async def _backends_ctx(app: web.Application) -> AsyncIterator[None]:
-    async with open_backends(app[SETTINGS_KEY]) as backends:
+    metrics, systems = app[METRICS_KEY], app[SYSTEMS_KEY]
+
+    def tracing(system: str) -> list[aiohttp.TraceConfig]:
+        return [upstream_trace_config(), upstream_observer(system, metrics, systems.stats_of(system))]
+
+    async with open_backends(app[SETTINGS_KEY], tracing) as backends:
         app[BACKENDS_KEY] = backends
+        systems.attach(backends.health)
         app[REFERENCE_KEY] = reference = ReferenceData(backends, app[SETTINGS_KEY], app[CLOCK_KEY])
-        warming = asyncio.create_task(reference.warm())
+        warming = asyncio.create_task(_warm(reference, app[READINESS_KEY]))
         sweeping = asyncio.create_task(sweep_lapsed_holds(backends.reservations, app[CLOCK_KEY]))
         undoer = Undoer(backends.reservations, backends.web_order_changes, backends.store_sales,
                         backends.store_returns, app[CLOCK_KEY])
@@ -67,6 +98,14 @@ async def _backends_ctx(app: web.Application) -> AsyncIterator[None]:
             task.cancel()
         await asyncio.gather(*background, return_exceptions=True)
         await reference.stop()  # each stopped before the sessions close, so nothing fails after
+
+
+async def _warm(reference: ReferenceData, readiness: Readiness) -> None:
+    """Ready once warming ran, loaded or not: what failed is loaded on first use (see http/readiness.py)."""
+    try:
+        await reference.warm()
+    finally:
+        readiness.warmed = True
 
 
 async def _close_security(app: web.Application) -> None:

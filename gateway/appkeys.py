@@ -4,6 +4,10 @@ from aiohttp import web
 
 from .backends import Backends
 from .clock import Clock
+from .http.admission import Admission
+from .http.readiness import Readiness
+from .observability.metrics import Metrics
+from .observability.systems import Systems
 from .reference import ReferenceData
 from .security import Security
 from .settings import Settings
@@ -13,3 +17,7 @@ BACKENDS_KEY = web.AppKey("backends", Backends)
 REFERENCE_KEY = web.AppKey("reference", ReferenceData)
 SECURITY_KEY = web.AppKey("security", Security)
 CLOCK_KEY = web.AppKey("clock", Clock)
+METRICS_KEY = web.AppKey("metrics", Metrics)
+SYSTEMS_KEY = web.AppKey("systems", Systems)
+READINESS_KEY = web.AppKey("readiness", Readiness)
+ADMISSION_KEY = web.AppKey("admission", Admission)

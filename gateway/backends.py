@@ -1,6 +1,6 @@
 """Which adapter serves which port: the one place the gateway meets concrete connectors."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
@@ -8,6 +8,7 @@ import aiohttp
 
 from connectors import ports
 from connectors.crm.adapter import CrmAdapter
+from connectors.domain import System
 from connectors.erp.adapter import ErpAdapter
 from connectors.ledger.answers import LedgerAppointmentAnswers
 from connectors.ledger.database import open_database
@@ -48,26 +49,29 @@ class Backends:
 
 
 @asynccontextmanager
-async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
-    """One ClientSession per upstream, closed when the gateway stops."""
+async def open_backends(settings: Settings, tracing: Callable[[str], list[aiohttp.TraceConfig]] = lambda _: []
+                        ) -> AsyncIterator[Backends]:
+    """One ClientSession per upstream, closed when the gateway stops; `tracing(system)`: the hooks on its calls
+    (trace context, metrics, logs)."""
     async with AsyncExitStack() as stack:
-        def session() -> aiohttp.ClientSession:
+        def session(system: System) -> aiohttp.ClientSession:
             connector = aiohttp.TCPConnector(limit=64, ttl_dns_cache=300)
-            return aiohttp.ClientSession(connector=connector, raise_for_status=False)
+            return aiohttp.ClientSession(connector=connector, raise_for_status=False,
+                                         trace_configs=tracing(system.value))
 
         creds, timeout = settings.credentials, settings.upstream_timeout_s
-        erp = ErpAdapter.connect(await stack.enter_async_context(session()), settings.erp_url,
+        erp = ErpAdapter.connect(await stack.enter_async_context(session(System.ERP)), settings.erp_url,
                                  creds.erp_user, creds.erp_password, timeout_s=timeout,
                                  sales_org=settings.erp_sales_org,
                                  distribution_channel=settings.erp_distribution_channel,
                                  delisted_statuses=tuple(settings.erp_delisted_statuses.split(",")))
-        pos = PosAdapter.connect(await stack.enter_async_context(session()), settings.pos_url, creds.pos_token,
-                                 timeout_s=timeout)
-        crm = CrmAdapter.connect(await stack.enter_async_context(session()), settings.crm_url, creds.crm_token,
-                                 timeout_s=timeout)
-        webshop = WebshopAdapter.connect(await stack.enter_async_context(session()), settings.webshop_url,
-                                         creds.webshop_key, creds.webshop_secret, timeout_s=timeout,
-                                         shop_timezone=settings.webshop_timezone)
+        pos = PosAdapter.connect(await stack.enter_async_context(session(System.POS)), settings.pos_url,
+                                 creds.pos_token, timeout_s=timeout)
+        crm = CrmAdapter.connect(await stack.enter_async_context(session(System.CRM)), settings.crm_url,
+                                 creds.crm_token, timeout_s=timeout)
+        webshop = WebshopAdapter.connect(await stack.enter_async_context(session(System.WEBSHOP)),
+                                         settings.webshop_url, creds.webshop_key, creds.webshop_secret,
+                                         timeout_s=timeout, shop_timezone=settings.webshop_timezone)
         ledger = await stack.enter_async_context(open_database(settings.ledger_path))
         yield Backends(
             catalog=erp, erp_pricing=erp, pos_pricing=pos, store_directory=pos, store_inventory=pos, store_sales=pos,

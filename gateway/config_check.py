@@ -1,7 +1,7 @@
 """`check-config`'s look at the back offices: a warning for each URL that answers 404 at its API root, or not at all.
 
 Warnings, not errors: check-config may run where a back office cannot be reached (a laptop, a CI job).
-Each system is asked what `/readyz` asks it, through the same adapters and credentials, one read at the
+Each system is asked what `/status` asks it, through the same adapters and credentials, one read at the
 root of the API the adapter speaks (ERP `…/api_product/…/0002/Product`, POS `/v2/locations`, CRM
 `/services/data/v60.0/query`, web shop `/wp-json/wc/v3/products`). None of them answers 404 when the
 base URL is right, so a 404 means the base URL does not lead to the API.

@@ -16,16 +16,18 @@ from aiohttp import web
 from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, OperationType
 from strawberry.schema import BaseSchema
 
-from .appkeys import BACKENDS_KEY, CLOCK_KEY, REFERENCE_KEY, SECURITY_KEY
+from .appkeys import ADMISSION_KEY, BACKENDS_KEY, CLOCK_KEY, REFERENCE_KEY, SECURITY_KEY
 from .auth.principals import AuthenticationError, Principal, Role
 from .cache import STALE, StaleAnswers
 from .context import Context
 from .cost import Estate
 from .errors import ErrorCode, coded, error_body
+from .http.admission import RETRY_AFTER_S, Overloaded
 from .http.body import read_body
 from .ide import ide_response
 from .limits import check, measure, parse_operation
 from .middleware import request_id
+from .observability.record import current
 from .persisted import PersistedQueryError
 from .security import Security
 from .settings import Settings
@@ -60,11 +62,20 @@ class GraphQLEndpoint:
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         media = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in request.headers.get("Accept", "") else JSON
+        if self._wants_ide(request):
+            return ide_response(request)
+        record = current()
+        if record is not None:
+            record.graphql = True
         try:
-            if self._wants_ide(request):
-                return ide_response(request)
-            return await self._serve(request, media)
+            async with request.app[ADMISSION_KEY].slot():
+                return await self._serve(request, media)
+        except Overloaded:
+            _outcome("overloaded")
+            return _json(error_body("the gateway is busy: try again shortly", ErrorCode.OVERLOADED), 503, media,
+                         {"Retry-After": str(RETRY_AFTER_S)})
         except HttpError as error:
+            _outcome("refused")
             return _json(error_body(str(error), error.code), error.status, media, error.headers)
 
     def _wants_ide(self, request: web.Request) -> bool:
@@ -75,6 +86,8 @@ class GraphQLEndpoint:
         security = request.app[SECURITY_KEY]
         operations = await _read_operations(request, self.settings)
         principal = await _authenticate(security, request)
+        if (record := current()) is not None:
+            record.role = principal.role.value
         wait = await security.retry_after(principal, request.remote or "-")
         if wait is not None:
             raise HttpError(429, "too many requests", ErrorCode.RATE_LIMITED,
@@ -96,6 +109,7 @@ class GraphQLEndpoint:
         try:
             document_text = security.persisted.resolve(op.query, op.extensions, self._safelist_only(principal))
         except PersistedQueryError as error:
+            _outcome("rejected")
             return _errors([GraphQLError(str(error), extensions=coded(error.code))]), request_error
         if document_text is None:
             raise HttpError(400, "no GraphQL query found in the request", ErrorCode.BAD_REQUEST)
@@ -103,11 +117,14 @@ class GraphQLEndpoint:
             document = parse_operation(document_text, security.limits)
             operation = chosen_operation(document, op.operation_name)
         except GraphQLError as error:
+            _outcome("rejected")
             return _errors([error]), request_error
         _refuse_mutation_over_get(request, operation)
+        _chosen(operation)
         estate = await Estate.of(request.app[REFERENCE_KEY], self.settings.max_radius_km)
         measured = measure(document, self.schema._schema, op.operation_name, op.variables, estate)  # type: ignore[attr-defined]
         if problems := check(measured, security.limits_for(principal)):
+            _outcome("rejected")
             return _errors(problems), request_error
         app = request.app
         context = Context.create(self.settings, app[BACKENDS_KEY], app[REFERENCE_KEY], principal, request_id(request),
@@ -115,7 +132,8 @@ class GraphQLEndpoint:
         stale = StaleAnswers()
         stale_token = STALE.set(stale)
         try:
-            with operation_span(operation.name.value if operation.name else None, operation.operation.value):
+            with operation_span(operation.name.value if operation.name else None, operation.operation.value,
+                                document_text):
                 result = await self.schema.execute(document_text, variable_values=op.variables,
                                                    context_value=context, operation_name=op.operation_name)
         finally:
@@ -133,6 +151,7 @@ class GraphQLEndpoint:
             extensions["cost"] = measured.cost
         if extensions:
             body["extensions"] = extensions
+        _outcome(("partial" if errors else "ok") if executed else "rejected")
         return body, 200 if executed else request_error
 
     def _safelist_only(self, principal: Principal) -> bool:
@@ -221,6 +240,24 @@ def _refuse_mutation_over_get(request: web.Request, operation: OperationDefiniti
     if request.method == "GET" and operation.operation is not OperationType.QUERY:
         raise HttpError(405, "only queries may be sent with GET; use POST", ErrorCode.METHOD_NOT_ALLOWED,
                         {"Allow": "POST"})
+
+
+def _chosen(operation: OperationDefinitionNode) -> None:
+    """The request's record names the operation (the first, for a batch)."""
+    record = current()
+    if record is not None and record.operation_type is None:
+        record.operation = operation.name.value if operation.name else None
+        record.operation_type = operation.operation.value
+
+
+def _outcome(outcome: str) -> None:
+    """The worst outcome of the request's operations (a batch's too) goes on its record."""
+    record = current()
+    if record is not None and (record.outcome is None or _RANK.index(outcome) > _RANK.index(record.outcome)):
+        record.outcome = outcome
+
+
+_RANK = ("ok", "partial", "rejected", "refused", "overloaded")
 
 
 def _code(error: GraphQLError) -> object:

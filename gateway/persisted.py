@@ -78,6 +78,11 @@ class PersistedQueries:
         self._apq_enabled = apq_enabled
         self._max_document_chars = max_document_chars
 
+    @property
+    def safelisted(self) -> tuple[str, ...]:
+        """The safelist's documents (their operations' names are labelled in the metrics)."""
+        return tuple(self._safelist.values())
+
     def resolve(self, query: str | None, extensions: Mapping[str, Any] | None,
                 safelist_only: bool = False) -> str | None:
         """The document to run; None when the request has neither a query nor a hash.

@@ -1,7 +1,6 @@
 """Runs the gateway until SIGINT or SIGTERM."""
 
 import asyncio
-import logging
 import signal
 from collections.abc import Callable, Sequence
 
@@ -10,16 +9,17 @@ from aiohttp import web
 from .app import build_app
 from .http.listener import start
 from .ide import HeaderPreset
+from .observability.logs import configure_logging
 from .settings import Settings
 
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 SHUTDOWN_TIMEOUT_S = 5.0
 
 
 def serve(settings: Settings, on_ready: Callable[[], None] | None = None,
           ide_presets: Sequence[HeaderPreset] = ()) -> None:
-    """Logs go to stderr at INFO (audit lines included) unless the host configured logging already."""
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    """Logs go to stderr at INFO (audit lines included), as `OMNIGATE_LOG_FORMAT` says, unless the host configured
+    logging already."""
+    configure_logging(settings.logs_as)
     asyncio.run(_serve(build_app(settings, ide_presets), settings, on_ready))
 
 

@@ -1,5 +1,6 @@
 """The whole stack on 127.0.0.1 for end-to-end tests: simulators, the gateway, and a client of both."""
 
+import asyncio
 import hashlib
 import json
 import tempfile
@@ -14,7 +15,7 @@ from aiohttp import web
 
 from connectors.credentials import credentials_from_environ
 from gateway.app import build_app
-from gateway.appkeys import REFERENCE_KEY
+from gateway.appkeys import READINESS_KEY, REFERENCE_KEY
 from gateway.auth.api_keys import hash_key, new_key
 from gateway.auth.minting import mint_token
 from gateway.auth.principals import Role
@@ -126,6 +127,16 @@ class Stack:
         await reference.crosswalk.get()
 
 
+async def _until_ready(app: web.Application, timeout_s: float = 30.0) -> None:
+    """As a Service waits for `/readyz`: the start-up warming has run (loaded or failed)."""
+    readiness = app[READINESS_KEY]
+    for _ in range(int(timeout_s / 0.01)):
+        if readiness.warmed:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the gateway's warming did not finish")
+
+
 @asynccontextmanager
 async def running_stack(world: World, environ: dict[str, str] | None = None,
                         down: str | None = None, ide_presets: Sequence[HeaderPreset] = (),
@@ -154,6 +165,7 @@ async def running_stack(world: World, environ: dict[str, str] | None = None,
             **(environ or {})})
         app = build_app(settings, ide_presets, clock)
         runner = await start(app, settings, shutdown_timeout_s=1.0)
+        await _until_ready(app)
         async with aiohttp.ClientSession() as http:
             yield Stack(world, sim_url, f"http://127.0.0.1:{runner.addresses[0][1]}", http, app, keys)
     finally:

@@ -3,11 +3,13 @@
 No response names the server software's version.
 """
 
+import asyncio
 import socket
 from collections.abc import AsyncIterator
 
 import pytest
 
+from gateway.appkeys import READINESS_KEY
 from simulators.world import World
 from tests.harness import STAFF, Stack, api_key, running_stack
 
@@ -34,27 +36,47 @@ async def get(stack: Stack, path: str, headers: dict[str, str] | None = None) ->
 
 
 async def test_readyz_tells_anyone_only_the_status(stack: Stack) -> None:
+    await until_warmed(stack)
     assert await get(stack, "/readyz") == (200, "omnigate", {"status": "ready"})
 
 
-async def test_readyz_names_no_host_port_or_error_when_a_system_is_unreachable(pos_unreachable: Stack) -> None:
-    assert await get(pos_unreachable, "/readyz") == (503, "omnigate", {"status": "unready"})
+async def test_readyz_stays_ready_with_a_back_office_down(pos_unreachable: Stack) -> None:
+    """Readiness is the gateway's own (settings loaded, reference data warmed once): a replica whose POS is down
+    still answers every other system's fields, and taking every replica out of the Service would answer none."""
+    await until_warmed(pos_unreachable)
+    assert await get(pos_unreachable, "/readyz") == (200, "omnigate", {"status": "ready"})
 
 
-async def test_status_gives_staff_each_system_with_its_error(pos_unreachable: Stack) -> None:
+async def test_status_gives_staff_each_system_with_its_state_and_error(pos_unreachable: Stack) -> None:
+    await until_warmed(pos_unreachable)
     status, _, body = await get(pos_unreachable, "/status", STAFF)
-    assert status == 503 and body["status"] == "unready"
+    assert (status, body["status"]) == (200, "ready")
     systems = body["systems"]
     assert isinstance(systems, dict) and set(systems) == SYSTEMS
+    pos = systems["pos"]
     # the address while the POS is tried, "circuit open" once its breaker has tripped
-    assert systems["pos"]["ok"] is False and systems["pos"]["error"].startswith("pos: ")
-    assert all(systems[name]["ok"] for name in SYSTEMS - {"pos"})
+    assert pos["ok"] is False and pos["error"].startswith("pos: ") and pos["state"] in ("down", "breaker_open")
+    # its failed calls at start-up (warming the store index) are its last error
+    assert pos["lastError"]["message"].startswith("pos: ") and pos["recent"]["failures"] >= 1
+    for name in SYSTEMS - {"pos"}:
+        assert systems[name]["ok"] is True and systems[name]["state"] == "up"
+        assert isinstance(systems[name]["latencyMs"], float) and systems[name]["lastError"] is None
+
+
+async def until_warmed(stack: Stack) -> None:
+    for _ in range(200):
+        async with stack.http.get(f"{stack.gateway_url}/readyz") as r:
+            if r.status == 200:
+                return
+        await asyncio.sleep(0.05)
+    raise AssertionError("never ready")
 
 
 async def test_status_answers_staff_when_every_system_is_up(stack: Stack) -> None:
     status, _, body = await get(stack, "/status", STAFF)
     assert (status, body["status"]) == (200, "ready")
     assert isinstance(body["systems"], dict) and set(body["systems"]) == SYSTEMS
+    assert {system["state"] for system in body["systems"].values()} == {"up"}
 
 
 async def test_status_refuses_anonymous_callers_and_wrong_credentials(stack: Stack) -> None:
@@ -81,3 +103,11 @@ async def test_no_response_names_the_server_software_or_its_version(
     async with stack.http.request(method, f"{stack.gateway_url}{path}", data=body,
                                   headers={"Content-Type": "application/json"}) as r:
         assert (r.status, r.headers.getall("Server")) == (status, ["omnigate"])
+
+
+async def test_readyz_waits_for_the_start_up_warming_and_healthz_does_not(live_world: World) -> None:
+    """Between listening and the end of warming (loaded or failed), a Service sends no traffic yet."""
+    async with running_stack(live_world) as stack:
+        stack.app[READINESS_KEY].warmed = False  # as in the moment before warming ends
+        assert await get(stack, "/readyz") == (503, "omnigate", {"status": "unready"})
+        assert await get(stack, "/healthz") == (200, "omnigate", {"status": "ok"})

@@ -1,67 +1,75 @@
 """Probes for anyone, details for those who run the gateway.
 
-`/healthz` and `/readyz` answer a Kubernetes probe or a load balancer with a
-status and its code only. `/status` adds each back office's latency or error,
-which names internal hosts and ports: staff tokens and router keys only.
+`/healthz` (liveness: the process and its event loop answer) and `/readyz` (readiness: see
+`readiness.py`) answer a Kubernetes probe or a load balancer with a status and its code only, without
+waiting behind GraphQL work (admission control never holds them). `/status` adds each back office's state,
+last error and latency, which name internal hosts and ports: staff tokens and router keys only. `/metrics`
+is Prometheus text, readable as `OMNIGATE_METRICS_ACCESS` says.
 """
 
-import asyncio
 import json
-import time
 
 from aiohttp import web
 
-from connectors import ports
-from connectors.errors import ConnectorError
-
-from ..appkeys import BACKENDS_KEY, SECURITY_KEY
+from ..appkeys import ADMISSION_KEY, BACKENDS_KEY, METRICS_KEY, READINESS_KEY, SECURITY_KEY, SETTINGS_KEY, SYSTEMS_KEY
 from ..auth.principals import AuthenticationError, Principal, Role
 from ..errors import ErrorCode, error_body
+from ..observability.metrics import CONTENT_TYPE
 
 STATUS_READERS = frozenset({Role.STAFF, Role.ROUTER})
 
 
 async def healthz(_: web.Request) -> web.Response:
-    """The process is up and serving; says nothing about the back offices."""
+    """The process is up and its loop turns; says nothing about the back offices."""
     return web.json_response({"status": "ok"})
 
 
 async def readyz(request: web.Request) -> web.Response:
-    """Ready when every back office answers; which one does not is for `/status`."""
-    ready, _ = await _systems(request)
+    ready = request.app[READINESS_KEY].warmed
     return web.json_response({"status": "ready" if ready else "unready"}, status=200 if ready else 503)
 
 
 async def status(request: web.Request) -> web.Response:
-    """Readiness with each system's latency or error, for the principals in STATUS_READERS."""
+    """Readiness with each system's state, for the principals in STATUS_READERS."""
+    if (refusal := await _operators_only(request, "/status")) is not None:
+        return refusal
+    ready = request.app[READINESS_KEY].warmed
+    systems = await request.app[SYSTEMS_KEY].report()
+    admission = request.app[ADMISSION_KEY]
+    return web.json_response({"status": "ready" if ready else "unready", "systems": systems,
+                              "admission": {"running": admission.running, "queued": admission.queued,
+                                            "limit": admission.limit, "queue": admission.queue}},
+                             status=200 if ready else 503)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    access = request.app[SETTINGS_KEY].metrics_readers
+    if access == "off":
+        raise web.HTTPNotFound()
+    if access == "operators" and (refusal := await _operators_only(request, "/metrics")) is not None:
+        return refusal
+    app = request.app
+    registry = app[METRICS_KEY]
+    admission = app[ADMISSION_KEY]
+    registry.in_flight.set(admission.running)
+    registry.queued.set(admission.queued)
+    registry.undos_pending.set(len(await app[BACKENDS_KEY].journal.pending()))
+    return web.Response(body=registry.text(), headers={"Content-Type": CONTENT_TYPE})
+
+
+async def _operators_only(request: web.Request, path: str) -> web.Response | None:
     try:
         principal = await request.app[SECURITY_KEY].principal(request)
     except AuthenticationError as error:
         return _refused(401, str(error), ErrorCode.UNAUTHENTICATED)
     if principal.role not in STATUS_READERS:
-        return _refusal_for(principal)
-    ready, systems = await _systems(request)
-    return web.json_response({"status": "ready" if ready else "unready", "systems": systems},
-                             status=200 if ready else 503)
+        return _refusal_for(principal, path)
+    return None
 
 
-async def _systems(request: web.Request) -> tuple[bool, dict[str, dict[str, object]]]:
-    systems = dict(await asyncio.gather(*(_check(h) for h in request.app[BACKENDS_KEY].health)))
-    return all(result["ok"] for result in systems.values()), systems
-
-
-async def _check(health: ports.Health) -> tuple[str, dict[str, object]]:
-    started = time.perf_counter()
-    try:
-        await health.check()
-    except ConnectorError as exc:
-        return health.system.value, {"ok": False, "error": str(exc)}
-    return health.system.value, {"ok": True, "latencyMs": round((time.perf_counter() - started) * 1000, 1)}
-
-
-def _refusal_for(principal: Principal) -> web.Response:
+def _refusal_for(principal: Principal, path: str) -> web.Response:
     if principal.role is Role.ANONYMOUS:
-        return _refused(401, "/status needs a staff token or a router key", ErrorCode.UNAUTHENTICATED)
+        return _refused(401, f"{path} needs a staff token or a router key", ErrorCode.UNAUTHENTICATED)
     return _refused(403, "Not allowed", ErrorCode.FORBIDDEN)
 
 

@@ -55,13 +55,15 @@ def build_loaders(b: Backends, shared: SharedCaches) -> Loaders:
     """Fresh per request. Catalog, prices and stock go through the cross-request caches; customer data
     does not: nothing of a customer's outlives the request or crosses principals."""
     return Loaders(
-        product_by_sku=PortLoader("product_by_sku", System.ERP, shared.products.get_many),
-        category_name_by_code=PortLoader("category_name_by_code", System.ERP, shared.category_names.get_many),
-        relations_by_sku=PortLoader("relations_by_sku", System.ERP, shared.relations.get_many),
-        erp_price_by_sku=PortLoader("erp_price_by_sku", System.ERP, shared.erp_prices.get_many),
-        pos_price_by_gtin=PortLoader("pos_price_by_gtin", System.POS, shared.pos_prices.get_many),
-        stock_by_gtin_and_store=PortLoader("stock_by_gtin_and_store", System.POS, shared.stock.get_many),
-        online_product_by_id=PortLoader("online_product_by_id", System.WEBSHOP, shared.online_products.get_many),
+        product_by_sku=PortLoader("product_by_sku", System.ERP, shared.products.get_many, "products"),
+        category_name_by_code=PortLoader("category_name_by_code", System.ERP, shared.category_names.get_many,
+                                           "category_names"),
+        relations_by_sku=PortLoader("relations_by_sku", System.ERP, shared.relations.get_many, "relations"),
+        erp_price_by_sku=PortLoader("erp_price_by_sku", System.ERP, shared.erp_prices.get_many, "erp_prices"),
+        pos_price_by_gtin=PortLoader("pos_price_by_gtin", System.POS, shared.pos_prices.get_many, "pos_prices"),
+        stock_by_gtin_and_store=PortLoader("stock_by_gtin_and_store", System.POS, shared.stock.get_many, "stock"),
+        online_product_by_id=PortLoader("online_product_by_id", System.WEBSHOP, shared.online_products.get_many,
+                                          "online_products"),
         wishlist_by_webshop_customer=PortLoader("wishlist_by_webshop_customer", System.WEBSHOP,
                                                 b.wishlists.wishlists),
         customer_by_id=PortLoader("customer_by_id", System.CRM, b.customers.customers),

@@ -1,38 +1,81 @@
 """A DataLoader over one port method: one upstream batch per (system, kind of record) and tick."""
 
 from collections.abc import Awaitable, Callable, Sequence
+from contextvars import ContextVar
 from typing import Generic, TypeVar
 
 from aiodataloader import DataLoader
 from opentelemetry import trace
 
 from connectors.domain import System
+from connectors.errors import ConnectorError
+
+from ..observability.record import current
 
 K = TypeVar("K")
 V = TypeVar("V")
 TRACER = trace.get_tracer("omnigate.loaders")
+Fetch = Callable[[Sequence[K]], Awaitable[Sequence[V]]]
+# keys a cross-request cache sent upstream during one batch (its misses): the batch sets it, `counted` adds to it
+_FETCHED: ContextVar[list[int] | None] = ContextVar("omnigate_fetched_keys", default=None)
+
+
+def counted(fetch: Fetch[K, V]) -> Fetch[K, V]:
+    """A cache's upstream fetch that tells the batch waiting on it how many keys it missed. A batch that
+    joined another request's fetch in flight counts those keys as hits: they cost no call of their own."""
+    async def fetching(keys: Sequence[K]) -> Sequence[V]:
+        tally = _FETCHED.get()
+        if tally is not None:
+            tally[0] += len(keys)
+        return await fetch(keys)
+
+    return fetching
 
 
 class PortLoader(Generic[K, V]):
     """Named for what it keys on; wraps aiodataloader (untyped) behind typed `load` and `load_many`.
 
-    Each batch is one span: system, loader, how many keys went upstream and how many
-    loads this request answered from what it had already fetched.
+    Each batch is one span: system, loader (the kind of record), how many keys went into it, how many loads
+    this request answered from what it had already fetched (`omnigate.cache.hits`), and, in front of a
+    cross-request cache (`cache`), how many keys that cache held and missed. The same go to the metrics.
     """
 
-    def __init__(self, name: str, system: System, fetch: Callable[[Sequence[K]], Awaitable[Sequence[V]]]) -> None:
+    def __init__(self, name: str, system: System, fetch: Fetch[K, V], cache: str | None = None) -> None:
         self.name = name
         self.system = system
+        self.cache = cache
         self._fetch = fetch
         self._loader = DataLoader(batch_load_fn=self._batch)
         self._hits = 0
 
     async def _batch(self, keys: list[K]) -> list[V]:
-        attributes = {"omnigate.system": self.system.value, "omnigate.loader": self.name,
-                      "omnigate.batch.size": len(keys), "omnigate.cache.hits": self._hits}
+        attributes: dict[str, str | int] = {
+            "omnigate.system": self.system.value, "omnigate.loader": self.name, "omnigate.batch.size": len(keys),
+            "omnigate.cache.hits": self._hits}
         self._hits = 0
-        with TRACER.start_as_current_span(f"{self.system.value} {self.name}", attributes=attributes):
-            return list(await self._fetch(keys))
+        with TRACER.start_as_current_span(f"{self.system.value} {self.name}", attributes=attributes) as span:
+            tally = [0]
+            token = _FETCHED.set(tally)
+            try:
+                return list(await self._fetch(keys))
+            except ConnectorError as error:
+                record = current()
+                if record is not None:
+                    record.metrics.upstream_errors.labels(self.system.value, type(error).__name__).inc()
+                raise
+            finally:
+                _FETCHED.reset(token)
+                if self.cache is not None:
+                    self._observe_cache(span, len(keys), min(tally[0], len(keys)))
+
+    def _observe_cache(self, span: trace.Span, size: int, misses: int) -> None:
+        assert self.cache is not None
+        span.set_attribute("omnigate.shared_cache", self.cache)
+        span.set_attribute("omnigate.shared_cache.hits", size - misses)
+        span.set_attribute("omnigate.shared_cache.misses", misses)
+        record = current()
+        if record is not None:
+            record.metrics.observe_cache(self.cache, size - misses, misses)
 
     async def load(self, key: K) -> V:
         self._count_hits([key])

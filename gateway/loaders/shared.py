@@ -10,6 +10,7 @@ from connectors.domain import OnlineProduct, Product, Relation, ShownPrice, Stoc
 
 from ..cache import KeyedCache
 from ..settings import Settings
+from .base import counted
 
 if TYPE_CHECKING:
     from ..backends import Backends
@@ -32,11 +33,11 @@ def build_shared_caches(b: Backends, settings: Settings, clock: Callable[[], flo
     prices = (settings.price_ttl_s, settings.price_stale_bound_s)
     stock = (settings.stock_ttl_s, settings.stale_stock_s)
     return SharedCaches(
-        products=KeyedCache(System.ERP.value, b.catalog.products, *catalog, clock=clock),
-        category_names=KeyedCache(System.ERP.value, b.catalog.category_names, *catalog, clock=clock),
-        relations=KeyedCache(System.ERP.value, b.catalog.relations, *catalog, clock=clock),
-        erp_prices=KeyedCache(System.ERP.value, b.erp_pricing.prices, *prices, clock=clock),
-        pos_prices=KeyedCache(System.POS.value, b.pos_pricing.prices, *prices, clock=clock),
-        online_products=KeyedCache(System.WEBSHOP.value, b.online_catalog.products, *stock, clock=clock),
-        stock=KeyedCache(System.POS.value, b.store_inventory.stock, *stock, clock=clock),
+        products=KeyedCache(System.ERP.value, counted(b.catalog.products), *catalog, clock=clock),
+        category_names=KeyedCache(System.ERP.value, counted(b.catalog.category_names), *catalog, clock=clock),
+        relations=KeyedCache(System.ERP.value, counted(b.catalog.relations), *catalog, clock=clock),
+        erp_prices=KeyedCache(System.ERP.value, counted(b.erp_pricing.prices), *prices, clock=clock),
+        pos_prices=KeyedCache(System.POS.value, counted(b.pos_pricing.prices), *prices, clock=clock),
+        online_products=KeyedCache(System.WEBSHOP.value, counted(b.online_catalog.products), *stock, clock=clock),
+        stock=KeyedCache(System.POS.value, counted(b.store_inventory.stock), *stock, clock=clock),
     )

@@ -88,10 +88,6 @@ class Settings:
                                                        "`safelist_only` may run only these")
     anonymous_safelist_only: bool = setting(v.flag, "false", "anonymous callers too may run only safelisted "
                                             "documents (the strong option: see \"Production hardening\")")
-    trace_exporter: v.TraceExporter = setting(
-        v.trace_exporter, "none", "`console`, or `otlp` (install `omnigate[otlp]`; endpoint from the standard "
-        "`OTEL_EXPORTER_OTLP_*` variables): one trace per request, W3C `traceparent` continued and sent to the "
-        "back offices")
     catalog_ttl_s: float = setting(v.positive_decimal, "300", "how long products and accessories are shared "
                                    "across requests; past it, they are fetched again, or served stale for a "
                                    "bounded time when their system fails (`OMNIGATE_STALE_REFERENCE_S`). Customer "
@@ -141,6 +137,28 @@ class Settings:
         "`0` = no cap. Trusted proxies (`OMNIGATE_TRUSTED_PROXIES`) are not capped: they carry many clients' "
         "connections")
 
+    max_in_flight: int = setting(
+        v.positive_whole, "8", "GraphQL requests one worker process runs at once (admission control); more wait "
+        "in the admission queue. `/healthz`, `/readyz` and `/metrics` never queue behind them, but share the "
+        "event loop: fewer keeps the probes fast under CPU-heavy documents, more suits slow back offices (see "
+        "\"Operating Omnigate\")")
+    admission_queue: int = setting(
+        v.count, "16", "GraphQL requests that may wait for a free slot; beyond it, or after "
+        "`OMNIGATE_ADMISSION_WAIT_S`, HTTP 503 `OVERLOADED` with `Retry-After` at once")
+    admission_wait_s: float = setting(v.positive_decimal, "0.5", "longest time a request waits in the admission "
+                                      "queue before its 503")
+    log_format: v.LogFormat | None = setting(
+        v.log_format, None, "`json` (one object a line, for log collectors) or `text` (for people); unset: `json` in "
+        "production, `text` in development. One line per request and per failed back-office call, never personal "
+        "data")
+    metrics_access: v.MetricsAccess | None = setting(
+        v.metrics_access, None, "who may read `/metrics` (Prometheus text): anyone who reaches the listener "
+        "(`public`), staff tokens and router keys (`operators`, as `/status`), or nobody (`off`); unset: "
+        "`operators` in production, `public` in development. See \"Operating Omnigate\"")
+    metrics_operation_names: int = setting(
+        v.count, "100", "distinct operation names `/metrics` labels on its own besides the safelist's, first come "
+        "first labelled; later ones are counted as `other`, so a client cannot grow the metrics without bound")
+
     @property
     def is_production(self) -> bool:
         return self.env == "production"
@@ -154,6 +172,14 @@ class Settings:
     def sdl_access(self) -> v.SdlAccess:
         """Who may read `_service { sdl }`: as set, else router keys in production and anyone in development."""
         return self.federation_sdl or ("router" if self.is_production else "public")
+
+    @property
+    def logs_as(self) -> v.LogFormat:
+        return self.log_format or ("json" if self.is_production else "text")
+
+    @property
+    def metrics_readers(self) -> v.MetricsAccess:
+        return self.metrics_access or ("operators" if self.is_production else "public")
 
     @property
     def credentials(self) -> Credentials:

@@ -14,7 +14,8 @@ from ..auth.tokens import MIN_SECRET_BYTES
 
 Environment = Literal["development", "production"]
 SdlAccess = Literal["router", "public", "off"]
-TraceExporter = Literal["none", "console", "otlp"]
+LogFormat = Literal["json", "text"]
+MetricsAccess = Literal["public", "operators", "off"]
 
 
 def url(value: str) -> str:
@@ -145,8 +146,12 @@ def origins(value: str) -> tuple[str, ...]:
     return found
 
 
-def trace_exporter(value: str) -> TraceExporter:
-    return cast(TraceExporter, _choice(value, TraceExporter, "none, console or otlp"))
+def log_format(value: str) -> LogFormat:
+    return cast(LogFormat, _choice(value, LogFormat, "json or text"))
+
+
+def metrics_access(value: str) -> MetricsAccess:
+    return cast(MetricsAccess, _choice(value, MetricsAccess, "public, operators or off"))
 
 
 def sdl_access(value: str) -> SdlAccess:
