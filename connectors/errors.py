@@ -3,22 +3,27 @@
     ConnectorError
     ├── UpstreamMalformed        the system answered with what we cannot read (a value outside our vocabulary)
     ├── UpstreamUnavailable      the system did not answer usefully: network, timeout, 5xx, breaker open
-    │   ├── UpstreamTimeout
-    │   └── RateLimited          the system asked us to slow down: 429, or a vendor's own signal; not retried
+    │   ├── UpstreamTimeout      no answer within the system's timeout or the request's deadline
+    │   └── RateLimited          the system asked us to slow down: a 429 (retried after its Retry-After),
+    │                            or a vendor's own signal to stop (opens the breaker)
     └── UpstreamRejected         the system answered no to what we sent (4xx): an answer, so no breaker failure
         ├── UpstreamAuthFailed   our credential was refused
         └── UpstreamNotFound     the record does not exist there
 
-The gateway maps UpstreamUnavailable to `UPSTREAM_UNAVAILABLE` with
+The gateway maps UpstreamTimeout to `UPSTREAM_TIMEOUT` and other UpstreamUnavailable to `UPSTREAM_UNAVAILABLE` with
 `extensions.source = system`; nothing above the adapters sees aiohttp or vendor errors.
 """
 
 
 class ConnectorError(Exception):
-    def __init__(self, system: str, message: str, status: int | None = None) -> None:
+    """`status` is the HTTP status of the answer (None: no answer); `retry_after_s` what its Retry-After asked."""
+
+    def __init__(self, system: str, message: str, status: int | None = None,
+                 retry_after_s: float | None = None) -> None:
         super().__init__(f"{system}: {message}")
         self.system = system
         self.status = status
+        self.retry_after_s = retry_after_s
 
 
 class UpstreamMalformed(ConnectorError):
@@ -34,7 +39,8 @@ class UpstreamTimeout(UpstreamUnavailable):
 
 
 class RateLimited(UpstreamUnavailable):
-    """Retrying would only spend more of the limit, so the client opens the breaker instead."""
+    """A 429 is retried once its Retry-After has passed, if the deadline allows; any other rate-limit signal
+    (a vendor's "limit exceeded") would only spend more of the limit, so the client opens the breaker."""
 
 
 class UpstreamRejected(ConnectorError):

@@ -55,19 +55,20 @@ async def open_backends(settings: Settings) -> AsyncIterator[Backends]:
             connector = aiohttp.TCPConnector(limit=64, ttl_dns_cache=300)
             return aiohttp.ClientSession(connector=connector, raise_for_status=False)
 
-        creds, timeout = settings.credentials, settings.upstream_timeout_s
+        creds, timeout, resilience = settings.credentials, settings.upstream_timeout_s, settings.resilience
         erp = ErpAdapter.connect(await stack.enter_async_context(session()), settings.erp_url,
                                  creds.erp_user, creds.erp_password, timeout_s=timeout,
                                  sales_org=settings.erp_sales_org,
                                  distribution_channel=settings.erp_distribution_channel,
-                                 delisted_statuses=tuple(settings.erp_delisted_statuses.split(",")))
+                                 delisted_statuses=tuple(settings.erp_delisted_statuses.split(",")),
+                                 resilience=resilience)
         pos = PosAdapter.connect(await stack.enter_async_context(session()), settings.pos_url, creds.pos_token,
-                                 timeout_s=timeout)
+                                 timeout_s=timeout, resilience=resilience)
         crm = CrmAdapter.connect(await stack.enter_async_context(session()), settings.crm_url, creds.crm_token,
-                                 timeout_s=timeout)
+                                 timeout_s=timeout, resilience=resilience)
         webshop = WebshopAdapter.connect(await stack.enter_async_context(session()), settings.webshop_url,
                                          creds.webshop_key, creds.webshop_secret, timeout_s=timeout,
-                                         shop_timezone=settings.webshop_timezone)
+                                         shop_timezone=settings.webshop_timezone, resilience=resilience)
         ledger = await stack.enter_async_context(open_database(settings.ledger_path))
         yield Backends(
             catalog=erp, erp_pricing=erp, pos_pricing=pos, store_directory=pos, store_inventory=pos, store_sales=pos,

@@ -46,7 +46,7 @@ async def test_status_gives_staff_each_system_with_its_error(pos_unreachable: St
     assert status == 503 and body["status"] == "unready"
     systems = body["systems"]
     assert isinstance(systems, dict) and set(systems) == SYSTEMS
-    # the address while the POS is tried, "circuit open" once its breaker has tripped
+    # the address while the POS is tried, "breaker open" once its breaker has tripped
     assert systems["pos"]["ok"] is False and systems["pos"]["error"].startswith("pos: ")
     assert all(systems[name]["ok"] for name in SYSTEMS - {"pos"})
 
