@@ -5,6 +5,7 @@ because "not retried" and "breaker open" are claims about calls that did not hap
 """
 
 import asyncio
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -26,7 +27,7 @@ from connectors.errors import (
 from connectors.http import CircuitBreaker, Classifier, RetryPolicy, UpstreamClient, error_for_status
 from connectors.resilience.breaker import BreakerState
 from connectors.resilience.deadline import deadline_in
-from connectors.resilience.policy import BreakerPolicy
+from connectors.resilience.policy import BreakerPolicy, Resilience
 
 VENDOR_LIMIT = {"code": "rate_limit_exceeded", "message": "come back later"}
 FORBIDDEN = {"code": "forbidden", "message": "not for you"}
@@ -295,3 +296,66 @@ async def test_a_rate_limit_signal_still_opens_the_breaker_after_refusals(connec
     with pytest.raises(RateLimited):
         await client.request("GET", "/vendor-limit")
     await expect_open(client, "/rows", hits)
+
+
+async def test_a_call_with_no_time_left_is_not_started(connect: Connect, hits: Counter[str]) -> None:
+    client = connect(None)
+
+    with deadline_in(0.0), pytest.raises(UpstreamTimeout, match="no time left"):
+        await client.request("GET", "/rows")
+
+    assert hits["/rows"] == 0
+
+
+async def test_the_deadline_cuts_a_hanging_call_short_without_counting_it_against_the_system(
+        base_url: str, session: aiohttp.ClientSession, hits: Counter[str]) -> None:
+    client = UpstreamClient("shop", base_url, session, timeout_s=10.0)
+    started = time.monotonic()
+
+    with deadline_in(0.3), pytest.raises(UpstreamTimeout, match="the request's deadline"):
+        await client.request("GET", "/hang")
+
+    assert 0.3 <= time.monotonic() - started < 1.0
+    assert hits["/hang"] == 1
+    assert client.breaker.counts() == (0, 0), "0.3 s says more about the caller than about the system"
+
+
+async def test_the_bulkhead_refuses_what_cannot_start_within_the_deadline(
+        base_url: str, session: aiohttp.ClientSession, hits: Counter[str]) -> None:
+    client = UpstreamClient("shop", base_url, session, timeout_s=10.0,
+                            resilience=Resilience(max_concurrent=1))
+
+    async def call() -> BaseException | None:
+        try:
+            await client.request("GET", "/hang")
+        except ConnectorError as error:
+            return error
+        return None
+
+    with deadline_in(0.3):
+        first = asyncio.create_task(call())
+        await asyncio.sleep(0.05)
+        second = asyncio.create_task(call())
+        await asyncio.sleep(0.05)
+        queued = client.health_snapshot()
+        errors = await asyncio.gather(first, second)
+
+    assert (queued.in_flight, queued.queued, queued.max_concurrent) == (1, 1, 1)
+    assert isinstance(errors[0], UpstreamTimeout)
+    assert isinstance(errors[1], UpstreamUnavailable) and str(errors[1]) == "shop: bulkhead full"
+    assert hits["/hang"] == 1
+
+
+async def test_the_health_snapshot_reports_the_window_and_the_last_call(connect: Connect) -> None:
+    client = connect(None)
+    await client.request("GET", "/rows")
+    with pytest.raises(UpstreamUnavailable):
+        await client.request("GET", "/unavailable")
+
+    snapshot = client.health_snapshot()
+
+    assert (snapshot.system, snapshot.breaker) == ("shop", "closed")
+    assert (snapshot.window_calls, snapshot.window_failures, snapshot.window_retries) == (4, 3, 2)
+    assert snapshot.last_error == "shop: HTTP 503 maintenance"
+    assert snapshot.last_latency_s is not None and 0 < snapshot.last_latency_s < 1
+    assert (snapshot.in_flight, snapshot.queued) == (0, 0)
