@@ -4,6 +4,8 @@
     ├── UpstreamMalformed        the system answered with what we cannot read (a value outside our vocabulary)
     ├── UpstreamUnavailable      the system did not answer usefully: network, timeout, 5xx, breaker open
     │   ├── UpstreamTimeout      no answer within the system's timeout or the request's deadline
+    │   │   └── DeadlineExceeded the request's deadline, shorter than the system's timeout, ended the wait
+    │   ├── Overloaded           our bulkhead had no slot free for the system within the deadline
     │   └── RateLimited          the system asked us to slow down: a 429 (retried after its Retry-After),
     │                            or a vendor's own signal to stop (opens the breaker)
     └── UpstreamRejected         the system answered no to what we sent (4xx): an answer, so no breaker failure
@@ -36,6 +38,19 @@ class UpstreamUnavailable(ConnectorError):
 
 class UpstreamTimeout(UpstreamUnavailable):
     pass
+
+
+class DeadlineExceeded(UpstreamTimeout):
+    """`given_s`: how long the call had (0: it could not start). A short one tells more about the caller's
+    deadline than about the system, so the breaker counts it only past its slow-call threshold."""
+
+    def __init__(self, system: str, message: str, given_s: float) -> None:
+        super().__init__(system, message)
+        self.given_s = given_s
+
+
+class Overloaded(UpstreamUnavailable):
+    """Refused by our own bulkhead, not by the system: no verdict on the system's health."""
 
 
 class RateLimited(UpstreamUnavailable):

@@ -32,6 +32,8 @@ from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapProp
 
 from .errors import (
     ConnectorError,
+    DeadlineExceeded,
+    Overloaded,
     RateLimited,
     UpstreamAuthFailed,
     UpstreamNotFound,
@@ -109,21 +111,55 @@ class UpstreamClient:
     async def request_with_headers(self, method: str, path: str, *, params: Mapping[str, str] | None = None,
                                    json: Any = None, headers: Mapping[str, str] | None = None,
                                    idempotent: bool | None = None) -> Reply:
-        """As `request`, with the response headers too."""
+        """As `request`, with the response headers too.
+
+        The breaker judges the call, retries included: a system failing 40% of its attempts answers 94% of
+        its calls in three attempts and stays in service; a dead one fails every call and is cut off.
+        """
         attempts = self.retry.attempts if (idempotent if idempotent is not None else method == "GET") else 1
+        left = deadline.remaining()
+        if left is not None and left <= 0:
+            raise DeadlineExceeded(self.system, "no time left in the request's deadline", 0.0)
+        if not self.breaker.allow():
+            raise UpstreamUnavailable(self.system, "breaker open")
         self.budget.record_call()
-        retry = 0
-        while True:
-            try:
-                return await self._attempt(method, path, params, json, headers)
-            except UpstreamUnavailable as error:
-                wait = self._retry_wait(error, retry, attempts)
-                if wait is None:
+        verdict: bool | None = None  # did the system answer? None: this call says nothing about it
+        try:
+            retry = 0
+            while True:
+                try:
+                    reply = await self._attempt(method, path, params, json, headers)
+                except UpstreamRejected:
+                    verdict = True  # it answered: up, whatever it made of the request
                     raise
-            span = trace.get_current_span()
-            span.add_event("retry", {"omnigate.system": self.system, "omnigate.retry": retry + 1})
-            await asyncio.sleep(wait)
-            retry += 1
+                except UpstreamUnavailable as error:
+                    wait = self._retry_wait(error, retry, attempts)
+                    if wait is None:
+                        verdict = self._verdict(error)
+                        raise
+                else:
+                    verdict = True
+                    return reply
+                trace.get_current_span().add_event("retry", {"omnigate.system": self.system,
+                                                             "omnigate.retry": retry + 1})
+                await asyncio.sleep(wait)
+                retry += 1
+        finally:
+            if verdict is None:
+                self.breaker.release()
+            else:
+                self.breaker.record(verdict)
+
+    def _verdict(self, error: UpstreamUnavailable) -> bool | None:
+        """What a call that failed with `error` says about the system: False (down), or None (nothing)."""
+        if isinstance(error, Overloaded):
+            return None
+        if isinstance(error, DeadlineExceeded):
+            return False if error.given_s >= self.breaker.policy.slow_call_s else None
+        if isinstance(error, RateLimited) and error.status != 429:
+            self.breaker.trip()  # the vendor said stop; a 429 is a failure like a 503
+            return None
+        return False
 
     def _retry_wait(self, error: ConnectorError, retry: int, attempts: int) -> float | None:
         """How long to wait before the next attempt, or None when there is none to make."""
@@ -139,45 +175,18 @@ class UpstreamClient:
 
     async def _attempt(self, method: str, path: str, params: Mapping[str, str] | None, json: Any,
                        headers: Mapping[str, str] | None) -> Reply:
-        left = deadline.remaining()
-        if left is not None and left <= 0:
-            raise UpstreamTimeout(self.system, "no time left in the request's deadline")
-        if not self.breaker.allow():
-            raise UpstreamUnavailable(self.system, "breaker open")
-        verdict: bool | None = None  # did the system answer? None: this call says nothing about it
+        """One try: a bulkhead slot, then the call, its timeout capped by what is left of the deadline."""
         try:
-            async with self._slot(left):
+            async with self._slot(deadline.remaining()):
                 left = deadline.remaining()
-                timeout_s = self.timeout_s if left is None else min(self.timeout_s, left)
-                if timeout_s <= 0:
-                    raise UpstreamTimeout(self.system, "no time left in the request's deadline")
-                try:
-                    reply = await self._send(method, path, params, json, headers, timeout_s)
-                except UpstreamRejected:
-                    verdict = True  # it answered: up, whatever it made of the request
-                    raise
-                except UpstreamTimeout:
-                    # cut short by its caller's deadline, a call tells little about the system
-                    verdict = False if timeout_s >= min(self.timeout_s, self.breaker.policy.slow_call_s) else None
-                    raise
-                except RateLimited as error:
-                    if error.status != 429:
-                        self.breaker.trip()  # the vendor said stop; a 429 is a failure like a 503
-                    verdict = False if error.status == 429 else None
-                    raise
-                except UpstreamUnavailable:
-                    verdict = False
-                    raise
-                verdict = True
-                return reply
+                if left is not None and left <= 0:
+                    raise DeadlineExceeded(self.system, "no time left in the request's deadline", 0.0)
+                return await self._send(method, path, params, json, headers,
+                                        self.timeout_s if left is None else min(self.timeout_s, left))
         except UpstreamUnavailable as error:
-            self._last_error = str(error)
+            if _about_the_system(error):
+                self._last_error = str(error)
             raise
-        finally:
-            if verdict is None:
-                self.breaker.release()
-            else:
-                self.breaker.record(verdict)
 
     @asynccontextmanager
     async def _slot(self, left: float | None) -> AsyncIterator[None]:
@@ -186,7 +195,7 @@ class UpstreamClient:
             async with self.bulkhead.slot(self.timeout_s if left is None else min(left, self.timeout_s)):
                 yield
         except BulkheadFull:
-            raise UpstreamUnavailable(self.system, "bulkhead full") from None
+            raise Overloaded(self.system, "bulkhead full") from None
 
     async def _send(self, method: str, path: str, params: Mapping[str, str] | None, json: Any,
                     headers: Mapping[str, str] | None, timeout_s: float) -> Reply:
@@ -234,11 +243,19 @@ class UpstreamClient:
         except ConnectorError:
             raise
         except TimeoutError as exc:
-            cut = timeout_s < self.timeout_s
-            raise UpstreamTimeout(self.system, f"no answer within {timeout_s:.3g}s"
-                                  + (" (the request's deadline)" if cut else "")) from exc
+            if timeout_s < self.timeout_s:
+                raise DeadlineExceeded(self.system, f"no answer within {timeout_s:.3g}s (the request's deadline)",
+                                       timeout_s) from exc
+            raise UpstreamTimeout(self.system, f"no answer within {timeout_s:.3g}s") from exc
         except aiohttp.ClientError as exc:
             raise UpstreamUnavailable(self.system, f"{type(exc).__name__}: {exc}") from exc
+
+
+def _about_the_system(error: UpstreamUnavailable) -> bool:
+    """False for a call that never reached the system: no slot in our bulkhead, or no time left to start."""
+    if isinstance(error, Overloaded):
+        return False
+    return not (isinstance(error, DeadlineExceeded) and error.given_s == 0)
 
 
 async def _body(response: aiohttp.ClientResponse) -> Any:

@@ -355,7 +355,7 @@ async def test_the_health_snapshot_reports_the_window_and_the_last_call(connect:
     snapshot = client.health_snapshot()
 
     assert (snapshot.system, snapshot.breaker) == ("shop", "closed")
-    assert (snapshot.window_calls, snapshot.window_failures, snapshot.window_retries) == (4, 3, 2)
+    assert (snapshot.window_calls, snapshot.window_failures, snapshot.window_retries) == (2, 1, 2)
     assert snapshot.last_error == "shop: HTTP 503 maintenance"
     assert snapshot.last_latency_s is not None and 0 < snapshot.last_latency_s < 1
     assert (snapshot.in_flight, snapshot.queued) == (0, 0)
