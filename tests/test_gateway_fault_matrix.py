@@ -18,9 +18,12 @@ import pytest
 
 from connectors.resilience.snapshot import UpstreamHealth
 from gateway.appkeys import BACKENDS_KEY
+from gateway.auth.principals import Role
 from gateway.schema.relay import global_id
 from simulators.world import World
-from tests.harness import STAFF, Stack, running_stack
+from tests.harness import STAFF, Stack, bearer, running_stack
+from tests.ordering import PICKUP_STORE, online_with_few_left, place, shopper
+from tests.sagas import INVENTORY_COUNTS, ORDERS, clear_faults, fail_route, until_journal_empty
 
 TIMEOUT_S = 0.6  # each call to a back office
 DEADLINE_S = 1.5  # each GraphQL request
@@ -57,7 +60,7 @@ async def cold(live_world: World) -> AsyncIterator[Stack]:
         await stack.warm()
         await stack.reset_calls()
         yield stack
-        await stack.fault(system="pos", hang=False)  # let hanging handlers go before the simulators stop
+        await clear_faults(stack)  # let hanging handlers go before the simulators stop
 
 
 def variables(stack: Stack, index: int = 0) -> dict[str, Any]:
@@ -187,3 +190,24 @@ async def test_a_dead_pos_opens_the_breaker_is_left_alone_then_probed_and_closed
             data = await stack.data(STOCK, {"sku": variables(stack, i)["sku"], "store": _store_id(stack)})
             assert data["product"]["availabilityInStore"] is not None
         assert health(stack, "pos").breaker == "closed"
+
+
+@pytest.mark.parametrize(("system", "route"), [("webshop", f"POST {ORDERS}"), ("pos", f"POST {INVENTORY_COUNTS}")])
+async def test_an_order_meets_the_deadline_with_a_user_error_when_a_step_hangs(cold: Stack, system: str,
+                                                                              route: str) -> None:
+    """A write is never retried, but its steps wait on the same deadline: the saga answers a userErrors entry
+    in time and leaves what it did to be undone, by the journal if not at once."""
+    product, _ = online_with_few_left(cold, PICKUP_STORE)
+    await fail_route(cold, system, route, hang=True)
+    headers = {**bearer(Role.CUSTOMER, shopper(cold).crm_id), "X-Omnigate-Deadline-Ms": "800"}
+
+    started = time.monotonic()
+    payload = await place(cold, headers, lines=[(product.sku, 1)], fulfillment="PICKUP_IN_STORE",
+                          store=PICKUP_STORE, key="hung")
+    elapsed = time.monotonic() - started
+
+    await clear_faults(cold)
+    assert elapsed < 0.8 * 1.1 + SLACK_S, elapsed
+    assert payload["order"] is None
+    assert [e["code"] for e in payload["userErrors"]] == ["UPSTREAM_UNAVAILABLE"]
+    await until_journal_empty(cold)
