@@ -10,7 +10,7 @@ from dataclasses import dataclass
 class UpstreamHealth:
     system: str
     breaker: str  # "closed", "open" or "half-open"
-    window_calls: int  # calls the breaker counted in its window (each attempt is a call)
+    window_calls: int  # calls the breaker judged in its window, each once, after its retries
     window_failures: int
     window_retries: int  # retries the budget paid for in its window
     in_flight: int  # calls holding a bulkhead slot
