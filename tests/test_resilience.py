@@ -2,6 +2,7 @@
 bulkhead, deadline. The client that composes them is tested over HTTP in test_http_client.py."""
 
 import asyncio
+import gc
 import random
 import time
 from datetime import UTC, datetime, timedelta
@@ -11,6 +12,7 @@ import pytest
 
 from connectors.errors import (
     ConnectorError,
+    DeadlineExceeded,
     RateLimited,
     UpstreamMalformed,
     UpstreamNotFound,
@@ -244,3 +246,38 @@ async def test_tasks_a_request_starts_share_its_deadline() -> None:
     started = time.monotonic()
     assert await asyncio.create_task(left()) is None
     assert time.monotonic() - started < 0.5
+
+
+async def test_a_shared_load_outlives_the_short_deadline_of_the_request_that_started_it() -> None:
+    seen: list[float | None] = []
+
+    async def load() -> str:
+        seen.append(deadline.remaining())
+        await asyncio.sleep(0.3)
+        return "rows"
+
+    # given a request with 50 ms left that starts a load others share
+    with deadline.deadline_in(0.05):
+        task = deadline.shared(load())
+        started = time.monotonic()
+        # when it waits for it, then it gives up at its own deadline
+        with pytest.raises(DeadlineExceeded, match="shared load"):
+            await deadline.wait_shared(task, "pos")
+        assert time.monotonic() - started < 0.25
+    # and the load, run without that deadline, still answers the requests that wait longer
+    with deadline.deadline_in(1.0):
+        assert await deadline.wait_shared(task, "pos") == "rows"
+    assert seen == [None]
+
+
+async def test_a_shared_load_failing_after_its_waiter_left_is_not_logged_as_unretrieved(
+        caplog: pytest.LogCaptureFixture) -> None:
+    async def load() -> str:
+        await asyncio.sleep(0.05)
+        raise UpstreamUnavailable("pos", "HTTP 503", 503)
+
+    with deadline.deadline_in(0.01), pytest.raises(DeadlineExceeded):
+        await deadline.wait_shared(asyncio.gather(deadline.shared(load())), "pos")
+    await asyncio.sleep(0.1)
+    gc.collect()
+    assert "never retrieved" not in caplog.text
