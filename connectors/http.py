@@ -167,8 +167,9 @@ class UpstreamClient:
             return None
         wait = max(backoff_s(self.retry, retry, self._jitter), error.retry_after_s or 0.0)
         left = deadline.remaining()
-        if left is not None and wait >= left:
-            return None  # the answer would come after the caller stopped waiting
+        if wait >= (self.timeout_s if left is None else left):
+            return None  # the answer would come after the caller stopped waiting (with no deadline: too long a
+            # wait for work that has its own schedule, such as the journal's)
         if self.breaker.state is BreakerState.OPEN or not self.budget.try_spend():
             return None
         return wait

@@ -359,3 +359,12 @@ async def test_the_health_snapshot_reports_the_window_and_the_last_call(connect:
     assert snapshot.last_error == "shop: HTTP 503 maintenance"
     assert snapshot.last_latency_s is not None and 0 < snapshot.last_latency_s < 1
     assert (snapshot.in_flight, snapshot.queued) == (0, 0)
+
+
+async def test_without_a_deadline_a_retry_after_longer_than_the_timeout_is_not_waited_for(
+        connect: Connect, hits: Counter[str]) -> None:
+    """Background work (the journal, warming) has its own schedule: it fails now rather than sleep 30 s."""
+    started = time.monotonic()
+    with pytest.raises(RateLimited):
+        await connect(None).request("GET", "/limited-long")
+    assert hits["/limited-long"] == 1 and time.monotonic() - started < 1
