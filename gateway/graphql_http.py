@@ -8,6 +8,7 @@ post cannot forge a query: CSRF), GET for queries only (a mutation over GET is
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +36,7 @@ from .telemetry import operation_span
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 DEADLINE_HEADER = "X-Omnigate-Deadline-Ms"
+_MILLISECONDS = re.compile(r"[0-9]{1,9}")  # ASCII digits only (str.isdigit also takes "²", which int() refuses)
 JSON = "application/json"
 # a document that failed these was never valid: it is not remembered for persisted-query replays
 _DOCUMENT_ERRORS = (ErrorCode.GRAPHQL_PARSE_FAILED.value, ErrorCode.GRAPHQL_VALIDATION_FAILED.value)
@@ -89,7 +91,7 @@ class GraphQLEndpoint:
         asked = request.headers.get(DEADLINE_HEADER)
         if asked is None:
             return self.settings.request_deadline_s
-        if not asked.strip().isdigit() or int(asked) <= 0:
+        if not _MILLISECONDS.fullmatch(asked.strip()) or int(asked) == 0:
             raise HttpError(400, f"{DEADLINE_HEADER} must be a positive whole number of milliseconds, got "
                             f"{asked[:20]!r}", ErrorCode.BAD_USER_INPUT)
         return min(self.settings.request_deadline_s, int(asked) / 1000)

@@ -46,7 +46,6 @@ def deadline_in(seconds: float) -> Iterator[None]:
         DEADLINE.reset(token)
 
 
-
 def shared(coroutine: Coroutine[Any, Any, T]) -> "asyncio.Task[T]":
     """A task for a load other requests will wait on too: it runs without the current request's deadline."""
     context = contextvars.copy_context()
