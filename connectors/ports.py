@@ -42,6 +42,7 @@ from .domain import (
     System,
     WishEntry,
 )
+from .resilience.snapshot import UpstreamHealth
 
 
 class Health(Protocol):
@@ -49,6 +50,9 @@ class Health(Protocol):
 
     async def check(self) -> None:
         """Returns when the system answers an authenticated read; raises ConnectorError otherwise."""
+
+    def health_snapshot(self) -> UpstreamHealth:
+        """What the system's client saw, without calling it: breaker state, window counts, bulkhead, last call."""
 
 
 class Catalog(Protocol):

@@ -59,19 +59,21 @@ async def open_backends(settings: Settings, tracing: Callable[[str], list[aiohtt
             return aiohttp.ClientSession(connector=connector, raise_for_status=False,
                                          trace_configs=tracing(system.value))
 
-        creds, timeout = settings.credentials, settings.upstream_timeout_s
+        creds, timeout, resilience = settings.credentials, settings.upstream_timeout_s, settings.resilience
         erp = ErpAdapter.connect(await stack.enter_async_context(session(System.ERP)), settings.erp_url,
                                  creds.erp_user, creds.erp_password, timeout_s=timeout,
                                  sales_org=settings.erp_sales_org,
                                  distribution_channel=settings.erp_distribution_channel,
-                                 delisted_statuses=tuple(settings.erp_delisted_statuses.split(",")))
+                                 delisted_statuses=tuple(settings.erp_delisted_statuses.split(",")),
+                                 resilience=resilience)
         pos = PosAdapter.connect(await stack.enter_async_context(session(System.POS)), settings.pos_url,
-                                 creds.pos_token, timeout_s=timeout)
+                                 creds.pos_token, timeout_s=timeout, resilience=resilience)
         crm = CrmAdapter.connect(await stack.enter_async_context(session(System.CRM)), settings.crm_url,
-                                 creds.crm_token, timeout_s=timeout)
+                                 creds.crm_token, timeout_s=timeout, resilience=resilience)
         webshop = WebshopAdapter.connect(await stack.enter_async_context(session(System.WEBSHOP)),
                                          settings.webshop_url, creds.webshop_key, creds.webshop_secret,
-                                         timeout_s=timeout, shop_timezone=settings.webshop_timezone)
+                                         timeout_s=timeout, shop_timezone=settings.webshop_timezone,
+                                         resilience=resilience)
         ledger = await stack.enter_async_context(open_database(settings.ledger_path))
         yield Backends(
             catalog=erp, erp_pricing=erp, pos_pricing=pos, store_directory=pos, store_inventory=pos, store_sales=pos,

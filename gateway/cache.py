@@ -23,6 +23,7 @@ from typing import Any, Generic, TypeVar
 from cachetools import LRUCache
 
 from connectors.errors import ConnectorError
+from connectors.resilience import deadline
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -93,9 +94,9 @@ class Refreshing(Generic[T]):
         if self._value is not None and self._clock() - self._loaded_at < self._ttl_s:
             return self._value
         if self._inflight is None:
-            self._inflight = asyncio.create_task(self._refresh())
+            self._inflight = deadline.shared(self._refresh())
         try:
-            return await asyncio.shield(self._inflight)
+            return await deadline.wait_shared(self._inflight, self.system)
         except ConnectorError:
             age = self._clock() - self._loaded_at
             if self._value is None or age >= self._ttl_s + self._stale_s:
@@ -154,12 +155,16 @@ class KeyedCache(Generic[K, V]):
         """One upstream call for the keys nobody is fetching yet; the others join the call in flight."""
         fresh = [k for k in keys if k not in self._inflight]
         if fresh:
-            task = asyncio.ensure_future(self._fill(fresh))
+            task = deadline.shared(self._fill(fresh))
             self._inflight.update(dict.fromkeys(fresh, task))
             task.add_done_callback(lambda _: self._forget(fresh, task))
         tasks = {k: self._inflight[k] for k in keys}
         unique = list(dict.fromkeys(tasks.values()))
-        answers = dict(zip(unique, await asyncio.gather(*unique, return_exceptions=True), strict=True))
+        try:
+            gathered = await deadline.wait_shared(asyncio.gather(*unique, return_exceptions=True), self.system)
+        except ConnectorError as error:  # this request's deadline passed; the loads go on for the others
+            return [error for _ in keys]
+        answers = dict(zip(unique, gathered, strict=True))
         results: list[V | ConnectorError] = []
         for key in keys:
             answer = answers[tasks[key]]

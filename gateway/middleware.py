@@ -15,7 +15,8 @@ from .errors import ErrorCode, error_body
 log = logging.getLogger("omnigate.http")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 # what browser clients send: ours, W3C trace context, Apollo Client's client awareness and CSRF headers
-CORS_HEADERS = ", ".join(("Content-Type", "Authorization", "X-Api-Key", "X-Request-Id", "traceparent", "tracestate",
+CORS_HEADERS = ", ".join(("Content-Type", "Authorization", "X-Api-Key", "X-Request-Id", "X-Omnigate-Deadline-Ms",
+                          "traceparent", "tracestate",
                           "apollographql-client-name", "apollographql-client-version", "apollo-require-preflight"))
 CORS_EXPOSED = "X-Request-Id, Retry-After, WWW-Authenticate"
 REQUEST_ID = web.RequestKey("request_id", str)

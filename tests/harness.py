@@ -159,7 +159,8 @@ async def running_stack(world: World, environ: dict[str, str] | None = None,
             **{f"OMNIGATE_{s.upper()}_URL": f"{sim_url}/{s}" for s in ("erp", "pos", "crm", "webshop")},
             "OMNIGATE_WEBSHOP_TIMEZONE": SHOP_TZ.key, "OMNIGATE_JWT_SECRET": JWT_SECRET,
             # a shared 2-core CI machine can take seconds to answer; no gateway test depends on this timeout
-            "OMNIGATE_UPSTREAM_TIMEOUT_S": "10",
+            # nor on the request's deadline, save those that set their own (tests/test_gateway_fault_matrix.py)
+            "OMNIGATE_UPSTREAM_TIMEOUT_S": "10", "OMNIGATE_REQUEST_DEADLINE_S": "30",
             "OMNIGATE_API_KEYS_FILE": str(Path(folder.name) / "keys.json"), "OMNIGATE_SAFELIST_FILE": str(safelist),
             "OMNIGATE_PORT": "0", "OMNIGATE_LEDGER_PATH": str(Path(folder.name) / "ledger.sqlite3"),
             **(environ or {})})

@@ -239,7 +239,7 @@ async def test_request_limit_exceeded_is_unavailable_unretried_and_opens_the_bre
 
     with pytest.raises(RateLimited) as caught:
         await crm.check()
-    with pytest.raises(UpstreamUnavailable, match="circuit open"):
+    with pytest.raises(UpstreamUnavailable, match="breaker open"):
         await crm.check()
 
     assert (caught.value.system, caught.value.status) == ("crm", 403)
@@ -314,7 +314,7 @@ async def test_a_failed_composite_subrequest_maps_like_a_request(serve: Serve, w
 
     with pytest.raises(RateLimited, match="REQUEST_LIMIT_EXCEEDED"):
         await crm.loyalty([c.crm_id])
-    with pytest.raises(UpstreamUnavailable, match="circuit open"):
+    with pytest.raises(UpstreamUnavailable, match="breaker open"):
         await crm.loyalty([c.crm_id])
 
 

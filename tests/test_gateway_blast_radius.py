@@ -5,7 +5,7 @@ opened the web shop's breaker: other users then got UPSTREAM_UNAVAILABLE. Now th
 before any call, and an upstream 4xx, however often, never counts towards a breaker.
 """
 
-from connectors.http import CircuitBreaker
+from connectors.resilience.policy import DEFAULT_RESILIENCE
 from gateway.auth.principals import Role
 from gateway.schema.keys import ORDER_ID
 from gateway.schema.relay import global_id
@@ -17,7 +17,7 @@ NODE = "query($id: ID!) { node(id: $id) { id } }"
 STOCK_IN_STORE = "query($sku: String!, $store: ID!) { product(sku: $sku) { availabilityInStore(storeId: $store) " \
                  "{ quantity } } }"
 HUGE_ORDER = "9" * 400
-THRESHOLD = CircuitBreaker().threshold
+THRESHOLD = DEFAULT_RESILIENCE.breaker.min_calls  # calls in the window before the breaker may open
 OTHERS = 40
 
 

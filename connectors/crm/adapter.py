@@ -16,6 +16,8 @@ import aiohttp
 
 from connectors.customer_search import CustomerSearch
 from connectors.domain import CustomerNote, CustomerRecord, Loyalty, NewNote, ProfileChange, System
+from connectors.resilience.policy import DEFAULT_RESILIENCE, Resilience
+from connectors.resilience.snapshot import UpstreamHealth
 
 from . import mapping, outgoing
 from .contact_search import search_queries
@@ -38,12 +40,15 @@ class CrmAdapter:
 
     @classmethod
     def connect(cls, session: aiohttp.ClientSession, base_url: str, token: str, *,
-                timeout_s: float = 2.0) -> "CrmAdapter":
+                timeout_s: float = 2.0, resilience: Resilience = DEFAULT_RESILIENCE) -> "CrmAdapter":
         """`base_url` is the instance URL; `token` a static Bearer token, so a 401 fails the call."""
-        return cls(SalesforceRest.connect(session, base_url, token, timeout_s=timeout_s))
+        return cls(SalesforceRest.connect(session, base_url, token, timeout_s=timeout_s, resilience=resilience))
 
     async def check(self) -> None:
         await self._rest.query_page("SELECT Id FROM Contact LIMIT 1")
+
+    def health_snapshot(self) -> UpstreamHealth:
+        return self._rest.health_snapshot()
 
     async def customers(self, ids: Sequence[str]) -> list[CustomerRecord | None]:
         """By CRM id: POST /composite/sobjects/Contact, one call per 2,000 ids."""

@@ -15,6 +15,8 @@ import aiohttp
 from connectors.domain import System
 from connectors.errors import ConnectorError, RateLimited, UpstreamUnavailable
 from connectors.http import UpstreamClient, error_for_status
+from connectors.resilience.policy import DEFAULT_RESILIENCE, Resilience
+from connectors.resilience.snapshot import UpstreamHealth
 
 from .error_reader import classify, read_error
 from .soql_builder import URL_LIMIT
@@ -33,11 +35,15 @@ class SalesforceRest:
 
     @classmethod
     def connect(cls, session: aiohttp.ClientSession, instance_url: str, token: str, *,
-                timeout_s: float) -> "SalesforceRest":
+                timeout_s: float, resilience: Resilience = DEFAULT_RESILIENCE) -> "SalesforceRest":
         """A static token: on 401 there is nothing to refresh, so the call fails as UpstreamAuthFailed."""
         client = UpstreamClient(SYSTEM, instance_url, session, headers={"Authorization": f"Bearer {token}"},
-                                timeout_s=timeout_s, read_error=read_error, classify=classify)
+                                timeout_s=timeout_s, read_error=read_error, classify=classify,
+                                resilience=resilience)
         return cls(client)
+
+    def health_snapshot(self) -> UpstreamHealth:
+        return self._client.health_snapshot()
 
     @property
     def max_query_chars(self) -> int:

@@ -16,6 +16,8 @@ import aiohttp
 
 from connectors.domain import Product, Relation, SearchPage, ShownPrice, System
 from connectors.http import UpstreamClient, basic_auth
+from connectors.resilience.policy import DEFAULT_RESILIENCE, Resilience
+from connectors.resilience.snapshot import UpstreamHealth
 
 from .odata_reader import V2, V4, ODataReader, Row, read_error, unexpected_payload
 from .odata_urls import all_of, any_of, chunked, literal, unique, v2_datetime
@@ -61,17 +63,21 @@ class ErpAdapter:
                 timeout_s: float = 2.0, sales_org: str, distribution_channel: str,
                 delisted_statuses: tuple[str, ...] = (), language: str = "FR",
                 brand_field: str | None = BRAND_FIELD,
-                today: Callable[[], date] = _utc_today) -> "ErpAdapter":
+                today: Callable[[], date] = _utc_today,
+                resilience: Resilience = DEFAULT_RESILIENCE) -> "ErpAdapter":
         """`today` dates validity (prices, relations); `brand_field` is None when the system has none."""
         headers = {"Accept": "application/json", **basic_auth(user, password)}
         client = UpstreamClient(System.ERP.value, base_url, session, headers=headers, timeout_s=timeout_s,
-                                read_error=read_error)
+                                read_error=read_error, resilience=resilience)
         statuses = frozenset(status.strip() for status in delisted_statuses if status.strip())
         return cls(ODataReader(client), ProductView(language, brand_field, statuses), sales_org,
                    distribution_channel, today)
 
     async def check(self) -> None:
         await self._reader.page(PRODUCT_SET, {"$top": "1", "$select": "Product"}, V4)
+
+    def health_snapshot(self) -> UpstreamHealth:
+        return self._reader.client.health_snapshot()
 
     async def products(self, skus: Sequence[str]) -> list[Product | None]:
         rows = await self._per_chunk(skus, self._product_rows)

@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 import aiohttp
 
 from connectors.domain import Appointment, NewBooking, Purchase, Sale, ShownPrice, StockLevel, Store, System
+from connectors.resilience.policy import DEFAULT_RESILIENCE, Resilience
+from connectors.resilience.snapshot import UpstreamHealth
 
 from . import to_domain
 from .booking_reader import BookingReader
@@ -57,12 +59,15 @@ class PosAdapter:
 
     @classmethod
     def connect(cls, session: aiohttp.ClientSession, base_url: str, token: str, *, timeout_s: float = 2.0,
-                clock: Clock = _utcnow) -> "PosAdapter":
+                clock: Clock = _utcnow, resilience: Resilience = DEFAULT_RESILIENCE) -> "PosAdapter":
         """`clock` only sets "now" for appointments_of's window (tests run against a world with its own date)."""
-        return cls(SquareClient.open(session, base_url, token, timeout_s), clock)
+        return cls(SquareClient.open(session, base_url, token, timeout_s, resilience), clock)
 
     async def check(self) -> None:
         await self.api.get(LOCATIONS_PATH)
+
+    def health_snapshot(self) -> UpstreamHealth:
+        return self.api.upstream.health_snapshot()
 
     # -- StoreDirectory
 

@@ -11,6 +11,7 @@ customer (BulkRetrieveCustomers, Square's batch of RetrieveCustomer).
 import asyncio
 from collections.abc import Iterable, Sequence
 
+from ..resilience import deadline
 from .square_client import Json, SquareClient, chunked, gather_map
 
 SEARCH_PATH = "/v2/customers/search"
@@ -28,7 +29,7 @@ class CardLookup:
         """One exact reference_id search per distinct card not already being searched; unknown cards map to ()."""
         distinct = list(dict.fromkeys(cards))
         tasks = [self._inflight.get(card) or self._start(card) for card in distinct]
-        return dict(zip(distinct, await asyncio.gather(*tasks), strict=True))
+        return dict(zip(distinct, await deadline.wait_shared(asyncio.gather(*tasks), self.api.system), strict=True))
 
     async def cards_of(self, customer_ids: Iterable[str]) -> dict[str, str]:
         """Customer id -> card, one BulkRetrieveCustomers per 100 distinct ids, run at once; no ids, no call.
@@ -43,7 +44,7 @@ class CardLookup:
         return found
 
     def _start(self, card: str) -> "asyncio.Task[tuple[str, ...]]":
-        task = asyncio.ensure_future(self._customers_with(card))
+        task = deadline.shared(self._customers_with(card))
         self._inflight[card] = task
         task.add_done_callback(lambda _: self._inflight.pop(card, None))
         return task

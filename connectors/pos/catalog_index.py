@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from ..resilience import deadline
 from .square_client import Json, SquareClient, chunked, gather_map, objects
 
 SEARCH_PATH = "/v2/catalog/search"
@@ -69,12 +70,12 @@ class CatalogIndex:
         asked = list(dict.fromkeys(gtins))
         fresh = [g for g in asked if g not in self._inflight]
         if fresh:
-            task = asyncio.ensure_future(self._search_now(fresh))
+            task = deadline.shared(self._search_now(fresh))
             self._inflight.update(dict.fromkeys(fresh, task))
             task.add_done_callback(lambda _: self._forget_inflight(fresh, task))
         tasks = list({id(t): t for t in (self._inflight[g] for g in asked)}.values())
         found: dict[str, Json] = {}
-        for answer in await asyncio.gather(*tasks):
+        for answer in await deadline.wait_shared(asyncio.gather(*tasks), self.api.system):
             found.update(answer)
         return {g: found[g] for g in asked if g in found}
 

@@ -11,8 +11,9 @@ from typing import Any, TypeVar
 import aiohttp
 
 from connectors.domain import System
-from connectors.errors import ConnectorError, UpstreamUnavailable
+from connectors.errors import UpstreamUnavailable
 from connectors.http import UpstreamClient
+from connectors.resilience.policy import DEFAULT_RESILIENCE, Resilience
 
 # Pinned so a Square release cannot change field shapes under us; the sheet was checked against it.
 SQUARE_VERSION = "2025-08-20"
@@ -30,14 +31,6 @@ def read_square_error(status: int, body: Any) -> str:
     first = errors[0]
     detail = first.get("detail")
     return f"HTTP {status} {first.get('code', 'UNKNOWN')}" + (f": {detail}" if detail else "")
-
-
-def square_classify(status: int, body: Any) -> type[ConnectorError] | None:
-    """Square's 429 is retried with backoff and jitter (the sheet), so it stays a plain UpstreamUnavailable.
-
-    The client's default would make it RateLimited: unretried, and the whole POS off until the breaker cools.
-    """
-    return UpstreamUnavailable if status == 429 else None
 
 
 def chunked(items: Sequence[T], size: int) -> list[Sequence[T]]:
@@ -61,11 +54,12 @@ class SquareClient:
         self.system = upstream.system
 
     @classmethod
-    def open(cls, session: aiohttp.ClientSession, base_url: str, token: str, timeout_s: float) -> "SquareClient":
+    def open(cls, session: aiohttp.ClientSession, base_url: str, token: str, timeout_s: float,
+             resilience: Resilience = DEFAULT_RESILIENCE) -> "SquareClient":
         headers = {"Authorization": f"Bearer {token}", "Square-Version": SQUARE_VERSION,
                    "Accept": "application/json"}
         return cls(UpstreamClient(System.POS.value, base_url, session, headers=headers, timeout_s=timeout_s,
-                                  read_error=read_square_error, classify=square_classify))
+                                  read_error=read_square_error, resilience=resilience))
 
     async def get(self, path: str, params: Mapping[str, str] | None = None) -> Json:
         return self._object(await self.upstream.request("GET", path, params=params))

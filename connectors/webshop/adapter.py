@@ -17,6 +17,8 @@ import aiohttp
 
 from connectors.domain import NewRefund, NewWebOrder, OnlineProduct, Purchase, ShownPrice, System, WishEntry
 from connectors.http import UpstreamClient, basic_auth
+from connectors.resilience.policy import DEFAULT_RESILIENCE, Resilience
+from connectors.resilience.snapshot import UpstreamHealth
 
 from .listing import PER_PAGE, Lister, chunks, shop_ids
 from .order_writes import OrderWriter
@@ -34,6 +36,7 @@ class WebshopAdapter:
     system = System.WEBSHOP
 
     def __init__(self, client: UpstreamClient, shop_zone: tzinfo) -> None:
+        self._client = client
         self._lister = Lister(client)
         self._wishlists = WishlistWriter(client, self._lister)
         self._orders = OrderWriter(client, self._lister)
@@ -41,7 +44,8 @@ class WebshopAdapter:
 
     @classmethod
     def connect(cls, session: aiohttp.ClientSession, base_url: str, key: str, secret: str, *,
-                timeout_s: float = 2.0, shop_timezone: str = "UTC") -> "WebshopAdapter":
+                timeout_s: float = 2.0, shop_timezone: str = "UTC",
+                resilience: Resilience = DEFAULT_RESILIENCE) -> "WebshopAdapter":
         """`base_url` is the site URL; key and secret go as HTTP Basic (TLS ends in front of the shop).
 
         `shop_timezone` is the site's `timezone_string` (WordPress defaults to UTC): wishlist dates come
@@ -49,11 +53,14 @@ class WebshopAdapter:
         """
         client = UpstreamClient(System.WEBSHOP.value, base_url.rstrip("/") + API_PATH, session,
                                 headers=basic_auth(key, secret), timeout_s=timeout_s,
-                                read_error=read_error, classify=classify)
+                                read_error=read_error, classify=classify, resilience=resilience)
         return cls(client, ZoneInfo(shop_timezone))
 
     async def check(self) -> None:
         await self._lister.page("/products", {"per_page": "1", "_fields": "id"})
+
+    def health_snapshot(self) -> UpstreamHealth:
+        return self._client.health_snapshot()
 
     async def product_keys(self) -> list[tuple[str, str]]:
         """Ordered by id so that pages cannot shift while they are read."""

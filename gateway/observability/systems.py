@@ -1,9 +1,8 @@
 """Each back office's state for `/status` and `/metrics`: up, degraded, breaker open or down, its last error and
 its latency, from what the gateway saw of its recent calls, a probe, and the upstream client's own snapshot.
 
-`resilience_of` is the one place that reads the upstream client's view (breaker, bulkhead): it takes a
-`health_snapshot()` from the adapter when there is one, and nothing otherwise, so the rest of this module does
-not change when that snapshot grows.
+`resilience_of` is the one place that reads the upstream client's view (breaker, bulkhead): the adapter's
+`health_snapshot()`, so the rest of this module does not change when that snapshot grows.
 """
 
 import asyncio
@@ -32,21 +31,10 @@ class Resilience:
     detail: Mapping[str, Any]
 
 
-def resilience_of(health: ports.Health) -> Resilience | None:
-    read = getattr(health, "health_snapshot", None)
-    if not callable(read):
-        return None
-    raw = read()
-    if dataclasses.is_dataclass(raw) and not isinstance(raw, type):
-        data: dict[str, Any] = dataclasses.asdict(raw)
-    elif isinstance(raw, Mapping):
-        data = dict(raw)
-    else:
-        return None
-    breaker = data.get("breaker", data.get("breaker_state"))
-    queued = data.get("bulkhead_queued", data.get("queued"))
-    return Resilience(str(breaker).lower().replace("-", "_") if breaker is not None else None,
-                      int(queued) if isinstance(queued, int) else None, data)
+def resilience_of(health: ports.Health) -> Resilience:
+    """No upstream call: the client's own counters."""
+    snapshot = health.health_snapshot()
+    return Resilience(snapshot.breaker.replace("-", "_"), snapshot.queued, dataclasses.asdict(snapshot))
 
 
 class SystemStats:
@@ -81,8 +69,7 @@ class Systems:
         return self.stats.setdefault(system, SystemStats())
 
     def resilience(self) -> dict[str, Resilience]:
-        found = {h.system.value: resilience_of(h) for h in self._healths}
-        return {name: r for name, r in found.items() if r is not None}
+        return {h.system.value: resilience_of(h) for h in self._healths}
 
     async def report(self) -> dict[str, dict[str, object]]:
         """Each system probed at once (concurrently, bounded) and described from its recent calls."""
@@ -95,8 +82,7 @@ class Systems:
         recent = stats.recent()
         failures = sum(1 for ok, _ in recent if not ok)
         resilience = resilience_of(health)
-        breaker_open = (resilience is not None and resilience.breaker == "open") or (
-            resilience is None and probe_error is not None and "circuit open" in probe_error)
+        breaker_open = resilience.breaker == "open"
         state = "breaker_open" if breaker_open else "down" if probe_error else "degraded" if failures else "up"
         latencies = sorted(seconds * 1000 for _, seconds in recent)
         described: dict[str, object] = {
@@ -109,8 +95,7 @@ class Systems:
             described["error"] = probe_error
         else:
             described["latencyMs"] = round(probe_ms, 1)
-        if resilience is not None:
-            described["resilience"] = {k: v for k, v in resilience.detail.items() if _plain(v)}
+        described["resilience"] = {k: v for k, v in resilience.detail.items() if _plain(v)}
         return described
 
 

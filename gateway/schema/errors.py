@@ -1,7 +1,7 @@
 """Error codes, mapped once: every error leaves with `extensions.code`, none with a stack trace.
 
 Resolvers raise `GatewayError`s or let connector errors through; `ErrorCodes`
-turns the latter into `UPSTREAM_UNAVAILABLE` with the failing system as
+turns the latter into `UPSTREAM_UNAVAILABLE` (or `UPSTREAM_TIMEOUT`) with the failing system as
 `extensions.source` (as `partial` does for a field that still answers, adding
 its errors here), gives request errors (parse, validation, variables that do
 not fit their types) their codes, and replaces anything unexpected by
@@ -16,7 +16,7 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from connectors.errors import ConnectorError, UpstreamUnavailable
+from connectors.errors import ConnectorError, UpstreamTimeout, UpstreamUnavailable
 
 from ..errors import ErrorCode, GatewayError, coded
 from .redaction import redact, schema_type_names, sent_names
@@ -25,9 +25,12 @@ log = logging.getLogger("omnigate.errors")
 
 
 def upstream_error(error: ConnectorError) -> GatewayError:
-    code = ErrorCode.UPSTREAM_UNAVAILABLE if isinstance(error, UpstreamUnavailable) else ErrorCode.UPSTREAM_ERROR
-    return GatewayError(f"{error.system} is unavailable" if code is ErrorCode.UPSTREAM_UNAVAILABLE
-                        else f"{error.system} refused the request", code, source=error.system)
+    """No upstream detail reaches the client: the code, the system, and a message naming only the system."""
+    if isinstance(error, UpstreamTimeout):
+        return GatewayError(f"{error.system} did not answer in time", ErrorCode.UPSTREAM_TIMEOUT, source=error.system)
+    if isinstance(error, UpstreamUnavailable):
+        return GatewayError(f"{error.system} is unavailable", ErrorCode.UPSTREAM_UNAVAILABLE, source=error.system)
+    return GatewayError(f"{error.system} refused the request", ErrorCode.UPSTREAM_ERROR, source=error.system)
 
 
 class ErrorCodes(SchemaExtension):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from connectors.credentials import DEMO_CREDENTIALS, Credentials
+from connectors.resilience.policy import BreakerPolicy, Resilience, RetryBudgetPolicy, RetryPolicy
 
 from ..auth.minting import DEV_SECRET
 from ..http.forwarded import Network, parse_networks
@@ -39,7 +40,25 @@ class Settings:
                                  "`development` or `production` (no GraphiQL in production)")
     host: str = setting(v.text, "127.0.0.1", "address to listen on (`0.0.0.0` in a container)")
     port: int = setting(v.port, "8080", "port to listen on")
-    upstream_timeout_s: float = setting(v.positive_decimal, "2.0", "timeout of each call to a back office")
+    upstream_timeout_s: float = setting(v.positive_decimal, "2.0", "timeout of each call to a back office, an upper "
+                                        "bound under the request's deadline")
+    request_deadline_s: float = setting(
+        v.positive_decimal, "3", "the time one GraphQL request may take: every call to a back office, its retries "
+        "and its waits fit in what is left of it. A client may ask for less with `X-Omnigate-Deadline-Ms`")
+    upstream_retries: int = setting(v.retries, "2", "retries of a failed read (connection error, 429, 500, 502, "
+                                    "503, 504), after full-jitter backoff or the 429's `Retry-After`; never writes")
+    retry_budget_percent: int = setting(v.percent, "20", "a system's retries may be at most this share of its "
+                                        "calls over 10 s (plus 10 a second), so retries cannot multiply an outage")
+    breaker_failure_percent: int = setting(v.percent, "50", "a system's breaker opens when at least this share of "
+                                           "its calls in the window failed (no answer, timeout, 5xx, 429; a 4xx is "
+                                           "an answer)")
+    breaker_min_calls: int = setting(v.positive_whole, "20", "calls the breaker's window must hold before it may "
+                                     "open")
+    breaker_window_s: float = setting(v.positive_decimal, "10", "the breaker's sliding window")
+    breaker_open_s: float = setting(v.positive_decimal, "2", "how long an open breaker fails calls at once before "
+                                    "letting 3 probe calls through (all answering close it, one failing reopens it)")
+    upstream_max_concurrent: int = setting(v.positive_whole, "32", "calls in flight to one back office (bulkhead); "
+                                           "more wait within their deadline, then fail as `UPSTREAM_UNAVAILABLE`")
     erp_sales_org: str = setting(v.text, "1010", "the sales organisation whose ERP price conditions apply")
     erp_distribution_channel: str = setting(v.text, "10", "the distribution channel whose ERP price conditions "
                                                           "apply")
@@ -180,6 +199,16 @@ class Settings:
     @property
     def metrics_readers(self) -> v.MetricsAccess:
         return self.metrics_access or ("operators" if self.is_production else "public")
+
+    @property
+    def resilience(self) -> Resilience:
+        """The retry, breaker and bulkhead policies every upstream client is built with."""
+        return Resilience(
+            retry=RetryPolicy(attempts=1 + self.upstream_retries),
+            budget=RetryBudgetPolicy(ratio=self.retry_budget_percent / 100),
+            breaker=BreakerPolicy(failure_share=self.breaker_failure_percent / 100, min_calls=self.breaker_min_calls,
+                                  window_s=self.breaker_window_s, open_s=self.breaker_open_s),
+            max_concurrent=self.upstream_max_concurrent)
 
     @property
     def credentials(self) -> Credentials:

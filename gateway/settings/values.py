@@ -85,6 +85,20 @@ def seconds(value: str) -> float:
     return number
 
 
+def percent(value: str) -> int:
+    number = whole(value)
+    if not 1 <= number <= 100:
+        raise ValueError(f"expected a percentage from 1 to 100, got {value!r}")
+    return number
+
+
+def retries(value: str) -> int:
+    number = whole(value)
+    if not 0 <= number <= 5:
+        raise ValueError(f"expected 0 to 5 retries, got {value!r}")
+    return number
+
+
 def count(value: str) -> int:
     number = whole(value)
     if number < 0:
