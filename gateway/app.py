@@ -11,6 +11,7 @@ from .appkeys import (
     BACKENDS_KEY,
     CLOCK_KEY,
     METRICS_KEY,
+    PROBES_KEY,
     READINESS_KEY,
     REFERENCE_KEY,
     SECURITY_KEY,
@@ -24,6 +25,7 @@ from .http import health
 from .http.admission import Admission
 from .http.compression import compression
 from .http.forwarded import client_addresses
+from .http.probe_listener import ProbeListener
 from .http.readiness import Readiness
 from .ide import HeaderPreset, add_ide
 from .middleware import cors, masked_errors, request_ids, server_name
@@ -62,6 +64,8 @@ def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = (), cloc
     app[ADMISSION_KEY] = Admission(settings.max_in_flight, settings.admission_queue, settings.admission_wait_s)
     metrics.watch_systems(systems)
     app.cleanup_ctx.append(_backends_ctx)
+    if settings.probe_port is not None:
+        app.cleanup_ctx.append(_probes_ctx)
     app.on_cleanup.append(_close_security)
     app.on_response_prepare.append(server_name)
     app.router.add_get("/healthz", health.healthz)
@@ -98,6 +102,19 @@ async def _backends_ctx(app: web.Application) -> AsyncIterator[None]:
             task.cancel()
         await asyncio.gather(*background, return_exceptions=True)
         await reference.stop()  # each stopped before the sessions close, so nothing fails after
+
+
+async def _probes_ctx(app: web.Application) -> AsyncIterator[None]:
+    """The probe port's thread runs while the application does; the loop's heartbeat keeps its liveness."""
+    settings = app[SETTINGS_KEY]
+    probes = ProbeListener(settings.host, settings.probe_port or 0, app[READINESS_KEY], settings.liveness_stall_s)
+    app[PROBES_KEY] = probes
+    probes.start()
+    beating = asyncio.create_task(probes.heartbeat())
+    yield
+    beating.cancel()
+    await asyncio.gather(beating, return_exceptions=True)
+    await asyncio.get_running_loop().run_in_executor(None, probes.stop)
 
 
 async def _warm(reference: ReferenceData, readiness: Readiness) -> None:

@@ -5,6 +5,7 @@ from aiohttp import web
 from .backends import Backends
 from .clock import Clock
 from .http.admission import Admission
+from .http.probe_listener import ProbeListener
 from .http.readiness import Readiness
 from .observability.metrics import Metrics
 from .observability.systems import Systems
@@ -21,3 +22,4 @@ METRICS_KEY = web.AppKey("metrics", Metrics)
 SYSTEMS_KEY = web.AppKey("systems", Systems)
 READINESS_KEY = web.AppKey("readiness", Readiness)
 ADMISSION_KEY = web.AppKey("admission", Admission)
+PROBES_KEY = web.AppKey("probes", ProbeListener)

@@ -161,6 +161,13 @@ class Settings:
         "in the admission queue. `/healthz`, `/readyz` and `/metrics` never queue behind them, but share the "
         "event loop: fewer keeps the probes fast under CPU-heavy documents, more suits slow back offices (see "
         "\"Operating Omnigate\")")
+    probe_port: int | None = setting(
+        v.port, None, "a second port, answered from a thread of its own, serving `/healthz` and `/readyz` only: "
+        "point Kubernetes' probes here and they answer in milliseconds however busy the GraphQL work keeps the "
+        "event loop (the main port's probes share the loop). Unset: probes on the main port only")
+    liveness_stall_s: float = setting(
+        v.positive_decimal, "10", "on the probe port, `/healthz` fails once the event loop has not turned for this "
+        "long: a wedged loop restarts the pod, a busy one does not")
     admission_queue: int = setting(
         v.count, "16", "GraphQL requests that may wait for a free slot; beyond it, or after "
         "`OMNIGATE_ADMISSION_WAIT_S`, HTTP 503 `OVERLOADED` with `Retry-After` at once")

@@ -1,0 +1,77 @@
+"""The probes on a port of their own, answered from a thread, so a busy event loop never delays them.
+
+One expensive GraphQL document holds the event loop for tens of milliseconds, and the probes on the main
+port wait their turn (bench/admission.py). This thread needs only the interpreter lock, which the loop hands
+over every few milliseconds (`sys.getswitchinterval`). Liveness still means the loop turns: the loop beats a
+heartbeat, and `/healthz` fails once the beat is older than `stall_s` — a wedged loop is what a liveness probe
+must catch, a busy one is not.
+"""
+
+import asyncio
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .readiness import Readiness
+
+BEAT_EVERY_S = 0.25
+
+
+class ProbeListener:
+    def __init__(self, host: str, port: int, readiness: Readiness, stall_s: float) -> None:
+        self.readiness = readiness
+        self.stall_s = stall_s
+        self._beat = time.monotonic()
+        self._server = ThreadingHTTPServer((host, port), _handler(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="probes", daemon=True)
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def beat(self) -> None:
+        self._beat = time.monotonic()
+
+    def live(self) -> bool:
+        return time.monotonic() - self._beat < self.stall_s
+
+    async def heartbeat(self) -> None:
+        """Runs on the event loop until cancelled: each beat proves the loop got round to it."""
+        while True:
+            self.beat()
+            await asyncio.sleep(BEAT_EVERY_S)
+
+
+def _handler(probes: ProbeListener) -> type[BaseHTTPRequestHandler]:
+    class Probe(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            live = probes.live()
+            if self.path == "/healthz":
+                self._answer(200 if live else 503, "ok" if live else "stalled")
+            elif self.path == "/readyz":
+                ready = live and probes.readiness.warmed
+                self._answer(200 if ready else 503, "ready" if ready else "unready")
+            else:
+                self._answer(404, "not found")
+
+        def _answer(self, code: int, status: str) -> None:
+            body = json.dumps({"status": status}).encode()
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            """Quiet: a probe every few seconds is not news."""
+
+    return Probe
