@@ -120,7 +120,9 @@ class UpstreamClient:
         left = deadline.remaining()
         if left is not None and left <= 0:
             raise DeadlineExceeded(self.system, "no time left in the request's deadline", 0.0)
-        if not self.breaker.allow():
+        allowed = self.breaker.allow()
+        trace.get_current_span().set_attribute("omnigate.breaker", self.breaker.state.value)
+        if not allowed:
             raise UpstreamUnavailable(self.system, "breaker open")
         self.budget.record_call()
         verdict: bool | None = None  # did the system answer? None: this call says nothing about it
