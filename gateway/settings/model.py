@@ -98,6 +98,13 @@ class Settings:
                                    "shared")
     price_ttl_s: float = setting(v.positive_decimal, "60", "the same for prices")
     stock_ttl_s: float = setting(v.positive_decimal, "5", "the same for stock (store and online)")
+    price_audit_refresh_s: float = setting(v.positive_decimal, "50", "how often the price-audit index behind "
+                                           "`priceDiscrepancies` is rebuilt in the background; keep it within "
+                                           "the price TTL")
+    price_audit_at_start: bool = setting(v.flag, "true", "build the price-audit index as soon as the gateway "
+                                         "starts; `false` builds it on the first `priceDiscrepancies` (which "
+                                         "answers `WARMING_UP` until it is built), for a gateway that serves "
+                                         "no audits")
     ledger_path: Path = setting(v.new_file, "omnigate-ledger.sqlite3", "Omnigate's own SQLite file (reserve & "
                                 "collect holds, idempotency results, answers to appointment requests, the journal "
                                 "of undos), created on first start; processes sharing it share them")
