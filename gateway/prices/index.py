@@ -7,10 +7,12 @@ crosswalk's skus, then the catalog records, the ERP's reference prices, the POS'
 web shop's products, each in slices of its API's batch size, `READS_AT_ONCE` at a time per system.
 
 Incremental where the APIs allow: the web shop lists the products changed since a moment
-(`modified_after`), so between full reads only those are read again; a full read every
-`FULL_WEBSHOP_EVERY` builds catches what changes without a write (a scheduled sale starting). The ERP's
-pricing condition records and the POS's catalog search offer no "changed since" filter in the sheets we
-follow (Square's `begin_time` is not in ours), so theirs are read whole each time.
+(`modified_after`), so between full reads only those are read again; a full read every `FULL_EVERY`
+builds catches what changes without a write (a scheduled sale starting, a product deleted). The catalog
+records (names, delisting) are read whole on those full builds too, within the catalog TTL at the default
+settings, and in between only for skus new to the crosswalk. The ERP's pricing condition records and the
+POS's catalog search offer no "changed since" filter in the sheets we follow (Square's `begin_time` is
+not in ours), so the prices there are read whole on every build.
 
 A build is all or nothing: when a system fails, the last complete index keeps serving (its `indexedAt`
 says how old it is) and the next build is tried after `RETRY_AFTER_S`. Until a first build completes the
@@ -46,7 +48,7 @@ READS_AT_ONCE = 4  # concurrent upstream reads per system while building: a buil
 ERP_SLICE = 50  # keys per call: the ERP adapter's keys per $filter
 POS_SLICE = 250  # SearchCatalogObjects set_query values
 WEBSHOP_SLICE = 100  # WooCommerce per_page / include
-FULL_WEBSHOP_EVERY = 10  # builds between two full reads of the web shop
+FULL_EVERY = 6  # builds between two full reads of the web shop and the catalog: 300 s at the default 50 s
 MODIFIED_MARGIN = timedelta(seconds=5)  # `modified_after` is asked from a bit before the last read began
 RETRY_AFTER_S = 5.0  # after a failed build, the next try
 
@@ -86,6 +88,7 @@ class PriceAuditIndex:
         self.snapshot: AuditSnapshot | None = None
         self.failure: ConnectorError | None = None  # the last build's, until one succeeds
         self._online: dict[str, OnlineProduct | None] = {}  # web shop product id -> its record
+        self._products: dict[str, Product | None] = {}  # sku -> its catalog record
         self._online_read_at: datetime | None = None
         self._builds = 0
         self._building: asyncio.Task[AuditSnapshot] | None = None
@@ -148,9 +151,11 @@ class PriceAuditIndex:
         gtins = [crosswalk.gtin_of[s] for s in skus if s in crosswalk.gtin_of]
         shop_ids = [crosswalk.webshop_id_of[s] for s in skus if s in crosswalk.webshop_id_of]
         b = self._backends
-        products, erp, pos, _ = await asyncio.gather(
-            _sliced(skus, ERP_SLICE, b.catalog.products), _sliced(skus, ERP_SLICE, b.erp_pricing.prices),
-            _sliced(gtins, POS_SLICE, b.pos_pricing.prices), self._read_online(shop_ids, started))
+        full = self._builds % FULL_EVERY == 0
+        _, erp, pos, _ = await asyncio.gather(
+            self._read_products(skus, full), _sliced(skus, ERP_SLICE, b.erp_pricing.prices),
+            _sliced(gtins, POS_SLICE, b.pos_pricing.prices), self._read_online(shop_ids, started, full))
+        products = self._products
         found = []
         for sku in skus:
             product, reference = products.get(sku), erp.get(sku)
@@ -165,10 +170,18 @@ class PriceAuditIndex:
         self._builds += 1
         return AuditSnapshot.of(found, started)
 
-    async def _read_online(self, shop_ids: list[str], started: datetime) -> None:
+    async def _read_products(self, skus: list[str], full: bool) -> None:
+        """The catalog records: all of them on a full build, else those of skus not read yet."""
+        if full:
+            self._products = await _sliced(skus, ERP_SLICE, self._backends.catalog.products)
+        else:
+            self._products.update(await _sliced([s for s in skus if s not in self._products], ERP_SLICE,
+                                                self._backends.catalog.products))
+
+    async def _read_online(self, shop_ids: list[str], started: datetime, full: bool) -> None:
         """The web shop's products: all of them now and then, else those changed since the last read."""
         since = self._online_read_at
-        if since is None or self._builds % FULL_WEBSHOP_EVERY == 0:
+        if since is None or full:
             self._online = await _sliced(shop_ids, WEBSHOP_SLICE, self._backends.online_catalog.products)
         else:
             changed = await self._backends.online_catalog.changed_since(since - MODIFIED_MARGIN)
