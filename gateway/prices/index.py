@@ -129,18 +129,21 @@ class PriceAuditIndex:
             except ConnectorError as error:
                 delay = min(self._refresh_s, RETRY_AFTER_S)
                 log.warning("price audit index not refreshed: %s", error)
+            except Exception:  # a bug: logged, and tried again rather than leaving the audit warming for good
+                delay = min(self._refresh_s, RETRY_AFTER_S)
+                log.exception("price audit index not refreshed")
             await asyncio.sleep(delay)
 
     async def _build(self) -> AuditSnapshot:
         try:
             snapshot = await self._read_all()
+            self.snapshot, self.failure = snapshot, None
+            return snapshot
         except ConnectorError as error:
             self.failure = error
-            self._settled.set()
             raise
-        self.snapshot, self.failure = snapshot, None
-        self._settled.set()
-        return snapshot
+        finally:
+            self._settled.set()  # a bug too: whoever waits for the first build is not left waiting
 
     async def _read_all(self) -> AuditSnapshot:
         crosswalk = await self._crosswalk.get()
