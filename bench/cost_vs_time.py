@@ -29,7 +29,9 @@ from tests.test_gateway_batching import BULK, CUSTOMER_360, KIOSK_SEARCH, MOBILE
 
 from .latency import gateway_on_child_simulators
 
-LIFTED = {"OMNIGATE_MAX_COST": str(2**53), "OMNIGATE_MAX_RADIUS_KM": "20000"}
+# the price-audit index builds on first use, so no other document's calls or time include its build; the
+# audit itself, cold, answers WARMING_UP (`python -m bench.price_audit` times it built)
+LIFTED = {"OMNIGATE_MAX_COST": str(2**53), "OMNIGATE_MAX_RADIUS_KM": "20000", "OMNIGATE_PRICE_AUDIT_AT_START": "false"}
 PROBE_EVERY_S = 0.02
 
 AROUND = """

@@ -100,6 +100,7 @@ async def gateway_on_child_simulators(world: World, scale: str, environ: dict[st
             "OMNIGATE_JWT_SECRET": JWT_SECRET, "OMNIGATE_API_KEYS_FILE": str(Path(folder.name) / "keys.json"),
             "OMNIGATE_UPSTREAM_TIMEOUT_S": "10", "OMNIGATE_PORT": "0",
             "OMNIGATE_MAX_CONNECTIONS_PER_CLIENT": "0",  # every simulated client comes from 127.0.0.1
+            "OMNIGATE_PRICE_AUDIT_AT_START": "false",  # its background build would count in every document's calls
             **environ})
         runner = await start(build_app(settings), settings, shutdown_timeout_s=1.0)
         try:

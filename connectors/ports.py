@@ -101,6 +101,9 @@ class OnlineCatalog(Protocol):
 
     async def products(self, product_ids: Sequence[str]) -> list[OnlineProduct | None]: ...
 
+    async def changed_since(self, moment: datetime) -> dict[str, OnlineProduct | None]:
+        """Every product modified after `moment`, by product id (None: the shop can no longer sell it)."""
+
 
 class Wishlists(Protocol):
     async def wishlists(self, webshop_customer_ids: Sequence[str]) -> list[tuple[WishEntry, ...] | None]:

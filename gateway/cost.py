@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
 ASSUMED_PURCHASES = 100  # a customer's history, both channels: the demo's longest is 66
 ASSUMED_ARTICLES = 150  # distinct articles in that history: the demo's most is 121
-PRICE_SOURCES = 3  # erp, pos, webshop
 LOCATIONS_PER_SEARCH = 10  # the POS searches receipts 10 stores at a time
 
 Arguments: TypeAlias = Mapping[str, object]
@@ -89,11 +88,6 @@ def _basket(args: Arguments, estate: Estate) -> int:
     return len(skus) * estate.stores_within(args.get("near"), _float(args.get("radiusKm")))
 
 
-def _price_audit(_: Arguments, estate: Estate) -> int:
-    """Every article of the catalog and its price in each system, whatever the page size."""
-    return estate.catalog * (1 + PRICE_SOURCES)
-
-
 def _purchases(_: Arguments, estate: Estate) -> int:
     """The customer's whole history from both systems, whatever the page size."""
     return ASSUMED_PURCHASES + math.ceil(estate.stores / LOCATIONS_PER_SEARCH)
@@ -117,7 +111,6 @@ def _overdue(args: Arguments, estate: Estate) -> int:
 READS: dict[str, FieldCost] = {
     "Query.searchProducts": _search,
     "Query.stores": _basket,
-    "Query.priceDiscrepancies": _price_audit,
     "Query.overdueAppointments": _overdue,
     "Product.nearestAvailability": _nearest,
     "Customer.purchaseHistory": _purchases,

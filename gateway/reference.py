@@ -14,6 +14,7 @@ from .clock import Clock, seconds, utc_now
 from .crosswalk import Crosswalk, DataQualityLog
 from .geo import StoreIndex
 from .loaders.shared import build_shared_caches
+from .prices.index import PriceAuditIndex
 from .settings import Settings
 
 STORES_TTL_S = 300.0
@@ -37,16 +38,21 @@ class ReferenceData:
         self.crosswalk = Refreshing("crosswalk", System.ERP.value, self._load_crosswalk,
                                     lambda c: CROSSWALK_TTL_S if c.webshop_known else PARTIAL_CROSSWALK_TTL_S,
                                     stale_s, now)
+        self.price_audit = PriceAuditIndex(backends, self.crosswalk, settings.price_audit_refresh_s)
+        self._audit_at_start = settings.price_audit_at_start
 
     async def warm(self) -> None:
-        """Loads both at start-up so the first request does not pay for it; failures wait for first use."""
+        """Loads both at start-up so the first request does not pay for it; failures wait for first use. The
+        price-audit index starts building in the background too (unless it waits for its first audit)."""
+        if self._audit_at_start:
+            self.price_audit.start()
         results = await asyncio.gather(self.stores.get(), self.crosswalk.get(), return_exceptions=True)
         for result in results:
             if isinstance(result, BaseException):
                 log.warning("reference data not loaded at start-up: %s", result)
 
     async def stop(self) -> None:
-        await asyncio.gather(self.stores.stop(), self.crosswalk.stop())
+        await asyncio.gather(self.price_audit.stop(), self.stores.stop(), self.crosswalk.stop())
 
     async def _load_stores(self) -> StoreIndex:
         return StoreIndex(await self._backends.store_directory.stores())

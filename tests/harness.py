@@ -126,6 +126,11 @@ class Stack:
         await reference.stores.get()
         await reference.crosswalk.get()
 
+    async def audit_built(self) -> None:
+        """Starts the price-audit index (the stacks here build it on first use, so that no test's call counts
+        see a build) and waits for its first build to succeed or fail."""
+        await self.app[REFERENCE_KEY].price_audit.settled()
+
 
 async def _until_ready(app: web.Application, timeout_s: float = 30.0) -> None:
     """As a Service waits for `/readyz`: the start-up warming has run (loaded or failed)."""
@@ -163,6 +168,7 @@ async def running_stack(world: World, environ: dict[str, str] | None = None,
             "OMNIGATE_UPSTREAM_TIMEOUT_S": "10", "OMNIGATE_REQUEST_DEADLINE_S": "30",
             "OMNIGATE_API_KEYS_FILE": str(Path(folder.name) / "keys.json"), "OMNIGATE_SAFELIST_FILE": str(safelist),
             "OMNIGATE_PORT": "0", "OMNIGATE_LEDGER_PATH": str(Path(folder.name) / "ledger.sqlite3"),
+            "OMNIGATE_PRICE_AUDIT_AT_START": "false",
             **(environ or {})})
         app = build_app(settings, ide_presets, clock)
         runner = await start(app, settings, shutdown_timeout_s=1.0)

@@ -148,6 +148,7 @@ async def test_staff_see_everything_with_notes_and_price_audits(stack: Stack) ->
     c = next(c for c in stack.world.customers if stack.world.history.notes(c))
     data = await stack.data(BY_ID, {"id": global_id("Customer", c.crm_id)}, STAFF)
     assert data["customer"]["email"] == c.email and data["customer"]["notes"]
+    await stack.audit_built()
     assert (await stack.data(AUDIT, headers=STAFF))["priceDiscrepancies"]["nodes"]
 
 

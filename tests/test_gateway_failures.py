@@ -133,6 +133,7 @@ async def test_a_cold_gateway_with_a_system_down_keeps_every_other_root_field(
     """No cache to fall back on: the failing system's root fields answer empty with an error, the rest in full."""
     async with running_stack(live_world, down=down) as stack:
         sku = next(p.sku for p in live_world.products if not p.delisted)
+        await stack.audit_built()
         body = await stack.graphql(ROOTS, {"sku": sku})
         data = body["data"]
         assert data is not None

@@ -151,6 +151,7 @@ async def test_price_discrepancies_page_through_every_disagreeing_product(stack:
         or (p.webshop_id is not None and p.webshop_price != current_price(p, today)))}
     seen: list[str] = []
     after = None
+    await stack.audit_built()
     while True:
         page = (await stack.data(DISCREPANCIES, {"after": after}))["priceDiscrepancies"]
         seen += [n["product"]["sku"] for n in page["nodes"]]

@@ -9,7 +9,7 @@ takes one id, so batches become concurrent chunks or per-customer calls.
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -71,6 +71,14 @@ class WebshopAdapter:
     async def products(self, product_ids: Sequence[str]) -> list[OnlineProduct | None]:
         found = await self._by_include("/products", product_ids)
         return [online_product(found[key]) if key in found else None for key in product_ids]
+
+    async def changed_since(self, moment: datetime) -> dict[str, OnlineProduct | None]:
+        """`modified_after` in GMT, as the sheet says a receiver catching up reads it; ordered by id so that
+        pages cannot shift while they are read."""
+        stamp = moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+        rows = await self._lister.all_pages("/products", {"status": "any", "modified_after": stamp,
+                                                          "dates_are_gmt": "true", "orderby": "id", "order": "asc"})
+        return {str(row["id"]): online_product(row) for row in rows}
 
     async def prices(self, keys: Sequence[str]) -> list[ShownPrice | None]:
         """The price the shop shows, keyed by its product id (the Pricing port's handle for this system)."""

@@ -1,9 +1,10 @@
 """Every cursor the gateway hands out, in one place: opaque to clients, refused when not one of ours.
 
-Three formats: an offset into a list the gateway can recompute (search, stores, discrepancies); a
-purchase's sort key for the merged history, so its page boundary does not move when a source that
-failed on one page answers on the next; and a reservation's (created, id), the ledger's own order, so a
-hold made or closed meanwhile neither repeats nor skips one.
+Four formats: an offset into a list the gateway can recompute (search, stores); a purchase's sort key
+for the merged history, so its page boundary does not move when a source that failed on one page
+answers on the next; a reservation's (created, id), the ledger's own order, so a hold made or closed
+meanwhile neither repeats nor skips one; and a discrepancy's sku, so a page after the price-audit index
+is rebuilt starts after the last sku seen.
 """
 
 import base64
@@ -77,6 +78,23 @@ def parse_hold_cursor(cursor: str | None) -> tuple[datetime, str] | None:
     if kind != "hold" or not ident or created.tzinfo is None:
         raise _refused(cursor)
     return created, ident
+
+
+def sku_cursor(sku: str) -> str:
+    return _encode(f"sku:{sku}")
+
+
+def parse_sku_cursor(cursor: str | None) -> str | None:
+    """The sku to continue after; None (from the first) without a cursor."""
+    if cursor is None:
+        return None
+    try:
+        kind, _, sku = _decode(cursor).partition(":")
+    except ValueError:
+        raise _refused(cursor) from None
+    if kind != "sku" or not sku:
+        raise _refused(cursor)
+    return sku
 
 
 def _encode(raw: str) -> str:

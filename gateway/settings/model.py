@@ -123,6 +123,13 @@ class Settings:
         "`OMNIGATE_STALE_REFERENCE_S`")
     stale_stock_s: float = setting(v.seconds, "120", "the same for stock (store stock, and the web shop's online "
                                    "stock and price)")
+    price_audit_refresh_s: float = setting(v.positive_decimal, "50", "how often the price-audit index behind "
+                                           "`priceDiscrepancies` is rebuilt in the background; keep it within "
+                                           "the price TTL")
+    price_audit_at_start: bool = setting(v.flag, "true", "build the price-audit index as soon as the gateway "
+                                         "starts; `false` builds it on the first `priceDiscrepancies` (which "
+                                         "answers `WARMING_UP` until it is built), for a gateway that serves "
+                                         "no audits")
     ledger_path: Path = setting(v.new_file, "omnigate-ledger.sqlite3", "Omnigate's own SQLite file (reserve & "
                                 "collect holds, idempotency results, answers to appointment requests, the journal "
                                 "of undos), created on first start; processes sharing it share them")

@@ -10,7 +10,7 @@ from ..common import PageInfo
 from ..cursors import offset_cursor, parse_offset_cursor
 from ..pagination import check_first, check_list, empty_page, page_info
 from ..partial import EmptyWhenUpstreamDown
-from .discrepancies import PriceDiscrepancyConnection, price_discrepancies
+from .discrepancies import PriceDiscrepancyConnection, empty_audit, price_discrepancies
 from .search import SEARCH_ALL, AvailabilityFilter, available_skus, check_filter
 from .types import Product, load_product, load_products
 
@@ -78,9 +78,11 @@ class ProductQueries:
         offsets = list(range(start, start + len(skus)))
         return ProductConnection(edges=edges, page_info=page_info(start, offsets, total), total_count=total)
 
-    @strawberry.field(description="Staff only: products whose systems disagree on the price.",
+    @strawberry.field(description="Staff only: products whose systems disagree on the price, by sku, from the "
+                                  "gateway's price-audit index (`indexedAt` says when it was read; `WARMING_UP` "
+                                  "while it has never been built).",
                       permission_classes=[StaffOnly], extensions=[EmptyWhenUpstreamDown(
-                          lambda _: PriceDiscrepancyConnection(nodes=[], page_info=empty_page()))])
+                          lambda _: empty_audit())])
     async def price_discrepancies(self, info: Info[Context, None], first: int | None = 50,
                                   after: str | None = None) -> PriceDiscrepancyConnection:
         return await price_discrepancies(info, first, after)
