@@ -45,6 +45,9 @@ async def masked_errors(request: web.Request, handler: Handler) -> web.StreamRes
         return await handler(request)
     except web.HTTPException:
         raise
+    except ConnectionResetError:
+        log.debug("request %s: the client went away", request_id(request))  # nobody to answer, nothing broken
+        raise
     except Exception:
         rid = request_id(request)
         log.exception("request %s failed", rid)

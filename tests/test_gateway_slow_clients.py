@@ -133,6 +133,18 @@ async def test_a_body_trickled_past_the_body_timeout_is_answered_408_and_the_con
     assert 1.0 - 0.1 <= held.seconds <= 1.0 + SLACK_S
 
 
+async def test_a_client_that_goes_away_mid_body_is_no_error(slow_stack: Stack,
+                                                            caplog: pytest.LogCaptureFixture) -> None:
+    port = int(slow_stack.gateway_url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port)) as client:
+        client.sendall(POST_HEAD + BODY[:20])  # half a body, then the client is gone
+    await asyncio.sleep(0.5)
+
+    assert not [r for r in caplog.records if r.levelno >= 40 and r.name.startswith("omnigate")]
+    async with slow_stack.http.get(f"{slow_stack.gateway_url}/healthz") as r:
+        assert r.status == 200
+
+
 async def test_a_client_address_holds_at_most_its_cap_of_connections(slow_stack: Stack) -> None:
     # given as many open connections from 127.0.0.1 as its cap, each idle in the middle of its headers
     held = [await asyncio.open_connection("127.0.0.1", port_of(slow_stack)) for _ in range(PER_CLIENT)]
