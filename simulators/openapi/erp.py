@@ -72,14 +72,18 @@ def describe(services: Iterable[Service]) -> ApiDescription:
 def _service_operations(service: Service) -> dict[str, Json]:
     root, tag, version = service.root, service.service_id, service.version
     error = {"default": json_response(ref(f"ODataError{version.name}"), "OData error")}
+    if version is Version.V2:  # SAP's v2 default is Atom XML, which the simulator does not speak
+        error["406"] = json_response(ref("ODataErrorV2"), "JSON only: send `Accept: application/json` or "
+                                                          "`$format=json`")
     document = (obj({"value": array(obj({"name": STRING, "url": STRING}))}) if version is Version.V4
                 else obj({"d": obj({"EntitySets": array(STRING)})}))
     service_document = operation(f"{tag}: service document", {"200": json_response(document, "entity sets"), **error},
                                  tags=[tag])
+    metadata = operation(f"{tag}: $metadata", {"200": METADATA, "default": error["default"]}, tags=[tag],
+                         operationId=f"{tag}_metadata")
     operations = {f"GET {root}": service_document,
                   f"GET {root}/": {**service_document, "operationId": f"{tag}_serviceDocumentSlash"},
-                  f"GET {root}/$metadata": operation(f"{tag}: $metadata", {"200": METADATA, **error}, tags=[tag],
-                                                     operationId=f"{tag}_metadata")}
+                  f"GET {root}/$metadata": metadata}
     options = [query(name, schema, text) for name, (schema, text) in QUERY_OPTIONS.items()]
     count_option = query(COUNT_OPTION[version], COUNT_SCHEMA[version], "include the total count")
     for name, entity_set in service.sets.items():
@@ -113,11 +117,12 @@ def _entity_schema(service: Service, etype: EntityType) -> Json:
     properties = {name: _property(prop, service.version) for name, prop in etype.properties.items()}
     for name, nav in etype.navigations.items():
         target = ref(_schema_name(service, nav.target))
-        if service.version is Version.V4:
-            properties[name] = array(target) if nav.many else {"allOf": [target], "nullable": True}
+        if not nav.many:  # v2: or `{"__deferred": {"uri"}}` when not expanded (the entity's properties are optional)
+            properties[name] = {"allOf": [target], "nullable": True}
+        elif service.version is Version.V4:
+            properties[name] = array(target)
         else:  # v2: expanded, or deferred to a link
-            properties[name] = obj({"results": array(target), "__deferred": obj({"uri": STRING})}) if nav.many \
-                else {"type": "object", "description": f"{nav.target.name}, or `__deferred` with its uri"}
+            properties[name] = obj({"results": array(target), "__deferred": obj({"uri": STRING})})
     if service.version is Version.V4:
         properties["@odata.etag"] = STRING
     else:
@@ -128,7 +133,9 @@ def _entity_schema(service: Service, etype: EntityType) -> Json:
 def _property(prop: Prop, version: Version) -> Json:
     schema: Json
     if prop.edm is Edm.STRING:
-        schema = {"type": "string", **({"maxLength": prop.max_length} if prop.max_length else {})}
+        # the facet is told, not enforced: the demo world's descriptions run past SAP's 40 characters
+        schema = {"type": "string", **({"description": f"MaxLength {prop.max_length} in $metadata"}
+                                       if prop.max_length else {})}
     elif prop.edm is Edm.BOOLEAN:
         schema = BOOLEAN
     elif prop.edm is Edm.INT32:
