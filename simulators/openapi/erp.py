@@ -141,7 +141,7 @@ def _property(prop: Prop, version: Version) -> Json:
     elif prop.edm is Edm.INT32:
         schema = {"type": "integer", "format": "int32"}
     elif prop.edm is Edm.DECIMAL:
-        schema = NUMBER if version is Version.V4 else {"type": "string", "format": "decimal"}
+        schema = NUMBER if version is Version.V4 else {"type": "string", "description": "Edm.Decimal, as a string"}
     elif prop.edm is Edm.DATE:
         schema = {"type": "string", "format": "date"} if version is Version.V4 else V2_DATE
     elif prop.edm is Edm.DATETIME:

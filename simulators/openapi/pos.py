@@ -92,17 +92,17 @@ SCHEMAS: dict[str, Json] = {
 }
 
 
-def _reply(name: str, schema: Json, description: str) -> Json:
+def _reply(schema: Json, description: str) -> Json:
     return {"200": json_response(schema, description), **ERRORS}
 
 
 def _post(summary: str, body: Json, answer: Json, tag: str, operation_id: str) -> Json:
-    return operation(summary, _reply(operation_id, answer, summary), body=json_body(body), parameters=[VERSION],
+    return operation(summary, _reply(answer, summary), body=json_body(body), parameters=[VERSION],
                      tags=[tag], operationId=operation_id)
 
 
 def _get(summary: str, answer: Json, tag: str, operation_id: str, parameters: list[Json] | None = None) -> Json:
-    return operation(summary, _reply(operation_id, answer, summary), parameters=[VERSION, *(parameters or [])],
+    return operation(summary, _reply(answer, summary), parameters=[VERSION, *(parameters or [])],
                      tags=[tag], operationId=operation_id)
 
 
@@ -194,7 +194,7 @@ OPERATIONS: dict[str, Json] = {
         "ListTeamMemberBookingProfiles", [query("location_id", STRING), *LIMIT_CURSOR]),
     "GET /v2/bookings/{booking_id}": _get("RetrieveBooking", BOOKING, "Bookings", "RetrieveBooking"),
     "PUT /v2/bookings/{booking_id}": operation(
-        "UpdateBooking", _reply("UpdateBooking", BOOKING, "UpdateBooking"), body=json_body(BOOKING_BODY),
+        "UpdateBooking", _reply(BOOKING, "UpdateBooking"), body=json_body(BOOKING_BODY),
         parameters=[VERSION], tags=["Bookings"], operationId="UpdateBooking"),
     "POST /v2/bookings/{booking_id}/cancel": _post(
         "CancelBooking", obj({"idempotency_key": STRING, "booking_version": INTEGER}), BOOKING, "Bookings",
