@@ -110,6 +110,10 @@ async def test_security_schemes_are_each_vendors(sims: Sims) -> None:
         ("http", "basic"), ("apiKey", "consumer_key"), ("apiKey", "consumer_secret")}
     crm = await document(sims.http, "crm")
     assert crm["paths"]["/services/oauth2/token"]["post"]["security"] == []
+    shop = await document(sims.http, "webshop")
+    # the TI Wishlist plugin answers a visitor on a shared list: credentials optional there
+    public = {path for path, item in shop["paths"].items() if {} in item.get("get", {}).get("security", ())}
+    assert public == {f"{WC}/wishlist/get_by_share_key/{{share_key}}", f"{WC}/wishlist/{{share_key}}/get_products"}
 
 
 @dataclass

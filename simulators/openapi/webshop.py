@@ -30,6 +30,7 @@ from .builder import (
 
 MONEY: Json = {"type": "string", "description": "two decimals, e.g. `\"19.90\"`; `\"\"` when unset"}
 LOCAL_TIME: Json = {"type": "string", "description": "shop time, e.g. `2024-05-02T14:03:11`"}
+SECURITY: tuple[Json, ...] = ({"basicAuth": []}, {"consumerKey": [], "consumerSecret": []})
 ERRORS = {"default": json_response(ref("Error"), "WordPress REST error")}
 TOTALS = {"X-WP-Total": {"schema": INTEGER}, "X-WP-TotalPages": {"schema": INTEGER}, "Link": {"schema": STRING}}
 ID_LIST = {"type": "string", "description": "comma-separated ids (or `name[]=` repeated)"}
@@ -108,7 +109,7 @@ def _op(summary: str, status: str, answer: Json, tag: str, operation_id: str, *,
     response = json_response(answer, summary)
     if listing:
         response["headers"] = TOTALS
-    extra: dict[str, object] = {"security": [{}]} if public else {}
+    extra: dict[str, object] = {"security": [{}, *SECURITY]} if public else {}  # credentials optional
     return operation(summary, {status: response, **ERRORS}, parameters=parameters or [],
                      body=None if body is None else json_body(body), tags=[tag], operationId=operation_id, **extra)
 
@@ -185,6 +186,6 @@ DESCRIPTION = ApiDescription(
         "basicAuth": {"type": "http", "scheme": "basic", "description": "consumer key / consumer secret"},
         "consumerKey": {"type": "apiKey", "in": "query", "name": "consumer_key"},
         "consumerSecret": {"type": "apiKey", "in": "query", "name": "consumer_secret"}},
-    security=({"basicAuth": []}, {"consumerKey": [], "consumerSecret": []}),
+    security=SECURITY,
     parameter_schemas={"id": INTEGER, "order_id": INTEGER, "user_id": INTEGER, "item_id": INTEGER,
                        "share_key": {"type": "string", "pattern": "^[A-Fa-f0-9]{6}$"}})
