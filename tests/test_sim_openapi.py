@@ -38,7 +38,7 @@ PRODUCT_ROOT = "/sap/opu/odata4/sap/api_product/srvd_a2x/sap/product/0002"
 PRICING_ROOT = "/sap/opu/odata/sap/API_SLSPRICINGCONDITIONRECORD_SRV"
 TOKEN_FORM = {"grant_type": "client_credentials", "client_id": "omnigate", "client_secret": "secret"}
 CONTACT_QUERY = "SELECT Id, Webshop_Customer_Id__c FROM Contact ORDER BY Id"
-# query parameters a documented operation requires, by name (ids: a real contact's, added by `samples`)
+# query parameters a documented operation requires, by name (ids: a real contact's, added by `samples_of`)
 REQUIRED_QUERY = {"q": "SELECT Id FROM Contact LIMIT 1", "fields": "Id,LastName"}
 _PARAMETER = re.compile(r"\{(\w+)\}")
 
