@@ -9,6 +9,7 @@ from connectors.credentials import DEMO_CREDENTIALS, Credentials
 from simulators.world import World
 
 from .control import MAX_LINE_SIZE, Control, Handler
+from .openapi.builder import OPENAPI_PATH, OPENAPI_ROUTE, ApiDescription, Json, build, served_routes
 
 
 class Simulator(ABC):
@@ -26,6 +27,7 @@ class Simulator(ABC):
         self.credentials = credentials
         self.control = control or Control(seed=world.seed)
         self._runner: web.AppRunner | None = None
+        self._openapi_document: Json | None = None
 
     @property
     def prefix(self) -> str:
@@ -36,8 +38,14 @@ class Simulator(ABC):
             self.control.middleware(self.system, self.prefix, self.error_response),
             self._auth_middleware,
         ])
+        # first, so the catch-alls some APIs register after their routes do not shadow it
+        app.router.add_get(OPENAPI_PATH, self._openapi, name=OPENAPI_ROUTE)
         self.add_routes(app)
         return app
+
+    @abstractmethod
+    def api_description(self) -> ApiDescription:
+        """The OpenAPI fragments of every route `add_routes` registers (served at `/<system>/openapi.json`)."""
 
     @abstractmethod
     def add_routes(self, app: web.Application) -> None:
@@ -53,7 +61,16 @@ class Simulator(ABC):
 
     @web.middleware
     async def _auth_middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.match_info.route.name == OPENAPI_ROUTE:  # published, as the vendors publish theirs
+            return await handler(request)
         return self.refuse(request) or await handler(request)
+
+    async def _openapi(self, request: web.Request) -> web.Response:
+        """The API description, built once from the routes this application really serves."""
+        if self._openapi_document is None:
+            self._openapi_document = build(self.api_description(), served_routes(request.app.router.routes(),
+                                                                                 self.prefix), self.prefix)
+        return web.json_response(self._openapi_document)
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         """Serves this simulator alone; returns its base URL (with the `/<system>` prefix)."""

@@ -17,6 +17,8 @@ from aiohttp import web
 from connectors.credentials import DEMO_CREDENTIALS, Credentials
 from simulators.base import Simulator
 from simulators.control import Control, Handler
+from simulators.openapi import crm as crm_openapi
+from simulators.openapi.builder import OPENAPI_ROUTE, ApiDescription
 from simulators.world import World
 
 from .calls import Call, Endpoint, Org, Reply, invoke
@@ -52,6 +54,9 @@ class CrmSimulator(Simulator):
         app.router.add_post(API + "/composite", self._handler(composite))
         app.router.add_post(TOKEN_PATH, self._token, name=TOKEN_ROUTE)
 
+    def api_description(self) -> ApiDescription:
+        return crm_openapi.DESCRIPTION
+
     def error_response(self, status: int, message: str) -> web.Response:
         """Salesforce's error array; a 503 (maintenance) comes as an HTML page, as the real one may."""
         if status == 503:
@@ -76,7 +81,7 @@ class CrmSimulator(Simulator):
     @web.middleware
     async def _metered(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         """Counts each REST call against the org's allocation and tells the caller where it stands."""
-        if request.match_info.route.name == TOKEN_ROUTE:
+        if request.match_info.route.name in (TOKEN_ROUTE, OPENAPI_ROUTE):
             return await handler(request)
         if self.usage.take():
             response = await handler(request)

@@ -11,6 +11,8 @@ from aiohttp import web
 from connectors.credentials import DEMO_CREDENTIALS, Credentials
 from simulators.base import Simulator
 from simulators.control import Control, Handler
+from simulators.openapi import erp as erp_openapi
+from simulators.openapi.builder import ApiDescription
 from simulators.world import World
 
 from .odata_server.logon import Logon
@@ -38,6 +40,9 @@ class ErpSimulator(Simulator):
     def add_routes(self, app: web.Application) -> None:
         for resource in self.resources:
             resource.add_routes(app)
+
+    def api_description(self) -> ApiDescription:
+        return erp_openapi.describe(r.service for r in self.resources)
 
     def error_response(self, status: int, message: str) -> web.Response:
         return (_TARGET.get() or self.resources[0]).error(status, message)

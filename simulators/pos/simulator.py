@@ -12,6 +12,8 @@ from aiohttp import web
 from connectors.credentials import DEMO_CREDENTIALS, Credentials
 from simulators.base import Simulator
 from simulators.control import Control
+from simulators.openapi import pos as pos_openapi
+from simulators.openapi.builder import ApiDescription
 from simulators.world import World
 
 from .booking_book import BOOKING_STATUSES, BookingBook
@@ -64,6 +66,9 @@ class PosSimulator(Simulator):
             app.router.add_route(method, path, guarded(handler))
         app.router.add_route("*", "/{tail:.*}", self._unknown_path)
         app.on_response_prepare.append(_echo_version)
+
+    def api_description(self) -> ApiDescription:
+        return pos_openapi.DESCRIPTION
 
     def error_response(self, status: int, message: str) -> web.Response:
         return for_status(status, message).response()

@@ -14,6 +14,8 @@ from aiohttp import web
 from connectors.credentials import DEMO_CREDENTIALS, Credentials
 from simulators.base import Simulator
 from simulators.control import Control
+from simulators.openapi import webshop as webshop_openapi
+from simulators.openapi.builder import ApiDescription
 from simulators.world import World
 
 from . import auth
@@ -57,6 +59,9 @@ class WebshopSimulator(Simulator):
             for method in methods:
                 app.router.add_route(method, API_ROOT + path, wrapped)
         app.router.add_route("*", "/{tail:.*}", no_route_handler)
+
+    def api_description(self) -> ApiDescription:
+        return webshop_openapi.DESCRIPTION
 
     def error_response(self, status: int, message: str) -> web.Response:
         return status_error(status, message)

@@ -1,0 +1,1 @@
+"""OpenAPI documents of the simulated APIs, built from each simulator's route table."""
