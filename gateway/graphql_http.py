@@ -162,7 +162,7 @@ class GraphQLEndpoint:
         try:
             with operation_span(operation.name.value if operation.name else None, operation.operation.value,
                                 document_text), self._prepared(prepared):
-                result = await self.schema.execute(document_text, variable_values=op.variables,
+                result = await self.schema.execute(prepared.text, variable_values=op.variables,
                                                    context_value=context, operation_name=op.operation_name)
         finally:
             STALE.reset(stale_token)

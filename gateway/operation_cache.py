@@ -29,6 +29,7 @@ from .observability.record import current
 from .persisted import sha256_hex
 
 CACHE_LABEL = "operation"  # the `cache` label of `omnigate_cache_lookups`
+VALIDATION_LABEL = "validation"  # a validation outcome found in (hit) or added to (miss) an entry
 
 
 @dataclass
@@ -58,7 +59,8 @@ class PreparedDocument:
         return self.document
 
 
-# The document the running operation executes: the schema's `PreparedDocuments` extension hands it to strawberry.
+# The document the running operation executes: the schema's `PreparedDocuments` extension hands it to strawberry,
+# which recognises it by identity (the endpoint executes `prepared.text` itself).
 PREPARED: ContextVar[PreparedDocument | None] = ContextVar("prepared_document", default=None)
 
 
@@ -85,14 +87,14 @@ class OperationCache:
         if entry is None or not hit:
             entry = PreparedDocument.parse(text, self._limits)
             self._entries[key] = entry
-        _observe(hit)
+        observe(CACHE_LABEL, hit)
         return entry
 
 
-def _observe(hit: bool) -> None:
+def observe(cache: str, hit: bool) -> None:
     record = current()
     if record is not None:
-        record.metrics.observe_cache(CACHE_LABEL, int(hit), int(not hit))
+        record.metrics.observe_cache(cache, int(hit), int(not hit))
 
 
 @contextmanager

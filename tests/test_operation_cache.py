@@ -57,11 +57,12 @@ def codes(body: dict[str, Any]) -> list[str]:
     return [e["extensions"]["code"] for e in body["errors"]]
 
 
-async def lookups(stack: Stack) -> tuple[float, float]:
-    """Operation-cache (hits, misses) so far."""
+async def lookups(stack: Stack, cache: str = "operation") -> tuple[float, float]:
+    """(hits, misses) so far: of documents (`operation`), or of validation outcomes strawberry was handed
+    instead of validating (`validation`)."""
     samples = await scrape(stack)
-    return (value(samples, "omnigate_cache_lookups_total", cache="operation", result="hit"),
-            value(samples, "omnigate_cache_lookups_total", cache="operation", result="miss"))
+    return (value(samples, "omnigate_cache_lookups_total", cache=cache, result="hit"),
+            value(samples, "omnigate_cache_lookups_total", cache=cache, result="miss"))
 
 
 async def test_a_repeated_document_is_prepared_once_on_every_path(stack: Stack) -> None:
@@ -75,9 +76,10 @@ async def test_a_repeated_document_is_prepared_once_on_every_path(stack: Stack) 
                await post(stack, {"query": STORE_COUNT, "extensions": persisted(STORE_COUNT)}),
                await post(stack, {"extensions": persisted(STORE_COUNT)})]
 
-    # then each is served from the cache, with the same answer
+    # then each is served from the cache, with the same answer, and graphql-core validated it only the first time
     assert answers == [(200, first)] * 4
     assert await lookups(stack) == (4, 1)
+    assert await lookups(stack, "validation") == (4, 1)
 
 
 async def test_two_documents_never_share_an_entry(stack: Stack) -> None:
@@ -88,7 +90,7 @@ async def test_two_documents_never_share_an_entry(stack: Stack) -> None:
     assert all(status == 200 for status, _ in answers)
     assert [list(body["data"]["stores"]) for _, body in answers] == [["totalCount"], ["edges"]] * 3
     assert len(answers[1][1]["data"]["stores"]["edges"]) == 2
-    assert await lookups(stack) == (4, 2)
+    assert await lookups(stack) == await lookups(stack, "validation") == (4, 2)
 
 
 async def test_a_cached_document_s_cost_follows_its_variables_on_every_run(stack: Stack) -> None:
@@ -101,13 +103,14 @@ async def test_a_cached_document_s_cost_follows_its_variables_on_every_run(stack
     assert runs[1][1]["errors"][0]["extensions"]["limit"] == "cost"
     assert runs[1][1]["errors"][0]["extensions"]["value"] > runs[1][1]["errors"][0]["extensions"]["max"]
     assert await lookups(stack) == (2, 1)
+    assert await lookups(stack, "validation") == (1, 1)
 
 
 async def test_every_refusal_is_the_same_bytes_uncached_cached_and_with_the_cache_off(live_world: World) -> None:
     # given the refusals of a gateway without the cache
     async with running_stack(live_world, {"OMNIGATE_OPERATION_CACHE_SIZE": "0"}) as off:
         without = [await raw_post(off, {"query": d, "operationName": n, "variables": v}) for d, n, v in REFUSED]
-        assert await lookups(off) == (0, 0)
+        assert await lookups(off) == await lookups(off, "validation") == (0, 0)
     async with running_stack(live_world) as on:
         # when each refused document is sent twice to a gateway with the cache
         first = [await raw_post(on, {"query": d, "operationName": n, "variables": v}) for d, n, v in REFUSED]
@@ -117,6 +120,7 @@ async def test_every_refusal_is_the_same_bytes_uncached_cached_and_with_the_cach
         assert again == first == without
         assert [status for status, _ in first] == [400] * len(REFUSED)
         assert await lookups(on) == (len(REFUSED) + 1, len(REFUSED) - 1)  # TWO_OPERATIONS is sent twice a round
+        assert await lookups(on, "validation") == (1, 1)  # only UNKNOWN_FIELD is within every limit
 
 
 async def test_several_operations_without_a_name_are_refused_every_time_on_every_path(stack: Stack) -> None:
@@ -142,6 +146,7 @@ async def test_validation_is_cached_per_view_of_the_schema(stack: Stack) -> None
     assert [codes(body) for _, body in runs[::2]] == [["FORBIDDEN"]] * 2
     anonymous = [("errors" in body, body["data"]["stores"]["totalCount"] > 0) for _, body in runs[1::2]]
     assert anonymous == [(False, True)] * 2
+    assert await lookups(stack, "validation") == (2, 2)  # validated once for each
 
 
 async def test_the_cache_holds_at_most_its_size(live_world: World) -> None:

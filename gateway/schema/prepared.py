@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from strawberry.extensions import SchemaExtension
 
 from ..auth.principals import ANONYMOUS, Principal
-from ..operation_cache import PREPARED, PreparedDocument
+from ..operation_cache import PREPARED, VALIDATION_LABEL, PreparedDocument, observe
 from .federation_access import SdlPolicy
 
 
@@ -37,8 +37,10 @@ class PreparedDocuments(SchemaExtension):
         principal: Principal = getattr(context.context, "principal", ANONYMOUS)
         view = self.policy.view(principal)
         if view in prepared.validations:
+            observe(VALIDATION_LABEL, hit=True)
             context.pre_execution_errors = list(prepared.validations[view])
             yield
             return
+        observe(VALIDATION_LABEL, hit=False)
         yield
         prepared.validations[view] = list(context.pre_execution_errors or [])
