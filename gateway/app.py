@@ -73,7 +73,7 @@ def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = (), cloc
     app.router.add_get("/status", health.status)
     app.router.add_get("/metrics", health.metrics)
     schema = build_schema(production=settings.is_production, sdl_access=settings.sdl_access)
-    endpoint = GraphQLEndpoint(settings, schema)
+    endpoint = GraphQLEndpoint(settings, schema, security.limits)
     app.router.add_route("GET", "/graphql", endpoint.handle)
     app.router.add_route("POST", "/graphql", endpoint.handle)
     if not settings.is_production:

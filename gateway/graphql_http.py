@@ -9,12 +9,13 @@ post cannot forge a query: CSRF), GET for queries only (a mutation over GET is
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
-from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, OperationType
+from graphql import GraphQLError, OperationDefinitionNode, OperationType
 from strawberry.schema import BaseSchema
 
 from connectors.resilience.deadline import deadline_in
@@ -28,9 +29,10 @@ from .errors import ErrorCode, coded, error_body
 from .http.admission import RETRY_AFTER_S, Overloaded
 from .http.body import read_body
 from .ide import ide_response
-from .limits import check, measure, parse_operation
+from .limits import OperationLimits, check, measure
 from .middleware import request_id
 from .observability.record import current
+from .operation_cache import OperationCache, PreparedDocument, executing
 from .persisted import PersistedQueryError
 from .security import Security
 from .settings import Settings
@@ -61,9 +63,10 @@ class Operation:
 
 
 class GraphQLEndpoint:
-    def __init__(self, settings: Settings, schema: BaseSchema) -> None:
+    def __init__(self, settings: Settings, schema: BaseSchema, limits: OperationLimits) -> None:
         self.settings = settings
         self.schema = schema
+        self.operations = OperationCache(settings.operation_cache_size, limits)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         media = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in request.headers.get("Accept", "") else JSON
@@ -137,9 +140,10 @@ class GraphQLEndpoint:
             return _errors([GraphQLError(str(error), extensions=coded(error.code))]), request_error
         if document_text is None:
             raise HttpError(400, "no GraphQL query found in the request", ErrorCode.BAD_REQUEST)
+        prepared = self.operations.prepare(document_text)
         try:
-            document = parse_operation(document_text, security.limits)
-            operation = chosen_operation(document, op.operation_name)
+            document = prepared.parsed()
+            operation = chosen_operation(prepared.operations, op.operation_name)
         except GraphQLError as error:
             _outcome("rejected")
             return _errors([error]), request_error
@@ -157,8 +161,8 @@ class GraphQLEndpoint:
         stale_token = STALE.set(stale)
         try:
             with operation_span(operation.name.value if operation.name else None, operation.operation.value,
-                                document_text):
-                result = await self.schema.execute(document_text, variable_values=op.variables,
+                                document_text), self._prepared(prepared):
+                result = await self.schema.execute(prepared.text, variable_values=op.variables,
                                                    context_value=context, operation_name=op.operation_name)
         finally:
             STALE.reset(stale_token)
@@ -177,6 +181,10 @@ class GraphQLEndpoint:
             body["extensions"] = extensions
         _outcome(("partial" if errors else "ok") if executed else "rejected")
         return body, 200 if executed else request_error
+
+    def _prepared(self, prepared: PreparedDocument) -> AbstractContextManager[None]:
+        """With the cache off, strawberry parses and validates the document itself, as it did before the cache."""
+        return executing(prepared) if self.operations.enabled else nullcontext()
 
     def _safelist_only(self, principal: Principal) -> bool:
         """A key may be limited to the safelist; the strong option limits every anonymous caller too."""
@@ -240,13 +248,12 @@ def _json_value(text: str | bytes, what: str) -> Any:
         raise HttpError(400, f"{what} is nested too deeply", ErrorCode.BAD_REQUEST) from None
 
 
-def chosen_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode:
-    """The operation that will run, as the GraphQL spec's GetOperation picks it.
+def chosen_operation(operations: Sequence[OperationDefinitionNode], name: str | None) -> OperationDefinitionNode:
+    """The operation that will run, as the GraphQL spec's GetOperation picks it, among the document's operations.
 
     Raises a request error when there is none to pick: graphql-core would otherwise run the first
-    of several operations, past limits measured on none of them.
+    of several operations, past limits measured on none of them. Chosen on every request, cached or not.
     """
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if name is None:
         if len(operations) == 1:
             return operations[0]

@@ -21,6 +21,7 @@ from .orders.mutations import OrderMutations
 from .orders.queries import OrderQueries
 from .orders.reservation import Reservation
 from .orders.types import Order, StoreReceipt
+from .prepared import PreparedDocuments
 from .products.queries import ProductQueries
 from .stores.queries import StoreQueries
 
@@ -54,7 +55,7 @@ def build_schema(production: bool = False, sdl_access: SdlAccess = "public") -> 
                                             else MaxIntrospectionDepthRule]
     policy = SdlPolicy(sdl_access)
     extensions: list[Any] = [ErrorCodes, lambda: AddValidationRules(rules),  # classes and factories alike
-                             lambda: FederationAccess(policy)]
+                             lambda: PreparedDocuments(policy), lambda: FederationAccess(policy)]
     return GatewaySchema(query=Query, mutation=Mutation, types=[StoreReceipt, Order, Reservation],
                          extensions=extensions,
                          federation_version="2.0")  # the lowest with @key, @shareable, @inaccessible

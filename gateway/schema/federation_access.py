@@ -33,6 +33,10 @@ class SdlPolicy:
     def may_read(self, principal: Principal) -> bool:
         return self.access == "public" or (self.access == "router" and principal.role is Role.ROUTER)
 
+    def view(self, principal: Principal) -> tuple[bool, bool]:
+        """What validation depends on for this principal: the router's rule, and the schema it is validated against."""
+        return principal.role is Role.ROUTER, self.may_read(principal)
+
     def schema_without_service(self, schema: GraphQLSchema) -> GraphQLSchema:
         if self._without_service is None:
             self._without_service = _without_service(schema)

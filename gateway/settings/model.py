@@ -103,6 +103,8 @@ class Settings:
         parse_networks, "", "comma-separated CIDR blocks of the routers and load balancers in front of Omnigate: "
         "only from these is the client address read from `Forwarded` or `X-Forwarded-For` (see \"Behind a router\")")
     apq_cache_size: int = setting(v.positive_whole, "1000", "automatic persisted queries kept (LRU)")
+    operation_cache_size: int = setting(v.count, "1000", "documents kept parsed and validated (LRU, per schema); "
+                                        "limits are still measured on every request; 0 turns the cache off")
     safelist_file: Path | None = setting(v.file, None, "JSON object of SHA-256 hash -> document; keys marked "
                                                        "`safelist_only` may run only these")
     anonymous_safelist_only: bool = setting(v.flag, "false", "anonymous callers too may run only safelisted "
