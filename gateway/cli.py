@@ -37,13 +37,9 @@ def _serve(args: argparse.Namespace) -> int:
     settings = load_settings(config_file=args.config)
     workers = (os.cpu_count() or 1) if args.workers is None else args.workers
     if workers > 1 and not args.worker:
-        from .workers import address_is_free, run_workers
+        from .workers import refuse_once, run_workers
 
-        with listening("the gateway", settings.host, settings.port):
-            address_is_free(settings.host, settings.port)
-        if settings.probe_port is not None:
-            with listening("the gateway's probes", settings.host, settings.probe_port):
-                address_is_free(settings.host, settings.probe_port)
+        refuse_once(settings)
         config = ["--config", str(args.config)] if args.config else []
         return run_workers(workers, ["serve", "--worker", *config])
     with listening("the gateway", settings.host, settings.port):

@@ -2,8 +2,9 @@
 
 Each worker is `omnigate serve` bound with SO_REUSEPORT; the kernel spreads connections among them. The parent
 serves nothing: it first takes the address once without SO_REUSEPORT and lets it go, so a taken port (by another
-program or by another `omnigate serve`) is one line and a non-zero exit before any worker starts. It forwards
-SIGTERM and SIGINT to the workers and waits for each to drain as a single process does.
+program or by another `omnigate serve`) is one line and a non-zero exit before any worker starts; so is a file
+setting that cannot be used. It forwards SIGTERM and SIGINT to the workers and waits for each to drain as a single
+process does.
 
 A worker that exits on its own is not restarted: the parent stops the others and exits non-zero, so whatever
 restarts a failed gateway (systemd, Kubernetes) sees the failure rather than a gateway running short of workers.
@@ -19,6 +20,10 @@ import time
 from collections.abc import Sequence
 from types import FrameType
 
+from .listening import listening
+from .security import build_security
+from .settings import Settings
+
 STOP_TIMEOUT_S = 30.0
 _POLL_S = 0.1
 
@@ -29,9 +34,15 @@ async def _bind_once(host: str, port: int) -> None:
     await server.wait_closed()
 
 
-def address_is_free(host: str, port: int) -> None:
-    """Raises the OSError a worker would, when the address cannot be taken (`listening` turns it into a line)."""
-    asyncio.run(_bind_once(host, port))
+def refuse_once(settings: Settings) -> None:
+    """What every worker would refuse, refused by the parent before any starts, so it is said once: a file setting
+    that cannot be used (SettingsError, as `build_app` raises it), a taken port (CannotListen)."""
+    build_security(settings)
+    with listening("the gateway", settings.host, settings.port):
+        asyncio.run(_bind_once(settings.host, settings.port))
+    if settings.probe_port is not None:
+        with listening("the gateway's probes", settings.host, settings.probe_port):
+            asyncio.run(_bind_once(settings.host, settings.probe_port))
 
 
 def run_workers(count: int, worker_argv: Sequence[str]) -> int:

@@ -123,3 +123,14 @@ def test_a_taken_port_is_one_line_and_no_worker() -> None:
                                 cwd=ROOT, env=environment(OMNIGATE_PORT=str(port), **back_offices()))
     assert (result.returncode, result.stdout) == (1, "")  # no worker started: none said it listens
     assert result.stderr.splitlines() == [f"omnigate: the gateway cannot listen on 127.0.0.1:{port}: {TAKEN}"]
+
+
+def test_a_file_setting_that_cannot_be_used_is_one_line_and_no_worker(tmp_path: Path) -> None:
+    keys = tmp_path / "keys.json"
+    keys.write_text("not json")
+    result = subprocess.run([*OMNIGATE, "serve", "--workers", "2"], capture_output=True, text=True, timeout=60,
+                            cwd=ROOT, env=environment(OMNIGATE_PORT=str(free_port()), OMNIGATE_API_KEYS_FILE=str(keys),
+                                                      **back_offices()))
+    assert (result.returncode, result.stdout) == (2, "")
+    [line] = result.stderr.splitlines()
+    assert line.startswith("omnigate: invalid setting: OMNIGATE_API_KEYS_FILE:")
