@@ -16,6 +16,7 @@ from .appkeys import (
     REFERENCE_KEY,
     SECURITY_KEY,
     SETTINGS_KEY,
+    SHARED_PORT_KEY,
     SYSTEMS_KEY,
 )
 from .backends import open_backends
@@ -43,9 +44,11 @@ from .writes.sweep import sweep_lapsed_holds
 from .writes.undo import Undoer
 
 
-def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = (), clock: Clock = utc_now) -> web.Application:
+def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = (), clock: Clock = utc_now,
+              shared_port: bool = False) -> web.Application:
     """Raises SettingsError when a configured file (keys, safelist, JWKS) cannot be used. `clock` gives each
-    request its "now" (tests move it to let holds lapse).
+    request its "now" (tests move it to let holds lapse). `shared_port`: one of `omnigate serve --workers N`'s
+    workers, which binds the probe port with SO_REUSEPORT as the main port.
 
     `ide_presets` (the demo's credentials) are offered in GraphiQL, which only development has.
     """
@@ -57,6 +60,7 @@ def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = (), cloc
         client_addresses(settings.trusted_proxies), masked_errors, compression])
     app[SETTINGS_KEY] = settings
     app[CLOCK_KEY] = clock
+    app[SHARED_PORT_KEY] = shared_port
     app[SECURITY_KEY] = security
     app[METRICS_KEY] = metrics
     app[SYSTEMS_KEY] = systems = Systems()
@@ -107,7 +111,8 @@ async def _backends_ctx(app: web.Application) -> AsyncIterator[None]:
 async def _probes_ctx(app: web.Application) -> AsyncIterator[None]:
     """The probe port's thread runs while the application does; the loop's heartbeat keeps its liveness."""
     settings = app[SETTINGS_KEY]
-    probes = ProbeListener(settings.host, settings.probe_port or 0, app[READINESS_KEY], settings.liveness_stall_s)
+    probes = ProbeListener(settings.host, settings.probe_port or 0, app[READINESS_KEY], settings.liveness_stall_s,
+                           app[SHARED_PORT_KEY])
     app[PROBES_KEY] = probes
     probes.start()
     beating = asyncio.create_task(probes.heartbeat())

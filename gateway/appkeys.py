@@ -23,3 +23,4 @@ SYSTEMS_KEY = web.AppKey("systems", Systems)
 READINESS_KEY = web.AppKey("readiness", Readiness)
 ADMISSION_KEY = web.AppKey("admission", Admission)
 PROBES_KEY = web.AppKey("probes", ProbeListener)
+SHARED_PORT_KEY = web.AppKey("shared_port", bool)  # one of `serve --workers N`'s workers: ports bound SO_REUSEPORT

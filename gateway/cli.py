@@ -35,9 +35,23 @@ def _serve(args: argparse.Namespace) -> int:
     from .server import serve
 
     settings = load_settings(config_file=args.config)
+    workers = (os.cpu_count() or 1) if args.workers is None else args.workers
+    if workers > 1 and not args.worker:
+        from .workers import refuse_once, run_workers
+
+        refuse_once(settings)
+        config = ["--config", str(args.config)] if args.config else []
+        return run_workers(workers, ["serve", "--worker", *config])
     with listening("the gateway", settings.host, settings.port):
-        serve(settings)
+        serve(settings, reuse_port=args.worker)
     return 0
+
+
+def _worker_count(text: str) -> int:
+    count = int(text)
+    if count < 1:
+        raise argparse.ArgumentTypeError("at least 1")
+    return count
 
 
 def _check_config(args: argparse.Namespace) -> int:
@@ -133,6 +147,10 @@ def _parser() -> argparse.ArgumentParser:
     config_help = "TOML file of settings, under the OMNIGATE_* environment variables (unset: environment only)"
     serve = command("serve", "run the gateway")
     serve.add_argument("--config", type=Path, metavar="FILE", help=config_help)
+    serve.add_argument("--workers", type=_worker_count, metavar="N",
+                       help="processes serving the one port; 1: this process serves, no parent "
+                            "(default: the number of cores)")
+    serve.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)  # one of a parent's workers
     serve.set_defaults(run=_serve)
 
     check = command("check-config", "validate the settings, warn about back-office URLs that do not answer, and exit")

@@ -16,15 +16,16 @@ SHUTDOWN_TIMEOUT_S = 5.0
 
 
 def serve(settings: Settings, on_ready: Callable[[], None] | None = None,
-          ide_presets: Sequence[HeaderPreset] = ()) -> None:
+          ide_presets: Sequence[HeaderPreset] = (), reuse_port: bool = False) -> None:
     """Logs go to stderr at INFO (audit lines included), as `OMNIGATE_LOG_FORMAT` says, unless the host configured
-    logging already."""
+    logging already. `reuse_port`: one of `omnigate serve --workers N`'s workers (see gateway/workers.py)."""
     configure_logging(settings.logs_as)
-    asyncio.run(_serve(build_app(settings, ide_presets), settings, on_ready))
+    asyncio.run(_serve(build_app(settings, ide_presets, shared_port=reuse_port), settings, on_ready, reuse_port))
 
 
-async def _serve(app: web.Application, settings: Settings, on_ready: Callable[[], None] | None) -> None:
-    runner = await start(app, settings, SHUTDOWN_TIMEOUT_S)
+async def _serve(app: web.Application, settings: Settings, on_ready: Callable[[], None] | None,
+                 reuse_port: bool) -> None:
+    runner = await start(app, settings, SHUTDOWN_TIMEOUT_S, reuse_port)
     try:
         print(f"omnigate listening on http://{settings.host}:{settings.port} ({settings.env})", flush=True)
         if on_ready:

@@ -41,8 +41,9 @@ def settings_for(sim_url: str, ledger: Path, port: int) -> dict[str, str]:
 async def gateway_process(sim_url: str, ledger: Path, **extra: str) -> AsyncIterator[GatewayProcess]:
     """Started and listening (`/healthz` 200); stopped however the test ends. `extra`: more settings."""
     port = free_port()
-    process = subprocess.Popen([*OMNIGATE, "serve"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               env=environment(**settings_for(sim_url, ledger, port), **extra))
+    # One process: the tests read its behaviour, stop it or kill -9 it as one.
+    process = subprocess.Popen([*OMNIGATE, "serve", "--workers", "1"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, env=environment(**settings_for(sim_url, ledger, port), **extra))
     gateway = GatewayProcess(f"http://127.0.0.1:{port}", process)
     try:
         await _ready(gateway)

@@ -16,7 +16,7 @@ from .processes import OMNIGATE, ROOT, environment, free_port
 SCALE = "--scale {small,default,large}"
 # Per command: each option as help shows it -> the parenthesis that ends its help.
 OPTIONS = {
-    "serve": {"--config FILE": "(unset: environment only)"},
+    "serve": {"--config FILE": "(unset: environment only)", "--workers N": "(default: the number of cores)"},
     "check-config": {"--config FILE": "(unset: environment only)"},
     "export-schema": {},
     "simulate": {"--host HOST": "(default: 127.0.0.1)", "--port PORT": "(default: 8100)",

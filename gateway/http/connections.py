@@ -92,9 +92,11 @@ class AdmittingSite(web.BaseSite):
     """A TCP site like aiohttp's TCPSite, whose connections pass `ClientConnections` first (BaseSite is how
     aiohttp lets an application bring its own listener)."""
 
-    def __init__(self, runner: web.BaseRunner, host: str, port: int, connections: ClientConnections) -> None:
+    def __init__(self, runner: web.BaseRunner, host: str, port: int, connections: ClientConnections,
+                 reuse_port: bool = False) -> None:
         super().__init__(runner)
         self._host, self._port, self._connections = host, port, connections
+        self._reuse_port = reuse_port
 
     @property
     def name(self) -> str:
@@ -105,4 +107,5 @@ class AdmittingSite(web.BaseSite):
         server = self._runner.server
         assert server is not None  # set by runner.setup(), which BaseSite's constructor checks
         self._server = await asyncio.get_running_loop().create_server(
-            lambda: Admission(server, self._connections), self._host, self._port, backlog=self._backlog)
+            lambda: Admission(server, self._connections), self._host, self._port, backlog=self._backlog,
+            reuse_port=self._reuse_port or None)

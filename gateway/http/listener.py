@@ -15,14 +15,17 @@ from ..settings import Settings
 from .connections import AdmittingSite, ClientConnections
 
 
-async def start(app: web.Application, settings: Settings, shutdown_timeout_s: float) -> web.AppRunner:
-    """Serves `app` on the settings' host and port until the returned runner is cleaned up."""
+async def start(app: web.Application, settings: Settings, shutdown_timeout_s: float,
+                reuse_port: bool = False) -> web.AppRunner:
+    """Serves `app` on the settings' host and port until the returned runner is cleaned up; `reuse_port`: one of
+    several workers on that port (SO_REUSEPORT, the kernel spreads connections among them)."""
     runner = web.AppRunner(app, shutdown_timeout=shutdown_timeout_s, access_log=None,
                            keepalive_timeout=settings.header_timeout_s)
     await runner.setup()
     try:
         await AdmittingSite(runner, settings.host, settings.port,
-                            ClientConnections(settings.max_connections_per_client, settings.trusted_proxies)).start()
+                            ClientConnections(settings.max_connections_per_client, settings.trusted_proxies),
+                            reuse_port).start()
     except BaseException:
         await runner.cleanup()
         raise

@@ -24,12 +24,18 @@ BEAT_EVERY_S = 0.25
 SWITCH_INTERVAL_S = 0.001
 
 
+class _SharedPortServer(ThreadingHTTPServer):
+    """For `omnigate serve --workers N`: every worker binds the probe port too, and a probe reaches one of them."""
+
+    allow_reuse_port = True
+
+
 class ProbeListener:
-    def __init__(self, host: str, port: int, readiness: Readiness, stall_s: float) -> None:
+    def __init__(self, host: str, port: int, readiness: Readiness, stall_s: float, shared_port: bool = False) -> None:
         self.readiness = readiness
         self.stall_s = stall_s
         self._beat = time.monotonic()
-        self._server = ThreadingHTTPServer((host, port), _handler(self))
+        self._server = (_SharedPortServer if shared_port else ThreadingHTTPServer)((host, port), _handler(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="probes", daemon=True)
 
