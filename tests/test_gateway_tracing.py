@@ -3,7 +3,7 @@ back-office call, and the W3C trace context sent on to the back offices (they re
 or not anything is exported."""
 
 import hashlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -13,7 +13,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind
 
 from gateway.settings import SettingsError
-from gateway.telemetry import add_span_exporter, configure_tracing, exporter_names, service_resource
+from gateway.telemetry import configure_tracing, exporter_names, service_resource
 from simulators.host import SimulatorHost
 from simulators.world import World
 from tests.gateway_process import gateway_process
@@ -28,14 +28,6 @@ query ProductPage($sku: String!) {
   product(sku: $sku) { name price { amount { amount } channelPrices { source } } onlineAvailability { quantity } }
 }"""
 SEARCH = "{ searchProducts(first: 3) { totalCount } }"
-
-
-@pytest.fixture(scope="module")
-def exporter() -> Iterator[InMemorySpanExporter]:
-    spans = InMemorySpanExporter()
-    add_span_exporter(spans)
-    yield spans
-    spans.shutdown()
 
 
 def of_trace(exporter: InMemorySpanExporter) -> list[ReadableSpan]:

@@ -14,6 +14,7 @@ from connectors.errors import ConnectorError
 
 from ...auth import guards
 from ...auth.channels import channel_of
+from ...auth.principals import Role
 from ...context import Context
 from ...errors import GatewayError, UserErrorCode
 from ...writes.checkout import checkout
@@ -40,7 +41,7 @@ async def place_order(info: Info[Context, None], input: PlaceOrderInput) -> Plac
         return PlaceOrderPayload(order=None, user_errors=user_errors(Outcome.refused(
             UserErrorCode.INVALID, "customerId is not the id of a customer", "input", "customerId")))
     guards.check_order_placer(ctx.principal, named)
-    crm_id = named or (ctx.principal.subject if ctx.principal.role.value == "customer" else None)
+    crm_id = named or (ctx.principal.subject if ctx.principal.role is Role.CUSTOMER else None)
     inputs = {"lines": [(line.sku, line.quantity) for line in input.lines], "fulfillment": input.fulfillment.value,
               "storeId": input.store_id, "address": vars(input.address) if input.address else None,
               "customerId": input.customer_id}

@@ -4,6 +4,7 @@ Each entry of `skus` is one unit: list an article twice to bring two back.
 """
 
 from collections import Counter
+from dataclasses import replace
 
 import strawberry
 from strawberry.types import Info
@@ -60,8 +61,8 @@ async def _return(info: Info[Context, None], input: ReturnInput) -> Outcome:
         return checked
     order, store, units = checked
     crosswalk = await info.context.reference.crosswalk.get()
-    returned = [Sale(order.id, crosswalk.gtin_of.get(sku, ""), store.code, quantity, info.context.now,
-                     key=f"omnigate-return-{order.id}-{index}") for index, (sku, quantity) in enumerate(units.items())]
+    returned = [Sale(order.id, crosswalk.gtin_of.get(sku, ""), store.code, quantity, info.context.now, key="")
+                for sku, quantity in units.items()]  # keyed per saga run in `_run`
     refund = NewRefund("", order.id, tuple(_recorded(order, crosswalk, units).items()), store.code,
                        input.reason, info.context.now)
     first = {sku: next(i for i, asked in enumerate(input.skus) if crosswalk.canonical_sku(asked) == sku)
@@ -73,10 +74,8 @@ async def _run(info: Info[Context, None], saga: Saga, order: Purchase, returned:
                asked_at: list[int]) -> Outcome:
     """`asked_at`: per returned article, where the input first named it."""
     ctx = info.context
-    keyed = [Sale(s.reference, s.gtin, s.store_code, s.quantity, s.occurred_at, saga.key(f"return-{n}"))
-             for n, s in enumerate(returned)]
-    done = await bring_back(saga, ctx.till, ctx.shop, keyed, NewRefund(
-        saga.key("refund"), refund.order_id, refund.lines, refund.store_code, refund.reason, refund.at))
+    keyed = [replace(sale, key=saga.key(f"return-{n}")) for n, sale in enumerate(returned)]
+    done = await bring_back(saga, ctx.till, ctx.shop, keyed, replace(refund, key=saga.key("refund")))
     if isinstance(done, int):
         return Outcome.refused(UserErrorCode.NOT_FOUND, "this store's till does not know the article", "input",
                                "skus", str(asked_at[done]))
