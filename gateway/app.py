@@ -20,7 +20,7 @@ from .appkeys import (
     SYSTEMS_KEY,
 )
 from .backends import open_backends
-from .clock import Clock, utc_now
+from .clock import Clock, seconds, utc_now
 from .graphql_http import GraphQLEndpoint
 from .http import health
 from .http.admission import Admission
@@ -77,7 +77,7 @@ def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = (), cloc
     app.router.add_get("/status", health.status)
     app.router.add_get("/metrics", health.metrics)
     schema = build_schema(production=settings.is_production, sdl_access=settings.sdl_access)
-    endpoint = GraphQLEndpoint(settings, schema, security.limits)
+    endpoint = GraphQLEndpoint(settings, schema, security.limits, seconds(clock))
     app.router.add_route("GET", "/graphql", endpoint.handle)
     app.router.add_route("POST", "/graphql", endpoint.handle)
     if not settings.is_production:

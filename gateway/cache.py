@@ -56,10 +56,31 @@ class StaleAnswers:
 STALE: ContextVar[StaleAnswers | None] = ContextVar("omnigate_stale_answers", default=None)
 
 
+class Freshness:
+    """How long every cached answer one request was given stays fresh: a response built from them may be
+    reused no longer than its soonest-expiring part (the response cache's bound)."""
+
+    def __init__(self) -> None:
+        self.remaining_s = float("inf")
+
+    def note(self, remaining_s: float) -> None:
+        self.remaining_s = min(self.remaining_s, remaining_s)
+
+
+# Set per request by the endpoint when the response may be cached.
+FRESHNESS: ContextVar[Freshness | None] = ContextVar("omnigate_freshness", default=None)
+
+
 def mark_stale(system: str, age_s: float) -> None:
     stale = STALE.get()
     if stale is not None:
         stale.add(system, age_s)
+
+
+def _note_fresh_for(remaining_s: float) -> None:
+    freshness = FRESHNESS.get()
+    if freshness is not None:
+        freshness.note(remaining_s)
 
 
 class Refreshing(Generic[T]):
@@ -91,12 +112,15 @@ class Refreshing(Generic[T]):
             await asyncio.gather(self._inflight, return_exceptions=True)
 
     async def get(self) -> T:
-        if self._value is not None and self._clock() - self._loaded_at < self._ttl_s:
+        if self._value is not None and (age := self._clock() - self._loaded_at) < self._ttl_s:
+            _note_fresh_for(self._ttl_s - age)
             return self._value
         if self._inflight is None:
             self._inflight = deadline.shared(self._refresh())
         try:
-            return await deadline.wait_shared(self._inflight, self.system)
+            value = await deadline.wait_shared(self._inflight, self.system)
+            _note_fresh_for(self._ttl_s)
+            return value
         except ConnectorError:
             age = self._clock() - self._loaded_at
             if self._value is None or age >= self._ttl_s + self._stale_s:
@@ -136,13 +160,16 @@ class KeyedCache(Generic[K, V]):
         """Aligned with `keys`, like the port it stands in front of."""
         now = self._clock()
         found: dict[K, V] = {}
+        oldest = now
         for key in keys:
             entry = self._entries.get(key)
             if entry is not None and now - entry.stored_at < self._ttl_s:
                 found[key] = entry.value
+                oldest = min(oldest, entry.stored_at)
         wanted = [k for k in dict.fromkeys(keys) if k not in found]
         for key, result in zip(wanted, await self._settle(wanted), strict=True):
             found[key] = self._stale_or_raise(key, result) if isinstance(result, ConnectorError) else result
+        _note_fresh_for(self._ttl_s - (now - oldest))
         return [found[key] for key in keys]
 
     def invalidate(self, keys: Sequence[K]) -> None:

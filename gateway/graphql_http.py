@@ -9,7 +9,8 @@ post cannot forge a query: CSRF), GET for queries only (a mutation over GET is
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,7 @@ from connectors.resilience.deadline import deadline_in
 
 from .appkeys import ADMISSION_KEY, BACKENDS_KEY, CLOCK_KEY, REFERENCE_KEY, SECURITY_KEY
 from .auth.principals import AuthenticationError, Principal, Role
-from .cache import STALE, StaleAnswers
+from .cache import FRESHNESS, STALE, Freshness, StaleAnswers
 from .context import Context
 from .cost import Estate
 from .errors import ErrorCode, coded, error_body
@@ -32,8 +33,9 @@ from .ide import ide_response
 from .limits import OperationLimits, check, measure
 from .middleware import request_id
 from .observability.record import current
-from .operation_cache import OperationCache, PreparedDocument, executing
+from .operation_cache import OperationCache, PreparedDocument, executing, observe
 from .persisted import PersistedQueryError
+from .response_cache import RESPONSE_CACHE_LABEL, Plan, ResponseCache
 from .security import Security
 from .settings import Settings
 from .telemetry import operation_span
@@ -62,11 +64,24 @@ class Operation:
     extensions: dict[str, Any] | None
 
 
+@dataclass(frozen=True)
+class Ready:
+    """An operation chosen, measured and within its caller's limits: what execution needs of the checks."""
+
+    op: Operation
+    prepared: PreparedDocument
+    operation: OperationDefinitionNode
+    cost: int
+    request_error: int  # the status of an operation that could not run
+
+
 class GraphQLEndpoint:
-    def __init__(self, settings: Settings, schema: BaseSchema, limits: OperationLimits) -> None:
+    def __init__(self, settings: Settings, schema: BaseSchema, limits: OperationLimits,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.settings = settings
         self.schema = schema
         self.operations = OperationCache(settings.operation_cache_size, limits)
+        self.responses = ResponseCache(settings, clock)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         media = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in request.headers.get("Accept", "") else JSON
@@ -154,18 +169,39 @@ class GraphQLEndpoint:
         if problems := check(measured, security.limits_for(principal)):
             _outcome("rejected")
             return _errors(problems), request_error
+        plan = self.responses.plan(self.schema._schema, prepared.text, document, operation, principal)  # type: ignore[attr-defined]
+        kept = self.responses.lookup(plan, op.variables) if plan is not None else None
+        if plan is not None:
+            observe(RESPONSE_CACHE_LABEL, kept is not None)
+        if kept is not None:
+            security.persisted.remember(op.query, op.extensions)
+            _outcome("ok")
+            return kept, 200
+        ready = Ready(op, prepared, operation, measured.cost, request_error)
+        try:
+            return await self._execute(request, security, principal, ready, plan)
+        finally:
+            if operation.operation is OperationType.MUTATION:
+                self.responses.written()
+
+    async def _execute(self, request: web.Request, security: Security, principal: Principal, ready: "Ready",
+                       plan: Plan | None) -> tuple[dict[str, Any], int]:
+        """Runs an operation that passed every check; keeps the answer when `plan` says it may be reused."""
+        op, prepared, operation = ready.op, ready.prepared, ready.operation
         app = request.app
         context = Context.create(self.settings, app[BACKENDS_KEY], app[REFERENCE_KEY], principal, request_id(request),
                                  app[CLOCK_KEY]())
-        stale = StaleAnswers()
-        stale_token = STALE.set(stale)
+        stale, freshness = StaleAnswers(), Freshness()
+        stale_token, fresh_token = STALE.set(stale), FRESHNESS.set(freshness)
+        generation = self.responses.generation
         try:
             with operation_span(operation.name.value if operation.name else None, operation.operation.value,
-                                document_text), self._prepared(prepared):
+                                prepared.text), self._prepared(prepared):
                 result = await self.schema.execute(prepared.text, variable_values=op.variables,
                                                    context_value=context, operation_name=op.operation_name)
         finally:
             STALE.reset(stale_token)
+            FRESHNESS.reset(fresh_token)
         context.audit.flush(principal, context.request_id)
         errors = result.errors or []
         if not any(_code(e) in _DOCUMENT_ERRORS for e in errors):
@@ -176,11 +212,13 @@ class GraphQLEndpoint:
             body["data"] = result.data  # null when an error reached a non-null root field
         extensions = stale.extensions()
         if not self.settings.is_production:
-            extensions["cost"] = measured.cost
+            extensions["cost"] = ready.cost
         if extensions:
             body["extensions"] = extensions
         _outcome(("partial" if errors else "ok") if executed else "rejected")
-        return body, 200 if executed else request_error
+        if plan is not None and executed:
+            self.responses.keep(plan, op.variables, body, freshness.remaining_s, generation)
+        return body, 200 if executed else ready.request_error
 
     def _prepared(self, prepared: PreparedDocument) -> AbstractContextManager[None]:
         """With the cache off, strawberry parses and validates the document itself, as it did before the cache."""

@@ -4,11 +4,23 @@ document, the cost under this request's variables; errors are the same bytes cac
 cache off; and the cache holds at most `OMNIGATE_OPERATION_CACHE_SIZE` documents."""
 
 import hashlib
+from collections.abc import AsyncIterator
 from typing import Any
+
+import pytest
 
 from simulators.world import World
 from tests.harness import Stack, api_key, running_stack
 from tests.test_gateway_metrics import scrape, value
+
+
+@pytest.fixture
+async def stack(live_world: World) -> AsyncIterator[Stack]:
+    """With the response cache off: it would answer a repeated anonymous query before this cache is reached."""
+    async with running_stack(live_world, {"OMNIGATE_RESPONSE_CACHE_MB": "0"}) as stack:
+        await stack.warm()
+        yield stack
+
 
 GRAPHQL_RESPONSE = {"Accept": "application/graphql-response+json"}
 STORE_COUNT = "query StoreCount { stores(first: 1) { totalCount } }"

@@ -105,6 +105,10 @@ class Settings:
     apq_cache_size: int = setting(v.positive_whole, "1000", "automatic persisted queries kept (LRU)")
     operation_cache_size: int = setting(v.count, "1000", "documents kept parsed and validated (LRU, per schema); "
                                         "limits are still measured on every request; 0 turns the cache off")
+    response_cache_mb: int = setting(v.count, "64", "MiB of whole responses kept per process for anonymous and "
+                                     "partner queries that read only catalog, price, store and stock data, each "
+                                     "no longer than the shortest TTL of what it holds (see \"Response cache\"); "
+                                     "0 turns it off")
     safelist_file: Path | None = setting(v.file, None, "JSON object of SHA-256 hash -> document; keys marked "
                                                        "`safelist_only` may run only these")
     anonymous_safelist_only: bool = setting(v.flag, "false", "anonymous callers too may run only safelisted "
