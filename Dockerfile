@@ -11,15 +11,16 @@ COPY connectors ./connectors
 COPY simulators ./simulators
 RUN python -m pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
 
-# --- venv: the wheel and its dependencies, no extra, in a venv without pip ---
+# --- venv: the wheel and its dependencies with the OTLP exporter (no demo extra), in a venv without pip ---
 FROM build AS venv
 RUN python -m venv --without-pip /opt/omnigate \
- && python -m pip --python /opt/omnigate/bin/python install --no-cache-dir /wheels/omnigate-*.whl
+ && wheel=$(ls /wheels/omnigate-*.whl) \
+ && python -m pip --python /opt/omnigate/bin/python install --no-cache-dir "${wheel}[otlp]"
 
 # --- venv-demo: the same with the demo extra (the simulators' seeded world) ---
 FROM venv AS venv-demo
 RUN wheel=$(ls /wheels/omnigate-*.whl) \
- && python -m pip --python /opt/omnigate/bin/python install --no-cache-dir "${wheel}[demo]"
+ && python -m pip --python /opt/omnigate/bin/python install --no-cache-dir "${wheel}[otlp,demo]"
 
 # --- base: what both images run on: no pip, setuptools or wheel, a user without a shell, no home ---
 FROM python:3.11-slim-bookworm AS base

