@@ -4,7 +4,7 @@ without failing a request.
 On the signal `/readyz` answers 503 at once (on the probe port too, which keeps answering until the end), the
 listener closes so new connections are refused, idle kept-alive connections close, and the requests in flight
 finish, each bounded by the request deadline; then the process exits 0. Set the pod's
-`terminationGracePeriodSeconds` above the preStop pause plus `drain_timeout_s`.
+`terminationGracePeriodSeconds` above the preStop pause plus `longest_drain_s`.
 """
 
 import asyncio
@@ -25,8 +25,14 @@ DRAIN_MARGIN_S = 2.0
 
 
 def drain_timeout_s(settings: Settings) -> float:
-    """The longest a stopping gateway waits for its requests in flight; past it they are cancelled."""
+    """How long a stopping gateway waits for its requests in flight (aiohttp's shutdown timeout)."""
     return settings.request_deadline_s + DRAIN_MARGIN_S
+
+
+def longest_drain_s(settings: Settings) -> float:
+    """The bound on a drain: aiohttp waits `drain_timeout_s` for each handler, then fails the request's body and
+    waits as long again before cancelling it. A request keeps its deadline, so it ends well within the first."""
+    return 2 * drain_timeout_s(settings)
 
 
 def serve(settings: Settings, on_ready: Callable[[], None] | None = None,

@@ -20,7 +20,8 @@ from tests.test_gateway_replicas import sims as sims  # the fixture, under its n
 STOCK = """query Stock($sku: String!, $store: ID!) {
   product(sku: $sku) { sku availabilityInStore(storeId: $store) { quantity } } }"""
 STORE = "MAR01"
-# Longer than the fixed 5 s the gateway used to allow a drain: the drain follows the deadline setting.
+# Long enough to signal and watch readiness and the listener while the request is held; the deadline above it, so
+# the request answers in full (the drain waits deadline + 2 s: longer than the 5 s the gateway used to allow).
 SLOW_POS_MS = 6000
 DEADLINE_S = "10"
 
