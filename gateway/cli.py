@@ -32,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .server import serve
+    from .server import longest_drain_s, serve
 
     settings = load_settings(config_file=args.config)
     workers = (os.cpu_count() or 1) if args.workers is None else args.workers
@@ -41,7 +41,7 @@ def _serve(args: argparse.Namespace) -> int:
 
         refuse_once(settings)
         config = ["--config", str(args.config)] if args.config else []
-        return run_workers(workers, ["serve", "--worker", *config])
+        return run_workers(workers, ["serve", "--worker", *config], longest_drain_s(settings))
     with listening("the gateway", settings.host, settings.port):
         serve(settings, reuse_port=args.worker)
     return 0

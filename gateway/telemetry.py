@@ -46,6 +46,9 @@ from .settings import SettingsError
 TRACER = trace.get_tracer("omnigate")
 DEFAULT_SERVICE_NAME = "omnigate"
 EXPORTER_GROUP = "opentelemetry_traces_exporter"
+# The spec's `otlp` is registered by the `opentelemetry-exporter-otlp` meta-package (over gRPC); `omnigate[otlp]`
+# installs the HTTP exporter alone, registered as `otlp_proto_http`, which `otlp` names here when it is the one there.
+_SPEC_NAMES = {"otlp": "otlp_proto_http"}
 _configured: set[str] = set()
 
 
@@ -106,7 +109,8 @@ def service_resource() -> Resource:
 
 
 def _exporter(name: str) -> SpanExporter:
-    found = entry_points(group=EXPORTER_GROUP, name=name)
+    found = entry_points(group=EXPORTER_GROUP, name=name) or entry_points(group=EXPORTER_GROUP,
+                                                                          name=_SPEC_NAMES.get(name, name))
     if not found:
         hint = " (install `omnigate[otlp]`)" if name == "otlp" else ""
         raise SettingsError(f"OTEL_TRACES_EXPORTER: no span exporter named {name!r} is installed{hint}")

@@ -24,7 +24,7 @@ from .listening import listening
 from .security import build_security
 from .settings import Settings
 
-STOP_TIMEOUT_S = 30.0
+STOP_MARGIN_S = 5.0  # a worker's drain, plus this, before the parent kills it: start-up and exit take time too
 _POLL_S = 0.1
 
 
@@ -45,9 +45,10 @@ def refuse_once(settings: Settings) -> None:
             asyncio.run(_bind_once(settings.host, settings.probe_port))
 
 
-def run_workers(count: int, worker_argv: Sequence[str]) -> int:
+def run_workers(count: int, worker_argv: Sequence[str], drain_s: float) -> int:
     """Runs `count` workers (`python -m gateway.cli` + `worker_argv`) until a signal or one of them exits; returns
-    0 when all stopped cleanly on a signal, otherwise the first failing worker's status (1 if it exited 0)."""
+    0 when all stopped cleanly on a signal, otherwise the first failing worker's status (1 if it exited 0). A worker
+    still running `drain_s` + STOP_MARGIN_S after the signal is killed."""
     workers: list[subprocess.Popen[bytes]] = []
     told: list[float] = []  # when the workers were told to stop, once they were
 
@@ -68,7 +69,7 @@ def run_workers(count: int, worker_argv: Sequence[str]) -> int:
             if not told and any(worker.poll() is not None for worker in workers):
                 unasked = True
                 stop(signal.SIGTERM)
-            if told and time.monotonic() - told[0] > STOP_TIMEOUT_S:
+            if told and time.monotonic() - told[0] > drain_s + STOP_MARGIN_S:
                 for worker in workers:
                     if worker.poll() is None:
                         worker.kill()

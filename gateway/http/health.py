@@ -25,21 +25,21 @@ async def healthz(_: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    ready = request.app[READINESS_KEY].warmed
-    return web.json_response({"status": "ready" if ready else "unready"}, status=200 if ready else 503)
+    readiness = request.app[READINESS_KEY]
+    return web.json_response({"status": readiness.word}, status=200 if readiness.ready else 503)
 
 
 async def status(request: web.Request) -> web.Response:
     """Readiness with each system's state, for the principals in STATUS_READERS."""
     if (refusal := await _operators_only(request, "/status")) is not None:
         return refusal
-    ready = request.app[READINESS_KEY].warmed
+    readiness = request.app[READINESS_KEY]
     systems = await request.app[SYSTEMS_KEY].report()
     admission = request.app[ADMISSION_KEY]
-    return web.json_response({"status": "ready" if ready else "unready", "systems": systems,
+    return web.json_response({"status": readiness.word, "systems": systems,
                               "admission": {"running": admission.running, "queued": admission.queued,
                                             "limit": admission.limit, "queue": admission.queue}},
-                             status=200 if ready else 503)
+                             status=200 if readiness.ready else 503)
 
 
 async def metrics(request: web.Request) -> web.Response:

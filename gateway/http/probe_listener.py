@@ -71,8 +71,9 @@ def _handler(probes: ProbeListener) -> type[BaseHTTPRequestHandler]:
             if self.path == "/healthz":
                 self._answer(200 if live else 503, "ok" if live else "stalled")
             elif self.path == "/readyz":
-                ready = live and probes.readiness.warmed
-                self._answer(200 if ready else 503, "ready" if ready else "unready")
+                readiness = probes.readiness
+                ready = live and readiness.ready
+                self._answer(200 if ready else 503, readiness.word if live else "unready")
             else:
                 self._answer(404, "not found")
 
