@@ -44,18 +44,20 @@ interface Batch {
   most: number; // keys per upstream call
 }
 
-/** One upstream call per `most` distinct keys of one request; each parent gets the rows of its key. */
+/** One upstream call per `most` distinct keys of one request; each parent gets the rows of its key (none without). */
 function batched(batch: Batch) {
   const wanted = selection(batch.select);
-  const resolve: Resolve = (root, args, context, info) => sdk(context, batch.source, batch.field)({
-    root, context, info,
-    key: batch.key(root),
-    argsFromKeys: (keys: unknown[]) => batch.args(keys, args),
-    selectionSet: wanted,
-    valuesFromResults: (result: Row | null, keys: unknown[]) =>
-      keys.map((key) => batch.rows(result).filter((row) => batch.rowKey(row) === key)),
-    dataLoaderOptions: { maxBatchSize: batch.most },
-  });
+  const resolve: Resolve = async (root, args, context, info) => {
+    const key = batch.key(root);
+    return key === null || key === undefined || key === '' ? [] : sdk(context, batch.source, batch.field)({
+      root, context, info, key,
+      argsFromKeys: (keys: unknown[]) => batch.args(keys, args),
+      selectionSet: wanted,
+      valuesFromResults: (result: Row | null, keys: unknown[]) =>
+        keys.map((asked) => batch.rows(result).filter((row) => batch.rowKey(row) === asked)),
+      dataLoaderOptions: { maxBatchSize: batch.most },
+    });
+  };
   return { selectionSet: batch.requires, resolve };
 }
 
