@@ -10,14 +10,16 @@ import { loadOpenAPISubgraph } from '@omnigraph/openapi';
 
 const base = process.env.SIM_URL ?? 'http://127.0.0.1:8100';
 
-// The demo credentials (connectors/credentials.py DEMO_CREDENTIALS), sent as each simulator checks them:
-// the ERP and the web shop take HTTP Basic, the POS and the CRM a bearer token.
+// Credentials as each simulator checks them: the ERP and the web shop take HTTP Basic, the POS and the CRM a
+// bearer token. The same OMNIGATE_* variables the simulators and the gateway read, else the demo credentials
+// (connectors/credentials.py DEMO_CREDENTIALS).
+const env = (name: string, demo: string) => process.env[`OMNIGATE_${name}`] || demo;
 const basic = (user: string, password: string) => 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64');
 const AUTH: Record<string, string> = {
-  erp: basic('omnigate', 'demo-erp'),
-  pos: 'Bearer demo-pos-token',
-  crm: 'Bearer demo-crm-token',
-  webshop: basic('ck_demo', 'cs_demo'),
+  erp: basic(env('ERP_USER', 'omnigate'), env('ERP_PASSWORD', 'demo-erp')),
+  pos: `Bearer ${env('POS_TOKEN', 'demo-pos-token')}`,
+  crm: `Bearer ${env('CRM_TOKEN', 'demo-crm-token')}`,
+  webshop: basic(env('WEBSHOP_KEY', 'ck_demo'), env('WEBSHOP_SECRET', 'cs_demo')),
 };
 
 // Square reads data with POST (search, batch-retrieve): the handler makes POSTs mutations unless told otherwise,
