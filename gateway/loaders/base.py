@@ -89,13 +89,15 @@ class PortLoader(Generic[K, V]):
         values: list[V] = await self._loader.load_many(list(keys))
         return values
 
-    def prefetch(self, keys: Sequence[K]) -> None:
+    def prefetch(self, keys: Sequence[K]) -> "asyncio.Future[list[V]]":
         """Starts loading `keys` now, in this tick's batch, for a field that will ask for them later (it then
-        waits on the same future, which is not counted as a hit). A failure is the field's to report."""
-        fresh = [key for key in dict.fromkeys(keys) if key not in self._loader._cache]
-        if fresh:
-            self._prefetched.update(fresh)
-            self._loader.load_many(fresh).add_done_callback(_retrieved)
+        waits on the same future, which is not counted as a hit); their values, for what depends on them. A
+        failure is the field's to report."""
+        asked = list(dict.fromkeys(keys))
+        self._prefetched.update(key for key in asked if key not in self._loader._cache)
+        values: asyncio.Future[list[V]] = self._loader.load_many(asked)
+        values.add_done_callback(_retrieved)
+        return values
 
     def forget(self, key: K) -> None:
         """After this request changed the record: the next load reads it again rather than what it had."""

@@ -6,13 +6,15 @@ records, the loads of the fields the document selects; the fields then await the
 whole product comes back in one level. A product found unknown or delisted just leaves its loads unread.
 """
 
+import asyncio
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import suppress
+from functools import partial
 
 from strawberry.types import Info
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
-from connectors.domain import GeoPoint
+from connectors.domain import GeoPoint, Relation
 from connectors.errors import ConnectorError
 
 from ...context import Context
@@ -22,6 +24,7 @@ from ..pagination import check_first
 from ..relay import parse_global_id
 from .nearby import NEAREST_FIRST, nearby_stores
 
+_STARTING: set["asyncio.Task[None]"] = set()  # accessories' loads being started (asyncio keeps weak references)
 ONLINE_FIELDS = frozenset({"description", "images", "attributes", "onlineAvailability"})
 OTHER_SYSTEMS_PRICE_FIELDS = frozenset({"consistent", "channelPrices"})
 
@@ -71,12 +74,27 @@ async def _start(info: Info[Context, None], skus: Sequence[str], fields: Sequenc
         elif field.name in ONLINE_FIELDS:
             online = True
         elif field.name == "accessories":
-            loaders.relations_by_sku.prefetch(skus)
+            relations = loaders.relations_by_sku.prefetch(skus)
+            relations.add_done_callback(partial(_then_accessories, info, field))
         elif field.name in ("nearestAvailability", "availabilityInStore"):
             codes = await _store_codes(info, field)
             loaders.stock_by_gtin_and_store.prefetch([(gtin, code) for gtin in gtins for code in codes])
     if online:
         _start_online(info, crosswalk, skus)
+
+
+def _then_accessories(info: Info[Context, None], field: SelectedField,
+                      relations: "asyncio.Future[list[tuple[Relation, ...]]]") -> None:
+    """Once the accessories' list is in (with the product's record or before it), their own records and what
+    their fields read start at once, not when the product's fields are being answered."""
+    if relations.cancelled() or relations.exception() is not None:
+        return
+    related = list(dict.fromkeys(r.related_sku for found in relations.result() for r in found))
+    if related:
+        info.context.loaders.product_by_sku.prefetch(related)
+        task = asyncio.ensure_future(start_field_loads(info, related, list(_fields(field.selections))))
+        _STARTING.add(task)
+        task.add_done_callback(_STARTING.discard)
 
 
 def _start_online(info: Info[Context, None], crosswalk: Crosswalk, skus: Sequence[str]) -> None:
@@ -91,7 +109,7 @@ async def _store_codes(info: Info[Context, None], field: SelectedField) -> list[
     stores = await info.context.reference.stores.get()
     try:
         if field.name == "availabilityInStore":
-            _, code = parse_global_id(str(args["storeId"]))
+            _, code = parse_global_id(str(args["storeId"]), "Store")
             return [code] if code in stores.by_code else []
         near = args["near"]
         point = GeoPoint(float(near["latitude"]), float(near["longitude"]))

@@ -145,7 +145,10 @@ async def load_product(info: Info[Context, None], sku: str) -> Product | None:
 async def load_products(info: Info[Context, None], skus: list[str],
                         fields: Sequence[SelectedField] | None = None) -> list[Product | None]:
     """By canonical sku, aligned; a delisted article is no longer a product any channel shows. What the products'
-    `fields` (by default, those selected on the current field) read by sku starts loading with the records."""
+    `fields` (by default, those selected on the current field) read by sku starts loading with the records, which
+    are sent first: what depends on them waits for them."""
+    records = info.context.loaders.product_by_sku
+    records.prefetch(skus)
     await start_field_loads(info, skus, product_fields(info) if fields is None else fields)
-    found = await info.context.loaders.product_by_sku.load_many(skus)
+    found = await records.load_many(skus)
     return [Product.of(p) if p and not p.delisted else None for p in found]
