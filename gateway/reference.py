@@ -53,8 +53,10 @@ class ReferenceData:
         too (unless it waits for its first audit)."""
         if self._audit_at_start:
             self.price_audit.start()
-        results = await asyncio.gather(self.stores.get(), self.crosswalk.get(), self.pos_articles.get(),
-                                       return_exceptions=True)
+        results: list[object] = list(await asyncio.gather(self.stores.get(), self.crosswalk.get(),
+                                                          return_exceptions=True))
+        # then, not beside them: its pages would compete with the crosswalk's for the back offices' first seconds
+        results += await asyncio.gather(self.pos_articles.get(), return_exceptions=True)
         for result in results:
             if isinstance(result, BaseException):
                 log.warning("reference data not loaded at start-up: %s", result)
