@@ -88,6 +88,10 @@ class StoreInventory(Protocol):
     async def stock_in_store(self, store_code: str) -> list[StockLevel]:
         """Every article the store can sell now (sellable > 0)."""
 
+    async def index_articles(self) -> frozenset[str]:
+        """Reads ahead how the system keys every article it sells, so a stock read needs no lookup first;
+        the GTINs it sells. A GTIN not indexed is still looked up when asked for."""
+
 
 class StoreSales(Protocol):
     async def record_sales(self, sales: Sequence[Sale]) -> list[bool]:

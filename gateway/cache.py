@@ -96,6 +96,7 @@ class Refreshing(Generic[T]):
         self._clock = clock
         self._value: T | None = None
         self._loaded_at = float("-inf")
+        self._failed_at = float("-inf")
         self._inflight: asyncio.Task[T] | None = None
 
     async def loaded(self) -> T | None:
@@ -128,6 +129,20 @@ class Refreshing(Generic[T]):
             mark_stale(self.system, age)
             log.warning("serving stale %s after a failed refresh (%.0f s old)", self.name, age)
             return self._value
+
+    def revalidate(self, retry_after_s: float) -> None:
+        """For a value requests can do without meanwhile: past its TTL, starts a refresh in the background and
+        returns at once (stale-while-revalidate); after a failed load, not again before `retry_after_s`."""
+        now = self._clock()
+        if self._inflight is not None or now - self._loaded_at < self._ttl_s or now - self._failed_at < retry_after_s:
+            return
+        self._inflight = deadline.shared(self._refresh())
+        self._inflight.add_done_callback(self._note_failure)
+
+    def _note_failure(self, task: "asyncio.Task[T]") -> None:
+        if not task.cancelled() and task.exception() is not None:
+            self._failed_at = self._clock()
+            log.warning("%s not refreshed: %s", self.name, task.exception())
 
     async def _refresh(self) -> T:
         try:

@@ -20,6 +20,8 @@ from .settings import Settings
 STORES_TTL_S = 300.0
 CROSSWALK_TTL_S = 600.0
 PARTIAL_CROSSWALK_TTL_S = 15.0
+POS_ARTICLES_TTL_S = 600.0  # like the crosswalk: the POS catalog changes when articles are added or delisted
+POS_ARTICLES_RETRY_S = 15.0
 log = logging.getLogger("omnigate.reference")
 
 if TYPE_CHECKING:
@@ -38,21 +40,35 @@ class ReferenceData:
         self.crosswalk = Refreshing("crosswalk", System.ERP.value, self._load_crosswalk,
                                     lambda c: CROSSWALK_TTL_S if c.webshop_known else PARTIAL_CROSSWALK_TTL_S,
                                     stale_s, now)
+        # GTINs the POS sells; loading it teaches the POS adapter each one's item id (which never leaves the
+        # adapter), so store stock is one call, in the same level as the ERP product
+        self.pos_articles = Refreshing("POS article index", System.POS.value,
+                                       backends.store_inventory.index_articles, POS_ARTICLES_TTL_S, stale_s, now)
         self.price_audit = PriceAuditIndex(backends, self.crosswalk, settings.price_audit_refresh_s)
         self._audit_at_start = settings.price_audit_at_start
 
     async def warm(self) -> None:
-        """Loads both at start-up so the first request does not pay for it; failures wait for first use. The
-        price-audit index starts building in the background too (unless it waits for its first audit)."""
+        """Loads the store index, the crosswalk and the POS article index at start-up so the first request does
+        not pay for them; failures wait for first use. The price-audit index starts building in the background
+        too (unless it waits for its first audit)."""
         if self._audit_at_start:
             self.price_audit.start()
-        results = await asyncio.gather(self.stores.get(), self.crosswalk.get(), return_exceptions=True)
+        results: list[object] = list(await asyncio.gather(self.stores.get(), self.crosswalk.get(),
+                                                          return_exceptions=True))
+        # then, not beside them: its pages would compete with the crosswalk's for the back offices' first seconds
+        results += await asyncio.gather(self.pos_articles.get(), return_exceptions=True)
         for result in results:
             if isinstance(result, BaseException):
                 log.warning("reference data not loaded at start-up: %s", result)
 
     async def stop(self) -> None:
-        await asyncio.gather(self.price_audit.stop(), self.stores.stop(), self.crosswalk.stop())
+        await asyncio.gather(self.price_audit.stop(), self.stores.stop(), self.crosswalk.stop(),
+                             self.pos_articles.stop())
+
+    def keep_pos_articles_fresh(self) -> None:
+        """Called on each store stock read: refreshes the POS article index in the background once past its
+        TTL; meanwhile the adapter still knows every article it indexed and looks up any other."""
+        self.pos_articles.revalidate(POS_ARTICLES_RETRY_S)
 
     async def _load_stores(self) -> StoreIndex:
         return StoreIndex(await self._backends.store_directory.stores())

@@ -1,4 +1,4 @@
-"""What the `/_sim/` endpoints steer: request counts, injected faults, seen traceparents.
+"""What the `/_sim/` endpoints steer: request counts, a timeline of calls, injected faults, seen traceparents.
 
 One `Control` serves every simulator mounted on a host; its middleware runs
 inside each system's application, so counting and faults see the request
@@ -12,6 +12,7 @@ a write whose reply never reached the caller.
 
 import asyncio
 import random
+import time
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, fields, replace
@@ -23,9 +24,20 @@ SYSTEMS = ("erp", "pos", "crm", "webshop")
 # (ERP 414 past 8 KB, CRM 414 past 16 KB) instead of aiohttp's own 400 at 8,190 bytes.
 MAX_LINE_SIZE = 65536
 TRACEPARENTS_KEPT = 1000
+CALLS_KEPT = 10000  # the timeline of `/_sim/calls`: the latest calls, enough for one test's or benchmark's document
 
 ErrorResponder = Callable[[int, str], web.Response]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One request a simulator handled: when it came in and when its answer was ready (time.monotonic())."""
+
+    system: str
+    route: str
+    start: float
+    end: float
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,7 @@ class Control:
         self.known_routes: dict[str, frozenset[str]] = {}
         self.routes: dict[str, Counter[str]] = {system: Counter() for system in SYSTEMS}
         self.traceparents: deque[str] = deque(maxlen=TRACEPARENTS_KEPT)
+        self.calls: deque[Call] = deque(maxlen=CALLS_KEPT)
         self._random = random.Random(seed)
         self._released = asyncio.Event()
 
@@ -71,9 +84,14 @@ class Control:
         systems = {s: {"total": sum(c.values()), "routes": dict(sorted(c.items()))} for s, c in self.routes.items()}
         return {"total": sum(int(v["total"]) for v in systems.values()), "systems": systems}  # type: ignore[call-overload]
 
+    def timeline(self) -> list[dict[str, object]]:
+        """The calls since the last reset, oldest first: what depended on what shows in their times."""
+        return [asdict(call) for call in sorted(self.calls, key=lambda c: c.start)]
+
     def reset_stats(self) -> None:
         for counter in self.routes.values():
             counter.clear()
+        self.calls.clear()
 
     def set_faults(self, system: str, faults: Faults, route: str | None = None) -> None:
         """The system's faults, or with `route` that route's only (checked first by `check_route`)."""
@@ -124,24 +142,33 @@ class Control:
         async def control(request: web.Request, handler: Handler) -> web.StreamResponse:
             route = f"{request.method} {_route_of(request, prefix)}"
             self.routes[system][route] += 1
-            if traceparent := request.headers.get("traceparent"):
-                self.traceparents.append(traceparent)
-            faults = self.faults_of(system, route)
-            if faults.latency_ms:
-                await asyncio.sleep(faults.latency_ms / 1000)
-            if faults.hang:
-                await self._released.wait()
-                return error(503, "Service Unavailable")
-            if faults.down:
-                return error(503, "Service Unavailable")
-            if faults.error_rate and self._random.random() < faults.error_rate:
-                return error(500, "Internal Server Error")
-            response = await handler(request)
-            if faults.lost_reply:
-                return error(504, "Gateway Timeout")
-            return response
+            started = time.monotonic()
+            try:
+                return await self._handle(system, route, request, handler, error)
+            finally:
+                self.calls.append(Call(system, route, started, time.monotonic()))
 
         return control
+
+    async def _handle(self, system: str, route: str, request: web.Request, handler: Handler,
+                      error: ErrorResponder) -> web.StreamResponse:
+        """The request with its system's (or route's) faults applied."""
+        if traceparent := request.headers.get("traceparent"):
+            self.traceparents.append(traceparent)
+        faults = self.faults_of(system, route)
+        if faults.latency_ms:
+            await asyncio.sleep(faults.latency_ms / 1000)
+        if faults.hang:
+            await self._released.wait()
+            return error(503, "Service Unavailable")
+        if faults.down:
+            return error(503, "Service Unavailable")
+        if faults.error_rate and self._random.random() < faults.error_rate:
+            return error(500, "Internal Server Error")
+        response = await handler(request)
+        if faults.lost_reply:
+            return error(504, "Gateway Timeout")
+        return response
 
 
 def _route_of(request: web.Request, prefix: str) -> str:

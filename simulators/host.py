@@ -46,6 +46,7 @@ class SimulatorHost:
                 if route.resource is not None))
         app.router.add_get("/_sim/stats", _stats)
         app.router.add_post("/_sim/stats/reset", _reset_stats)
+        app.router.add_get("/_sim/calls", _calls)
         app.router.add_get("/_sim/faults", _get_faults)
         app.router.add_post("/_sim/faults", _set_faults)
         app.router.add_delete("/_sim/faults", _clear_faults)
@@ -80,6 +81,11 @@ def _bad_request(message: str) -> web.Response:
 
 async def _stats(request: web.Request) -> web.Response:
     return web.json_response(request.app[CONTROL_KEY].stats())
+
+
+async def _calls(request: web.Request) -> web.Response:
+    """Each call since the last reset: system, route, start and end (the host's monotonic clock, seconds)."""
+    return web.json_response({"calls": request.app[CONTROL_KEY].timeline()})
 
 
 async def _reset_stats(request: web.Request) -> web.Response:

@@ -112,6 +112,12 @@ class Stack:
             stats = await r.json()
         return {route: n for system in stats["systems"].values() for route, n in system["routes"].items()}
 
+    async def timeline(self) -> list[dict[str, Any]]:
+        """Upstream calls since the last reset, oldest first: system, route, start and end (seconds)."""
+        async with self.http.get(f"{self.sim_url}/_sim/calls") as r:
+            calls: list[dict[str, Any]] = (await r.json())["calls"]
+        return calls
+
     async def reset_calls(self) -> None:
         async with self.http.post(f"{self.sim_url}/_sim/stats/reset"):
             pass
@@ -121,10 +127,12 @@ class Stack:
             assert r.status == 200
 
     async def warm(self) -> None:
-        """Loads the shared reference data (store index, crosswalk) so call counts show one request's work."""
+        """Loads the shared reference data (store index, crosswalk, POS article index) so call counts show one
+        request's work."""
         reference = self.app[REFERENCE_KEY]
         await reference.stores.get()
         await reference.crosswalk.get()
+        await reference.pos_articles.get()
 
     async def audit_built(self) -> None:
         """Starts the price-audit index (the stacks here build it on first use, so that no test's call counts

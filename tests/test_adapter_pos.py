@@ -316,6 +316,34 @@ async def test_stock_of_1200_articles_chunks_ids_by_1000_and_follows_cursors(
         as_stock(big_world, p, stores[i % len(stores)]) for i, p in enumerate(listed)]
 
 
+async def test_indexing_reads_every_live_variation_in_pages_of_1000_then_stock_is_only_counts(
+        big_world: World, session: aiohttp.ClientSession) -> None:
+    listed = [p for p in big_world.products if not p.delisted]
+    store = big_world.stores[0]
+    simulator = PosSimulator(big_world, clock=lambda: big_world.now)
+    pos = PosAdapter.connect(session, await simulator.start(), DEMO_CREDENTIALS.pos_token, timeout_s=5.0)
+    try:
+        # given the whole catalog indexed (every live variation, services too, 1,000 a page)
+        indexed = await pos.index_articles()
+        variations = [o for o in simulator.catalog.ordered if o["type"] == "ITEM_VARIATION" and not o["is_deleted"]]
+        assert len(variations) > 1000
+        assert routes(simulator) == {CATALOG_SEARCH: math.ceil(len(variations) / 1000)}
+        simulator.control.reset_stats()
+        # when stock is read for indexed articles, then for one the index does not hold
+        levels = await pos.stock([(p.gtin, store.code) for p in listed[:20]])
+        indexed_calls = routes(simulator)
+        assert await pos.stock([(UNKNOWN_GTIN, store.code)]) == [None]
+        fallback_calls = routes(simulator)
+    finally:
+        await simulator.stop()
+    # then it holds exactly the live articles' GTINs, the first read is only counts, and an article it does not
+    # know is still searched for (it may have been added since)
+    assert indexed == {p.gtin for p in listed}
+    assert indexed_calls == {COUNTS: 1}
+    assert fallback_calls == {COUNTS: 1, CATALOG_SEARCH: 1}
+    assert [as_level(level) for level in levels] == [as_stock(big_world, p, store) for p in listed[:20]]
+
+
 async def test_stock_in_store_lists_what_can_be_sold_now(pos: PosAdapter, sim: PosSimulator, world: World) -> None:
     store = max(world.stores, key=lambda s: s.size)
 

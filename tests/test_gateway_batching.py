@@ -98,7 +98,7 @@ async def test_partner_bulk_makes_the_calls_the_batch_limits_require_whatever_th
         assert await stack.calls() == {
             ERP_PRODUCT: math.ceil(n / 50),  # products by key: 50 keys a request (ours)
             ERP_PRICES: math.ceil(n / 50),  # price conditions: 50 materials a request
-            POS_CATALOG: 2,  # variation ids for stock (level 2), live prices for channelPrices (level 3)
+            POS_CATALOG: 1,  # live prices for channelPrices; the variation ids for stock were read at start
             POS_COUNTS: count_pages(stack.world, products, stores_within(stack.world, 50)),  # 1,000 counts a page
             WEB_PRODUCTS: 1,  # up to 100 ids a request
         }
@@ -111,7 +111,7 @@ async def test_mobile_product_page(stack: Stack) -> None:
         ERP_PRODUCT: 2,  # the product, then its accessories one level down
         ERP_PRICES: 2,  # its price, then the accessories' prices
         ERP_RELATIONS: 1,
-        POS_CATALOG: 2,  # variation ids for stock, then live prices for `consistent`
+        POS_CATALOG: 1,  # live prices for `consistent` (the variation ids for stock were read at start)
         POS_COUNTS: 1,
         WEB_PRODUCTS: 1,  # images, attributes, description, stock and price: one record, one call
     }
@@ -123,8 +123,8 @@ async def test_kiosk_search_in_one_store(stack: Stack) -> None:
     assert await stack.calls() == {
         ERP_PRODUCT: 2,  # the search, then the page's products by key
         ERP_PRICES: 1,
-        POS_CATALOG: 1,
-        POS_COUNTS: 1,  # availabilityInStore is answered from the same request's loader
+        POS_COUNTS: 1,  # availabilityInStore is answered from the same request's loader; no catalog search: the
+        # variation ids were read at start
     }
 
 

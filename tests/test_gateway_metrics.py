@@ -59,7 +59,9 @@ async def test_upstream_failures_are_counted_by_system(stack: Stack) -> None:
 
     after = await scrape(stack)
     assert value(after, "omnigate_upstream_calls_total", system="erp", outcome="failed") >= 1
-    assert value(after, "omnigate_upstream_errors_total", system="erp", error="UpstreamUnavailable") == 1
+    # the product's batch, and maybe its price's: asked at once with the record, it may still be retrying when
+    # the answer (product null) leaves
+    assert value(after, "omnigate_upstream_errors_total", system="erp", error="UpstreamUnavailable") in (1, 2)
     assert value(after, "omnigate_graphql_requests_total", operation="ProductName", outcome="partial") == 1
 
 

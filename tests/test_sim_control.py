@@ -49,6 +49,25 @@ async def test_stats_count_every_request_by_system_and_route(sim: tuple[str, aio
         assert (await r.json())["total"] == 0
 
 
+async def test_calls_show_each_request_with_when_it_came_in_and_was_answered(
+        sim: tuple[str, aiohttp.ClientSession]) -> None:
+    _, http = sim
+    await http.post("/_sim/faults", json={"system": "pos", "latency_ms": 50})
+    await http.post("/_sim/stats/reset")
+    for _ in range(2):
+        async with http.get(POS_LOCATIONS, headers=POS_AUTH) as r:
+            assert r.status == 200
+    async with http.get("/_sim/calls") as r:
+        calls = (await r.json())["calls"]
+    assert [(c["system"], c["route"]) for c in calls] == [("pos", "GET /pos/v2/locations")] * 2
+    assert all(c["end"] - c["start"] >= 0.05 for c in calls)  # the injected latency is inside the call
+    assert calls[0]["end"] <= calls[1]["start"]  # one after the other
+    await http.post("/_sim/stats/reset")
+    async with http.get("/_sim/calls") as r:
+        assert (await r.json()) == {"calls": []}
+    await http.delete("/_sim/faults")
+
+
 async def test_latency_is_added_to_one_system(sim: tuple[str, aiohttp.ClientSession]) -> None:
     _, http = sim
     await http.post("/_sim/faults", json={"system": "pos", "latency_ms": 250})

@@ -83,6 +83,10 @@ class PosAdapter:
 
     # -- StoreInventory
 
+    async def index_articles(self) -> frozenset[str]:
+        """Learns every article's variation id now, so later stock reads skip the catalog search."""
+        return await self.catalog.preload()
+
     async def stock(self, pairs: Sequence[tuple[str, str]]) -> list[StockLevel | None]:
         """Counts of the asked variations at the asked stores; a pair with no count is not carried there."""
         ids = await self.catalog.ids_of([gtin for gtin, _ in pairs])

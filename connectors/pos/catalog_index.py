@@ -1,7 +1,9 @@
 """Which Square item variation is which article: GTIN <-> variation id, learnt from catalog answers and kept.
 
 Square's catalog object ids never change, so once a GTIN has been found its
-variation id serves every later stock read without another search; a GTIN not
+variation id serves every later stock read without another search. The whole
+list of live variations is read ahead (`preload`, at start and on each refresh
+of the reference data), so a stock read is one call (the counts); a GTIN not
 known yet is searched again each time (it may have been added since). Prices
 and stock of one request ask for the same GTINs at the same moment: a search
 already in flight for a GTIN is joined, not repeated.
@@ -98,6 +100,18 @@ class CatalogIndex:
             else:
                 self._id_by_gtin.pop(gtin, None)
         return found
+
+    async def preload(self) -> frozenset[str]:
+        """Every live variation's id by GTIN, read whole (pages of 1,000 variations, no query, pos.md §2); it
+        replaces what was learnt, so a GTIN gone from the catalog is forgotten. The GTINs the POS sells."""
+        body = {"object_types": ["ITEM_VARIATION"], "limit": SEARCH_PAGE_LIMIT}
+        found: dict[str, str] = {}
+        for obj in await self.api.read_all(SEARCH_PATH, body, "objects"):
+            variation = variation_of(obj, {})  # not kept whole: without its item, its title is unknown
+            if variation is not None and variation.gtin is not None and not variation.deleted:
+                found.setdefault(variation.gtin, variation.id)
+        self._id_by_gtin = found
+        return frozenset(found)
 
     async def ids_of(self, gtins: Sequence[str]) -> dict[str, str]:
         """Variation id per known GTIN; GTINs not learnt yet cost one search per 250."""

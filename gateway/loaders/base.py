@@ -1,8 +1,9 @@
 """A DataLoader over one port method: one upstream batch per (system, kind of record) and tick."""
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
 from opentelemetry import trace
@@ -47,6 +48,7 @@ class PortLoader(Generic[K, V]):
         self._fetch = fetch
         self._loader = DataLoader(batch_load_fn=self._batch)
         self._hits = 0
+        self._prefetched: set[K] = set()
 
     async def _batch(self, keys: list[K]) -> list[V]:
         attributes: dict[str, str | int] = {
@@ -87,6 +89,16 @@ class PortLoader(Generic[K, V]):
         values: list[V] = await self._loader.load_many(list(keys))
         return values
 
+    def prefetch(self, keys: Sequence[K]) -> "asyncio.Future[list[V]]":
+        """Starts loading `keys` now, in this tick's batch, for a field that will ask for them later (it then
+        waits on the same future, which is not counted as a hit); their values, for what depends on them. A
+        failure is the field's to report."""
+        asked = list(dict.fromkeys(keys))
+        self._prefetched.update(key for key in asked if key not in self._loader._cache)
+        values: asyncio.Future[list[V]] = self._loader.load_many(asked)
+        values.add_done_callback(_retrieved)
+        return values
+
     def forget(self, key: K) -> None:
         """After this request changed the record: the next load reads it again rather than what it had."""
         self._loader.clear(key)
@@ -98,4 +110,11 @@ class PortLoader(Generic[K, V]):
 
     def _count_hits(self, keys: Sequence[K]) -> None:
         cached = self._loader._cache  # aiodataloader keeps one future per key already asked for
-        self._hits += sum(1 for key in keys if key in cached)
+        self._hits += sum(1 for key in keys if key in cached and key not in self._prefetched)
+        self._prefetched.difference_update(keys)
+
+
+def _retrieved(future: "asyncio.Future[Any]") -> None:
+    """Marks a prefetch's failure as seen: the field that reads the key gets the error, or nobody needed it."""
+    if not future.cancelled():
+        future.exception()

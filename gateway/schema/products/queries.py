@@ -11,6 +11,7 @@ from ..cursors import offset_cursor, parse_offset_cursor
 from ..pagination import check_first, check_list, empty_page, page_info
 from ..partial import EmptyWhenUpstreamDown
 from .discrepancies import PriceDiscrepancyConnection, empty_audit, price_discrepancies
+from .prefetch import product_fields
 from .search import SEARCH_ALL, AvailabilityFilter, available_skus, check_filter
 from .types import Product, load_product, load_products
 
@@ -73,7 +74,7 @@ class ProductQueries:
             everything = await reads.search(text, category, 0, SEARCH_ALL)
             matching = await available_skus(info, list(everything.skus), available_at)
             skus, total = matching[start:start + first], len(matching)
-        products = await load_products(info, skus)
+        products = await load_products(info, skus, product_fields(info, ("edges", "node")))
         edges = [ProductEdge(cursor=offset_cursor(start + i), node=p) for i, p in enumerate(products) if p]
         offsets = list(range(start, start + len(skus)))
         return ProductConnection(edges=edges, page_info=page_info(start, offsets, total), total_count=total)

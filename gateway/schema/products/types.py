@@ -1,9 +1,11 @@
 """Products: the ERP's article, the web shop's media, one price, stock online and in stores."""
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField
 
 from connectors import domain
 
@@ -12,14 +14,16 @@ from ...auth.permissions import AVAILABILITY, PRICES
 from ...context import Context
 from ...errors import ErrorCode, GatewayError
 from ...hours import stock_status
-from ..common import GeoPointInput, Node, check_radius
+from ..common import GeoPointInput, Node
 from ..keys import SKU
 from ..pagination import check_first
 from ..partial import EmptyWhenUpstreamDown
 from ..relay import global_id, parse_global_id
 from ..stores.stock import stock_levels
 from ..stores.types import StockStatus, StoreAvailability
+from .nearby import NEAREST_FIRST, nearby_stores
 from .online import online_product
+from .prefetch import product_fields, start_field_loads
 from .pricing import Price
 
 DELIVERY_DAYS = 2
@@ -115,12 +119,10 @@ class Product(Node):
     async def nearest_availability(self, info: Info[Context, None], near: GeoPointInput, radius_km: float | None = 50,
                                    first: int | None = 5,
                                    in_stock_only: bool | None = True) -> list[StoreAvailability] | None:
-        first = check_first(first, 5)
-        radius = check_radius(50 if radius_km is None else radius_km, info.context.settings.max_radius_km)
-        nearby = (await info.context.reference.stores.get()).nearest(near.to_domain(), radius)
+        first = check_first(first, NEAREST_FIRST)
         in_stock_only = in_stock_only is not False
-        if not in_stock_only:
-            nearby = nearby[:first]
+        nearby = nearby_stores(info, await info.context.reference.stores.get(), near.to_domain(), radius_km, first,
+                               in_stock_only)
         levels = await stock_levels(info, [(self.sku, n.store.code) for n in nearby])
         found = [StoreAvailability.of(info, n.store, level, sku=self.sku, distance_km=n.distance_km)
                  for n, level in zip(nearby, levels, strict=True)
@@ -140,7 +142,13 @@ async def load_product(info: Info[Context, None], sku: str) -> Product | None:
     return product
 
 
-async def load_products(info: Info[Context, None], skus: list[str]) -> list[Product | None]:
-    """By canonical sku, aligned; a delisted article is no longer a product any channel shows."""
-    found = await info.context.loaders.product_by_sku.load_many(skus)
+async def load_products(info: Info[Context, None], skus: list[str],
+                        fields: Sequence[SelectedField] | None = None) -> list[Product | None]:
+    """By canonical sku, aligned; a delisted article is no longer a product any channel shows. What the products'
+    `fields` (by default, those selected on the current field) read by sku starts loading with the records, which
+    are sent first: what depends on them waits for them."""
+    records = info.context.loaders.product_by_sku
+    records.prefetch(skus)
+    await start_field_loads(info, skus, product_fields(info) if fields is None else fields)
+    found = await records.load_many(skus)
     return [Product.of(p) if p and not p.delisted else None for p in found]

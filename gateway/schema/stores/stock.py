@@ -26,6 +26,7 @@ async def in_stock(info: Info[Context, None], pairs: Sequence[tuple[str, str]],
                    fresh: bool = False) -> list[StockLevel | None]:
     """What the POS counts IN_STOCK per (sku, store code), aligned; `fresh` skips the shared cache (and so
     refreshes it for every request) where a write depends on the figure."""
+    info.context.reference.keep_pos_articles_fresh()
     crosswalk = await info.context.reference.crosswalk.get()
     gtins = [crosswalk.gtin_of.get(crosswalk.canonical_sku(sku) or "") for sku, _ in pairs]
     wanted = [(gtin, code) for gtin, (_, code) in zip(gtins, pairs, strict=True) if gtin]
