@@ -183,6 +183,7 @@ class KeyedCache(Generic[K, V]):
         self._entries: LRUCache[K, _Entry[V]] = LRUCache(maxsize=max_entries)
         self._inflight: dict[K, asyncio.Task[dict[K, V]]] = {}
         self._second: SecondLevel[K, V] | None = None
+        self._past_second: set[K] = set()  # invalidated here: the next fill must not find the old value there
 
     def share(self, second: SecondLevel[K, V]) -> None:
         """From now on, misses ask `second` before the back office, and invalidations reach it."""
@@ -212,6 +213,7 @@ class KeyedCache(Generic[K, V]):
         self.drop(keys)
         if self._second is not None:
             self._second.invalidate(keys)
+            self._past_second.update(keys)
 
     def drop(self, keys: Sequence[K]) -> None:
         """Invalidated in this process only: another replica's write, told through the second level."""
@@ -253,11 +255,14 @@ class KeyedCache(Generic[K, V]):
         return {**shared, **fetched}
 
     async def _from_second(self, keys: list[K]) -> dict[K, V]:
-        """What the second level holds still fresh, entered here with the age it already has."""
-        if self._second is None:
+        """What the second level holds still fresh, entered here with the age it already has. Keys this process
+        invalidated go to the back office: their deletion from the second level may not have landed yet."""
+        asked = [k for k in keys if k not in self._past_second]
+        self._past_second.difference_update(keys)
+        if self._second is None or not asked:
             return {}
         now, found = self._clock(), {}
-        for key, (value, age_s) in (await self._second.get_many(keys)).items():
+        for key, (value, age_s) in (await self._second.get_many(asked)).items():
             if age_s < self._ttl_s:
                 self._entries[key] = _Entry(value, now - age_s)
                 found[key] = value
