@@ -110,9 +110,10 @@ class PersistedQueries:
             return self._check(sha, query, safelist_only)
         return self._lookup(sha, safelist_only)
 
-    async def recall(self, extensions: Mapping[str, Any] | None) -> None:
-        """Before `resolve`: a hash unknown here but registered on another replica is fetched into this one."""
-        if self._shared is None or not self._apq_enabled:
+    async def recall(self, query: str | None, extensions: Mapping[str, Any] | None) -> None:
+        """Before `resolve`: a hash sent without its document, unknown here but registered on another replica, is
+        fetched into this one's store."""
+        if self._shared is None or not self._apq_enabled or query is not None:
             return
         try:
             sha = _requested_hash(extensions)
