@@ -50,9 +50,9 @@ class ReferenceData:
         stale_s = settings.stale_reference_s
         self.stores: Refreshing[StoreIndex] = Refreshing("store index", System.POS.value, self._load_stores,
                                                          STORES_TTL_S, stale_s, now)
-        self.crosswalk: Refreshing[Crosswalk] = Refreshing("crosswalk", System.ERP.value, self._load_crosswalk,
-                                    lambda c: CROSSWALK_TTL_S if c.webshop_known else PARTIAL_CROSSWALK_TTL_S,
-                                    stale_s, now)
+        self.crosswalk: Refreshing[Crosswalk] = Refreshing(
+            "crosswalk", System.ERP.value, self._load_crosswalk,
+            lambda c: CROSSWALK_TTL_S if c.webshop_known else PARTIAL_CROSSWALK_TTL_S, stale_s, now)
         self.price_audit = PriceAuditIndex(backends, self.crosswalk, settings.price_audit_refresh_s)
         self._audit_at_start = settings.price_audit_at_start
 

@@ -157,3 +157,12 @@ async def test_a_redis_that_never_answers_costs_one_bounded_wait_then_is_left_al
         await link.close()
         silent.close()
         await silent.wait_closed()
+
+
+async def test_an_entry_this_version_cannot_read_is_a_miss(link: RedisLink) -> None:
+    second: SharedKeyed[str, Product | None] = SharedKeyed(link, Bus(link), "products", Product | None)
+    older = {"at": 0, "v": {"sku": "LAP-1"}}  # a Product without the fields this version requires
+    await link.client.set(f'{link.prefix}cache:products:"LAP-1"', json.dumps(older))
+    await link.client.set(f'{link.prefix}cache:products:"LAP-2"', b"\x80 not json")
+
+    assert await second.get_many(["LAP-1", "LAP-2"]) == {}
