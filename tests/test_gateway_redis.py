@@ -18,6 +18,7 @@ from simulators.world.records import DemoProduct
 from tests.direct import POS, pos_variations
 from tests.gateway_process import GatewayProcess, gateway_process
 from tests.harness import STAFF, bearer
+from tests.processes import free_port
 from tests.redis_server import RedisServer, redis_server
 from tests.test_gateway_replicas import Sims, sims
 from tests.test_gateway_reservations import RESERVE, STORE, few_left, reserve_input
@@ -198,3 +199,13 @@ async def test_without_redis_rate_limits_fail_as_the_setting_says(
         status, _ = await post(sims.http, gateway, {"query": TYPENAME}, shopper)
         unlimited, _ = await post(sims.http, gateway, {"query": TYPENAME}, STAFF)
     assert (status, unlimited) == (expected, 200)  # roles without a limit are never refused
+
+
+async def test_a_gateway_whose_redis_is_not_there_at_start_serves_and_says_so(sims: Sims, tmp_path: Path) -> None:
+    nowhere = f"redis://127.0.0.1:{free_port()}/0"
+    sku = sims.world.products[0].sku
+    async with gateway_process(sims.url, tmp_path / "ledger.sqlite3", OMNIGATE_REDIS_URL=nowhere) as gateway:
+        status, body = await post(sims.http, gateway, {"query": SKU, "variables": {"sku": sku}})
+        await until_ready(sims.http, gateway)
+        state = await redis_state(sims.http, gateway)
+    assert (status, body["data"], state) == (200, {"product": {"sku": sku}}, "down")
