@@ -58,7 +58,7 @@ class RedisLink:
             async with asyncio.timeout(bound):
                 return await work(self.client)
         except FAILURES as error:
-            if bound >= self.timeout_s:  # the request's own deadline running out says nothing about Redis
+            if not (isinstance(error, TimeoutError) and bound < self.timeout_s):  # the request's deadline ran out
                 self.fell(error)
             raise Unavailable(str(error) or type(error).__name__) from None
 
