@@ -73,6 +73,7 @@ def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = (), cloc
     if shared is not None:
         app[SHARED_KEY] = shared
         app.cleanup_ctx.append(_shared_ctx)
+        metrics.watch_redis(lambda: shared.link.up)
     app.cleanup_ctx.append(_backends_ctx)
     if settings.probe_port is not None:
         app.cleanup_ctx.append(_probes_ctx)

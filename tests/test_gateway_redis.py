@@ -61,6 +61,13 @@ async def redis_state(http: aiohttp.ClientSession, gateway: GatewayProcess) -> s
     return state
 
 
+async def redis_up_metric(http: aiohttp.ClientSession, gateway: GatewayProcess) -> float:
+    async with http.get(f"{gateway.url}/metrics") as r:
+        text = await r.text()
+    [line] = [line for line in text.splitlines() if line.startswith("omnigate_redis_up ")]
+    return float(line.split()[1])
+
+
 async def readiness(http: aiohttp.ClientSession, gateway: GatewayProcess) -> int:
     async with http.get(f"{gateway.url}/readyz") as r:
         return r.status
@@ -173,6 +180,7 @@ async def test_replicas_serve_while_redis_is_down_and_share_again_once_it_is_bac
         for gateway in (a, b):
             await until_redis(sims.http, gateway, "down")
             assert await readiness(sims.http, gateway) == 200  # Redis down: still ready, serving alone
+            assert await redis_up_metric(sims.http, gateway) == 0
             status, body = await post(sims.http, gateway, {"query": SKU, "variables": {"sku": sku}, **persisted(SKU)})
             assert (status, body["data"]) == (200, found)  # registered in its own process meanwhile
             assert await replayed(sims.http, gateway, SKU, {"sku": sku}) == found
@@ -180,6 +188,7 @@ async def test_replicas_serve_while_redis_is_down_and_share_again_once_it_is_bac
         redis_server.start()
         for gateway in (a, b):
             await until_redis(sims.http, gateway, "up")
+            assert await redis_up_metric(sims.http, gateway) == 1
         shopper = bearer(Role.CUSTOMER, "003OG0000000002AAA")
         assert (await post(sims.http, b, {"query": TYPENAME}, shopper))[0] == 200
         assert (await post(sims.http, a, {"query": TYPENAME}, shopper))[0] == 429
