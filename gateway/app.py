@@ -16,6 +16,7 @@ from .appkeys import (
     REFERENCE_KEY,
     SECURITY_KEY,
     SETTINGS_KEY,
+    SHARED_KEY,
     SHARED_PORT_KEY,
     SYSTEMS_KEY,
 )
@@ -38,6 +39,7 @@ from .reference import ReferenceData
 from .schema import build_schema
 from .security import build_security
 from .settings import Settings
+from .shared import SharedState
 from .telemetry import configure_tracing, server_spans, upstream_trace_config
 from .writes.replay import replay_undos
 from .writes.sweep import sweep_lapsed_holds
@@ -53,7 +55,8 @@ def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = (), cloc
     `ide_presets` (the demo's credentials) are offered in GraphiQL, which only development has.
     """
     configure_tracing()
-    security = build_security(settings)
+    shared = SharedState.of(settings)
+    security = build_security(settings, *((shared.limiter, shared.documents) if shared else ()))
     metrics = Metrics(OperationNames(safelisted_names(security.persisted.safelisted), settings.metrics_operation_names))
     app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[
         server_spans, request_ids, observed(metrics), cors(settings.cors_origins),
@@ -67,6 +70,10 @@ def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = (), cloc
     app[READINESS_KEY] = Readiness()
     app[ADMISSION_KEY] = Admission(settings.max_in_flight, settings.admission_queue, settings.admission_wait_s)
     metrics.watch_systems(systems)
+    if shared is not None:
+        app[SHARED_KEY] = shared
+        app.cleanup_ctx.append(_shared_ctx)
+        metrics.watch_redis(lambda: shared.link.up)
     app.cleanup_ctx.append(_backends_ctx)
     if settings.probe_port is not None:
         app.cleanup_ctx.append(_probes_ctx)
@@ -78,6 +85,8 @@ def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = (), cloc
     app.router.add_get("/metrics", health.metrics)
     schema = build_schema(production=settings.is_production, sdl_access=settings.sdl_access)
     endpoint = GraphQLEndpoint(settings, schema, security.limits, seconds(clock))
+    if shared is not None:
+        shared.share_responses(endpoint.responses)
     app.router.add_route("GET", "/graphql", endpoint.handle)
     app.router.add_route("POST", "/graphql", endpoint.handle)
     if not settings.is_production:
@@ -94,7 +103,8 @@ async def _backends_ctx(app: web.Application) -> AsyncIterator[None]:
     async with open_backends(app[SETTINGS_KEY], tracing) as backends:
         app[BACKENDS_KEY] = backends
         systems.attach(backends.health)
-        app[REFERENCE_KEY] = reference = ReferenceData(backends, app[SETTINGS_KEY], app[CLOCK_KEY])
+        app[REFERENCE_KEY] = reference = ReferenceData(backends, app[SETTINGS_KEY], app[CLOCK_KEY],
+                                                       app.get(SHARED_KEY))
         warming = asyncio.create_task(_warm(reference, app[READINESS_KEY]))
         sweeping = asyncio.create_task(sweep_lapsed_holds(backends.reservations, app[CLOCK_KEY]))
         undoer = Undoer(backends.reservations, backends.web_order_changes, backends.store_sales,
@@ -106,6 +116,12 @@ async def _backends_ctx(app: web.Application) -> AsyncIterator[None]:
             task.cancel()
         await asyncio.gather(*background, return_exceptions=True)
         await reference.stop()  # each stopped before the sessions close, so nothing fails after
+
+
+async def _shared_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Redis watched and subscribed to from start-up; closed after the backends, whose caches write to it."""
+    async with app[SHARED_KEY].running():
+        yield
 
 
 async def _probes_ctx(app: web.Application) -> AsyncIterator[None]:

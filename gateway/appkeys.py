@@ -12,6 +12,7 @@ from .observability.systems import Systems
 from .reference import ReferenceData
 from .security import Security
 from .settings import Settings
+from .shared import SharedState
 
 SETTINGS_KEY = web.AppKey("settings", Settings)
 BACKENDS_KEY = web.AppKey("backends", Backends)
@@ -23,4 +24,5 @@ SYSTEMS_KEY = web.AppKey("systems", Systems)
 READINESS_KEY = web.AppKey("readiness", Readiness)
 ADMISSION_KEY = web.AppKey("admission", Admission)
 PROBES_KEY = web.AppKey("probes", ProbeListener)
+SHARED_KEY = web.AppKey("shared", SharedState)  # set only with OMNIGATE_REDIS_URL
 SHARED_PORT_KEY = web.AppKey("shared_port", bool)  # one of `serve --workers N`'s workers: ports bound SO_REUSEPORT

@@ -10,6 +10,10 @@ exception is a bug: it propagates, never hidden behind a stale value. Customer d
 
 Ages are read from the clock each cache is given: the gateway's own, so that a test moves time instead of
 sleeping.
+
+With replicas, a `KeyedCache` may have a second level (`SecondLevel`, Redis in gateway/shared/): a key missing
+in process is asked of it before the back office, what is fetched is stored there too, and an invalidation
+reaches every replica. A `Refreshing` value loaded from it is `Aged`: its age counts against the TTL here.
 """
 
 import asyncio
@@ -18,7 +22,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from cachetools import LRUCache
 
@@ -83,8 +87,30 @@ def _note_fresh_for(remaining_s: float) -> None:
         freshness.note(remaining_s)
 
 
+@dataclass(frozen=True, slots=True)
+class Aged(Generic[T]):
+    """A value another replica fetched `age_s` seconds ago."""
+
+    value: T
+    age_s: float
+
+
+class SecondLevel(Protocol[K, V]):
+    """What a `KeyedCache` asks before its back office, shared by every replica."""
+
+    async def get_many(self, keys: Sequence[K]) -> dict[K, tuple[V, float]]:
+        """The keys it holds, each with its age in seconds; nothing when it is unavailable."""
+        ...
+
+    def put_many(self, values: dict[K, V], ttl_s: float) -> None: ...
+
+    def invalidate(self, keys: Sequence[K]) -> None:
+        """Gone from the second level and from every other replica's first."""
+        ...
+
+
 class Refreshing(Generic[T]):
-    def __init__(self, name: str, system: str, load: Callable[[], Awaitable[T]],
+    def __init__(self, name: str, system: str, load: Callable[[], Awaitable[T | Aged[T]]],
                  ttl_s: float | Callable[[T], float], stale_s: float,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.name = name
@@ -146,8 +172,9 @@ class Refreshing(Generic[T]):
 
     async def _refresh(self) -> T:
         try:
-            value = await self._load()
-            self._value, self._loaded_at = value, self._clock()
+            loaded = await self._load()
+            value, age = (loaded.value, loaded.age_s) if isinstance(loaded, Aged) else (loaded, 0.0)
+            self._value, self._loaded_at = value, self._clock() - age
             self._ttl_s = self._ttl_of(value)
             return value
         finally:
@@ -170,6 +197,12 @@ class KeyedCache(Generic[K, V]):
         self._clock = clock
         self._entries: LRUCache[K, _Entry[V]] = LRUCache(maxsize=max_entries)
         self._inflight: dict[K, asyncio.Task[dict[K, V]]] = {}
+        self._second: SecondLevel[K, V] | None = None
+        self._past_second: set[K] = set()  # invalidated here: the next fill must not find the old value there
+
+    def share(self, second: SecondLevel[K, V]) -> None:
+        """From now on, misses ask `second` before the back office, and invalidations reach it."""
+        self._second = second
 
     async def get_many(self, keys: Sequence[K]) -> list[V]:
         """Aligned with `keys`, like the port it stands in front of."""
@@ -184,12 +217,21 @@ class KeyedCache(Generic[K, V]):
         wanted = [k for k in dict.fromkeys(keys) if k not in found]
         for key, result in zip(wanted, await self._settle(wanted), strict=True):
             found[key] = self._stale_or_raise(key, result) if isinstance(result, ConnectorError) else result
+            if (entry := self._entries.get(key)) is not None:  # filled from the second level: maybe not new
+                oldest = min(oldest, entry.stored_at)
         _note_fresh_for(self._ttl_s - (now - oldest))
         return [found[key] for key in keys]
 
     def invalidate(self, keys: Sequence[K]) -> None:
         """The next read of these keys goes upstream, and no older value is served stale in its place: a write
         depends on it or changed it."""
+        self.drop(keys)
+        if self._second is not None:
+            self._second.invalidate(keys)
+            self._past_second.update(keys)
+
+    def drop(self, keys: Sequence[K]) -> None:
+        """Invalidated in this process only: another replica's write, told through the second level."""
         for key in keys:
             self._entries.pop(key, None)
 
@@ -216,11 +258,30 @@ class KeyedCache(Generic[K, V]):
         return results
 
     async def _fill(self, keys: list[K]) -> dict[K, V]:
-        values = await self._fetch(keys)
+        shared = await self._from_second(keys)
+        missing = [k for k in keys if k not in shared]
+        values = await self._fetch(missing) if missing else []
         stored_at = self._clock()
-        for key, value in zip(keys, values, strict=True):
+        for key, value in zip(missing, values, strict=True):
             self._entries[key] = _Entry(value, stored_at)
-        return dict(zip(keys, values, strict=True))
+        fetched = dict(zip(missing, values, strict=True))
+        if self._second is not None and fetched:
+            self._second.put_many(fetched, self._ttl_s)
+        return {**shared, **fetched}
+
+    async def _from_second(self, keys: list[K]) -> dict[K, V]:
+        """What the second level holds still fresh, entered here with the age it already has. Keys this process
+        invalidated go to the back office: their deletion from the second level may not have landed yet."""
+        asked = [k for k in keys if k not in self._past_second]
+        self._past_second.difference_update(keys)
+        if self._second is None or not asked:
+            return {}
+        now, found = self._clock(), {}
+        for key, (value, age_s) in (await self._second.get_many(asked)).items():
+            if age_s < self._ttl_s:
+                self._entries[key] = _Entry(value, now - age_s)
+                found[key] = value
+        return found
 
     def _forget(self, keys: list[K], task: "asyncio.Task[dict[K, V]]") -> None:
         for key in keys:

@@ -148,6 +148,7 @@ class GraphQLEndpoint:
         persisted hash, one item of a batch) passes the same checks.
         """
         request_error = 400 if media == GRAPHQL_RESPONSE else 200
+        await security.persisted.recall(op.query, op.extensions)
         try:
             document_text = security.persisted.resolve(op.query, op.extensions, self._safelist_only(principal))
         except PersistedQueryError as error:

@@ -3,9 +3,10 @@
 A client may send `extensions.persistedQuery = {"version": 1, "sha256Hash": h}` instead of the
 document text. The first time, it gets PERSISTED_QUERY_NOT_FOUND and sends the text with the hash;
 once that document has parsed and validated, the endpoint registers it (`remember`) in a bounded
-in-process store, so a broken document is never replayed under a hash. Safelisted documents need no registration. For
-principals limited to the safelist (kiosks, some partners), nothing else runs, whether sent as text
-or as a hash.
+in-process store, so a broken document is never replayed under a hash. With replicas, a `DocumentStore`
+(Redis) holds them too: `recall` fetches a hash registered on another replica before `resolve` looks it up.
+Safelisted documents need no registration. For principals limited to the safelist (kiosks, some partners),
+nothing else runs, whether sent as text or as a hash.
 
 With APQ off, an unknown hash gets PERSISTED_QUERY_NOT_SUPPORTED rather than NOT_FOUND: Apollo's
 clients then stop sending hashes, where NOT_FOUND would have them send every document twice.
@@ -15,7 +16,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from cachetools import LRUCache
 
@@ -64,6 +65,14 @@ def _verified(safelist: Mapping[str, str]) -> dict[str, str]:
     return dict(safelist)
 
 
+class DocumentStore(Protocol):
+    """Registered documents shared by every replica."""
+
+    async def get(self, sha: str) -> str | None: ...
+
+    def put(self, sha: str, document: str) -> None: ...
+
+
 class PersistedQueries:
     """Turns a request's query and extensions into the document to run.
 
@@ -72,8 +81,10 @@ class PersistedQueries:
     """
 
     def __init__(self, max_entries: int = 1000, safelist: Mapping[str, str] | None = None,
-                 apq_enabled: bool = True, max_document_chars: int = 20_000) -> None:
+                 apq_enabled: bool = True, max_document_chars: int = 20_000,
+                 shared: DocumentStore | None = None) -> None:
         self._safelist = _verified(safelist or {})
+        self._shared = shared
         self._store: LRUCache[str, str] = LRUCache(maxsize=max_entries)
         self._apq_enabled = apq_enabled
         self._max_document_chars = max_document_chars
@@ -99,6 +110,21 @@ class PersistedQueries:
             return self._check(sha, query, safelist_only)
         return self._lookup(sha, safelist_only)
 
+    async def recall(self, query: str | None, extensions: Mapping[str, Any] | None) -> None:
+        """Before `resolve`: a hash sent without its document, unknown here but registered on another replica, is
+        fetched into this one's store."""
+        if self._shared is None or not self._apq_enabled or query is not None:
+            return
+        try:
+            sha = _requested_hash(extensions)
+        except PersistedQueryError:
+            return  # `resolve` says so
+        if sha is None or sha in self._safelist or sha in self._store:
+            return
+        document = await self._shared.get(sha)
+        if document is not None and sha256_hex(document) == sha:
+            self._store[sha] = document
+
     def remember(self, query: str | None, extensions: Mapping[str, Any] | None) -> None:
         """Registers a document sent with its hash, once it is known to parse and validate.
 
@@ -109,6 +135,8 @@ class PersistedQueries:
             return
         if self._apq_enabled and len(query) <= self._max_document_chars:
             self._store[sha] = query
+            if self._shared is not None:
+                self._shared.put(sha, query)
 
     def _check(self, sha: str, query: str, safelist_only: bool) -> str:
         if sha256_hex(query) != sha:

@@ -1,21 +1,27 @@
-"""Reference data shared by every request: the store index, the product crosswalk, the keyed caches."""
+"""Reference data shared by every request: the store index, the product crosswalk, the keyed caches.
+
+With replicas on one Redis (`SharedState`), the keyed caches get their second level there and the store
+directory and the catalogs' keys behind the crosswalk are loaded once for every replica, each with its age.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from connectors.domain import System
+from connectors.domain import Store, System
 from connectors.errors import ConnectorError
 
-from .cache import Refreshing
+from .cache import Aged, Refreshing
 from .clock import Clock, seconds, utc_now
 from .crosswalk import Crosswalk, DataQualityLog
 from .geo import StoreIndex
 from .loaders.shared import build_shared_caches
 from .prices.index import PriceAuditIndex
 from .settings import Settings
+from .shared import SharedState
 
 STORES_TTL_S = 300.0
 CROSSWALK_TTL_S = 600.0
@@ -24,22 +30,31 @@ POS_ARTICLES_TTL_S = 600.0  # like the crosswalk: the POS catalog changes when a
 POS_ARTICLES_RETRY_S = 15.0
 log = logging.getLogger("omnigate.reference")
 
+T = TypeVar("T")
+ErpKeys = list[tuple[str, str | None]]
+WebshopKeys = list[tuple[str, str]]
+
 if TYPE_CHECKING:
     from .backends import Backends
 
 
 class ReferenceData:
-    def __init__(self, backends: Backends, settings: Settings, clock: Clock = utc_now) -> None:
-        """`clock` dates what is fetched, for TTLs and the ages of stale answers."""
+    def __init__(self, backends: Backends, settings: Settings, clock: Clock = utc_now,
+                 shared: SharedState | None = None) -> None:
+        """`clock` dates what is fetched, for TTLs and the ages of stale answers; `shared`: the replicas' Redis."""
         self._backends = backends
+        self._shared = shared
         now = seconds(clock)
         self.caches = build_shared_caches(backends, settings, now)
+        if shared is not None:
+            shared.share_caches(self.caches)
         self._quality = DataQualityLog()
         stale_s = settings.stale_reference_s
-        self.stores = Refreshing("store index", System.POS.value, self._load_stores, STORES_TTL_S, stale_s, now)
-        self.crosswalk = Refreshing("crosswalk", System.ERP.value, self._load_crosswalk,
-                                    lambda c: CROSSWALK_TTL_S if c.webshop_known else PARTIAL_CROSSWALK_TTL_S,
-                                    stale_s, now)
+        self.stores: Refreshing[StoreIndex] = Refreshing("store index", System.POS.value, self._load_stores,
+                                                         STORES_TTL_S, stale_s, now)
+        self.crosswalk: Refreshing[Crosswalk] = Refreshing(
+            "crosswalk", System.ERP.value, self._load_crosswalk,
+            lambda c: CROSSWALK_TTL_S if c.webshop_known else PARTIAL_CROSSWALK_TTL_S, stale_s, now)
         # GTINs the POS sells; loading it teaches the POS adapter each one's item id (which never leaves the
         # adapter), so store stock is one call, in the same level as the ERP product
         self.pos_articles = Refreshing("POS article index", System.POS.value,
@@ -70,17 +85,28 @@ class ReferenceData:
         TTL; meanwhile the adapter still knows every article it indexed and looks up any other."""
         self.pos_articles.revalidate(POS_ARTICLES_RETRY_S)
 
-    async def _load_stores(self) -> StoreIndex:
-        return StoreIndex(await self._backends.store_directory.stores())
+    async def _load_stores(self) -> Aged[StoreIndex]:
+        stores, age = await self._through("stores", list[Store], STORES_TTL_S,
+                                          self._backends.store_directory.stores)
+        return Aged(StoreIndex(stores), age)
 
-    async def _load_crosswalk(self) -> Crosswalk:
-        erp, webshop = await asyncio.gather(self._backends.catalog.product_keys(),
-                                            self._backends.online_catalog.product_keys(), return_exceptions=True)
+    async def _load_crosswalk(self) -> Aged[Crosswalk]:
+        erp, webshop = await asyncio.gather(
+            self._through("erp-product-keys", ErpKeys, CROSSWALK_TTL_S, self._backends.catalog.product_keys),
+            self._through("webshop-product-keys", WebshopKeys, CROSSWALK_TTL_S,
+                          self._backends.online_catalog.product_keys), return_exceptions=True)
         if isinstance(erp, BaseException):
             raise erp
         if isinstance(webshop, ConnectorError):
             log.warning("crosswalk built without the web shop: %s", webshop)
-            return Crosswalk(erp, None, self._quality)
+            return Aged(Crosswalk(erp[0], None, self._quality), erp[1])
         if isinstance(webshop, BaseException):
             raise webshop
-        return Crosswalk(erp, webshop, self._quality)
+        return Aged(Crosswalk(erp[0], webshop[0], self._quality), max(erp[1], webshop[1]))
+
+    async def _through(self, name: str, value_type: Any, ttl_s: float, load: Callable[[], Awaitable[T]]) \
+            -> tuple[T, float]:
+        """`load()`'s answer, or the one another replica stored, with its age in seconds."""
+        if self._shared is None:
+            return await load(), 0.0
+        return await self._shared.values.through(name, value_type, ttl_s, load)

@@ -3,8 +3,12 @@
 A response is kept only when it was answered whole (no error, nothing stale), for no longer than the soonest
 expiry of the cached answers it was built from (`Freshness`) nor the TTL of any kind of data it holds, and
 keyed by the document, the operation, the variables and the principal's class (role and scopes). A write in
-this process outdates every kept response that holds stock; other processes' writes reach them within the
-stock TTL, as a sale at the till reaches the shared stock cache.
+this process outdates every kept response that holds stock, and with replicas sharing a Redis it is published
+(`on_written`) so that every other replica's kept responses holding stock are outdated too (`outdate`). Other
+writes (a sale at the till), and replicas' writes while Redis is down, reach them within the stock TTL.
+
+The responses themselves stay in each process: they are whole bodies keyed by document and variables, as
+cheap to rebuild from the shared reference caches as to fetch from Redis, and kept for seconds only.
 """
 
 import hashlib
@@ -48,6 +52,7 @@ class ResponseCache:
             timer=clock, getsizeof=_size)
         self._plans: dict[tuple[str, str | None], frozenset[Kind] | None] = {}
         self._stock_generation = 0
+        self._written: list[Callable[[], None]] = []
 
     def plan(self, schema: GraphQLSchema, text: str, document: DocumentNode,
              operation: OperationDefinitionNode, principal: Principal) -> "Plan | None":
@@ -71,8 +76,18 @@ class ResponseCache:
         return self._stock_generation
 
     def written(self) -> None:
-        """A write ran in this process: every kept response holding stock is out of date."""
+        """A write ran in this process: every kept response holding stock is out of date, here and elsewhere."""
+        self.outdate()
+        for tell in self._written:
+            tell()
+
+    def outdate(self) -> None:
+        """Every kept response holding stock is out of date (a write here or on another replica)."""
         self._stock_generation += 1
+
+    def on_written(self, tell: Callable[[], None]) -> None:
+        """`tell()` after each write in this process: how other replicas hear of it."""
+        self._written.append(tell)
 
     def lookup(self, plan: "Plan", variables: Mapping[str, Any]) -> dict[str, Any] | None:
         """The kept body with `extensions.responseCache` saying so and its age, or None."""

@@ -14,7 +14,7 @@ from .auth.minting import DEV_SECRET
 from .auth.principals import ANONYMOUS, AuthenticationError, Principal, Role
 from .auth.tokens import JwtConfig, TokenVerifier
 from .limits import OperationLimits
-from .persisted import PersistedQueries, load_safelist
+from .persisted import DocumentStore, PersistedQueries, load_safelist
 from .ratelimit import InProcessRateLimiter, Rate, RateLimiter, parse_rate_limits
 from .settings import Settings, SettingsError
 
@@ -59,16 +59,18 @@ class Security:
         return await self.limiter.acquire(key, rate)
 
 
-def build_security(settings: Settings) -> Security:
+def build_security(settings: Settings, limiter: RateLimiter | None = None,
+                   documents: DocumentStore | None = None) -> Security:
     """Raises SettingsError naming the setting whose file cannot be used, before the server starts. The
     token verifier opens its own session when it first fetches keys: an identity provider's keys must not
-    queue behind back-office calls."""
+    queue behind back-office calls. `limiter` and `documents`: shared by the replicas (Redis), else in process."""
     return Security(
         tokens=_token_verifier(settings),
         api_keys=ApiKeys(_api_keys(settings)),
         rates=parse_rate_limits(settings.rate_limits),
-        limiter=InProcessRateLimiter(),
-        persisted=PersistedQueries(max_entries=settings.apq_cache_size, safelist=_safelist(settings)),
+        limiter=limiter or InProcessRateLimiter(),
+        persisted=PersistedQueries(max_entries=settings.apq_cache_size, safelist=_safelist(settings),
+                                   shared=documents),
         limits=OperationLimits(max_depth=settings.max_depth, max_aliases=settings.max_aliases,
                                max_tokens=settings.max_tokens, max_directives=settings.max_directives,
                                max_cost=settings.max_cost),

@@ -12,12 +12,18 @@ python3 -m venv .venv
 if [ -f ../shared/tools/check_schema_contract.py ]; then
   .venv/bin/python ../shared/tools/check_schema_contract.py schema.graphql
 fi
+# Debian packages the tests need, installed only as root; the package lists are fetched once per run.
+apt_updated=""
+apt_install() {
+  if [ -z "$apt_updated" ]; then apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" > /dev/null
+}
 # --- GraphiQL browser test (tests/test_ide_browser.py) ---
 # Playwright drives Debian's Chromium: its own browser download needs a network we do not have.
 if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
     echo "test.sh: installing Debian's chromium for the GraphiQL browser test"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
+    apt_install chromium
   else
     echo "test.sh: /usr/bin/chromium is missing and only root can install it: apt-get install chromium" >&2
   fi
@@ -31,9 +37,20 @@ if ! command -v node > /dev/null || ! command -v npm > /dev/null; then
     exit 1
   fi
   echo "test.sh: installing Debian's nodejs and npm for the client tests"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm > /dev/null
+  apt_install nodejs npm
 fi
 npm ci --prefix tests/clients --no-audit --no-fund --loglevel=error
 export OMNIGATE_NODE_CLIENTS=required  # tests/node_clients.py: fail rather than skip
 # --- end real clients ---
+# --- shared state (issue 14): Debian's redis-server, started by tests/redis_server.py on a free loopback port ---
+if ! command -v redis-server > /dev/null; then
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get > /dev/null; then
+    echo "test.sh: the Redis tests need redis-server, and only root can install it: apt-get install redis-server" >&2
+    exit 1
+  fi
+  echo "test.sh: installing Debian's redis-server for the replica tests"
+  apt_install redis-server
+fi
+export TESTS_REQUIRE_REDIS=1  # tests/redis_server.py: fail rather than skip
+# --- end shared state ---
 .venv/bin/python -m pytest -q "$@"

@@ -77,6 +77,7 @@ async def test_status_answers_staff_when_every_system_is_up(stack: Stack) -> Non
     assert (status, body["status"]) == (200, "ready")
     assert isinstance(body["systems"], dict) and set(body["systems"]) == SYSTEMS
     assert {system["state"] for system in body["systems"].values()} == {"up"}
+    assert body["redis"] == {"state": "off"}  # no OMNIGATE_REDIS_URL: nothing shared (tests/test_gateway_redis.py)
 
 
 async def test_status_refuses_anonymous_callers_and_wrong_credentials(stack: Stack) -> None:

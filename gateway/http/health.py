@@ -11,7 +11,16 @@ import json
 
 from aiohttp import web
 
-from ..appkeys import ADMISSION_KEY, BACKENDS_KEY, METRICS_KEY, READINESS_KEY, SECURITY_KEY, SETTINGS_KEY, SYSTEMS_KEY
+from ..appkeys import (
+    ADMISSION_KEY,
+    BACKENDS_KEY,
+    METRICS_KEY,
+    READINESS_KEY,
+    SECURITY_KEY,
+    SETTINGS_KEY,
+    SHARED_KEY,
+    SYSTEMS_KEY,
+)
 from ..auth.principals import AuthenticationError, Principal, Role
 from ..errors import ErrorCode, error_body
 from ..observability.metrics import CONTENT_TYPE
@@ -30,13 +39,16 @@ async def readyz(request: web.Request) -> web.Response:
 
 
 async def status(request: web.Request) -> web.Response:
-    """Readiness with each system's state, for the principals in STATUS_READERS."""
+    """Readiness with each system's state and Redis's (`off` without one), for the principals in STATUS_READERS.
+    Redis down leaves the gateway ready: it serves from each process's own state meanwhile."""
     if (refusal := await _operators_only(request, "/status")) is not None:
         return refusal
     readiness = request.app[READINESS_KEY]
     systems = await request.app[SYSTEMS_KEY].report()
     admission = request.app[ADMISSION_KEY]
+    shared = request.app.get(SHARED_KEY)
     return web.json_response({"status": readiness.word, "systems": systems,
+                              "redis": shared.link.report() if shared is not None else {"state": "off"},
                               "admission": {"running": admission.running, "queued": admission.queued,
                                             "limit": admission.limit, "queue": admission.queue}},
                              status=200 if readiness.ready else 503)

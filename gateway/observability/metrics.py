@@ -10,7 +10,7 @@ did not parse). `outcome` is one of OUTCOMES.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from graphql import GraphQLError, OperationDefinitionNode, parse
@@ -92,6 +92,10 @@ class Metrics:
     def watch_systems(self, systems: Systems) -> None:
         self.registry.register(_SystemsCollector(systems))
 
+    def watch_redis(self, up: Callable[[], bool]) -> None:
+        """With `OMNIGATE_REDIS_URL` only: `omnigate_redis_up`, read at each scrape."""
+        self.registry.register(_RedisCollector(up))
+
     def observe_request(self, operation: str | None, chosen: bool, outcome: str, seconds: float) -> None:
         label = self.operation_names.label(operation) if chosen else UNKNOWN
         self.requests.labels(label, outcome).inc()
@@ -109,6 +113,18 @@ class Metrics:
 
     def text(self) -> bytes:
         return generate_latest(self.registry)
+
+
+class _RedisCollector(Collector):
+    def __init__(self, up: Callable[[], bool]) -> None:
+        self._up = up
+
+    def collect(self) -> Iterable[Metric]:
+        return [GaugeMetricFamily("omnigate_redis_up", "1 while the Redis the replicas share answers, 0 while this "
+                                  "process serves from its own state", value=1 if self._up() else 0)]
+
+    def describe(self) -> Iterable[Metric]:
+        return []
 
 
 class _SystemsCollector(Collector):

@@ -197,6 +197,18 @@ class Settings:
     metrics_operation_names: int = setting(
         v.count, "100", "distinct operation names `/metrics` labels on its own besides the safelist's, first come "
         "first labelled; later ones are counted as `other`, so a client cannot grow the metrics without bound")
+    redis_url: str | None = setting(
+        v.redis_url, None, "Redis shared by every replica (`redis://host:6379/0`, `rediss://` for TLS): the second "
+        "level of the reference-data caches, cache and response-cache invalidation published to every replica, the "
+        "rate limits' buckets and the persisted queries (see \"Replicas with Redis\"). Unset: all in process",
+        secret=True)
+    redis_timeout_s: float = setting(
+        v.positive_decimal, "0.2", "longest wait for one Redis call (never past the request's deadline); a call "
+        "that fails or times out marks Redis down, and the gateway serves without it until it answers a ping again")
+    rate_limit_without_redis: v.FailMode = setting(
+        v.fail_mode, "open", "what the rate limits do while Redis is down: `open` counts in each replica on its own "
+        "(the estate admits up to the number of replicas times the rate), `closed` refuses every limited request "
+        "with HTTP 429 `RATE_LIMITED` and `Retry-After: 1` until Redis is back")
 
     @property
     def is_production(self) -> bool:

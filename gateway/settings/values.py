@@ -16,6 +16,7 @@ Environment = Literal["development", "production"]
 SdlAccess = Literal["router", "public", "off"]
 LogFormat = Literal["json", "text"]
 MetricsAccess = Literal["public", "operators", "off"]
+FailMode = Literal["open", "closed"]
 
 
 def url(value: str) -> str:
@@ -23,6 +24,13 @@ def url(value: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"expected an http(s) URL, got {value!r}")
     return value.rstrip("/")
+
+
+def redis_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("redis", "rediss", "unix") or not (parts.hostname or parts.path):
+        raise ValueError(f"expected a redis://, rediss:// or unix:// URL, got {value!r}")
+    return value
 
 
 def _choice(value: str, choices: object, expected: str) -> str:
@@ -166,6 +174,10 @@ def log_format(value: str) -> LogFormat:
 
 def metrics_access(value: str) -> MetricsAccess:
     return cast(MetricsAccess, _choice(value, MetricsAccess, "public, operators or off"))
+
+
+def fail_mode(value: str) -> FailMode:
+    return cast(FailMode, _choice(value, FailMode, "open or closed"))
 
 
 def sdl_access(value: str) -> SdlAccess:
