@@ -141,6 +141,8 @@ class KeyedCache(Generic[K, V]):
             if entry is not None and now - entry.stored_at < self._ttl_s:
                 found[key] = entry.value
         wanted = [k for k in dict.fromkeys(keys) if k not in found]
+        if not wanted:  # all fresh: no gather, timer or shield for nothing (the warm path of every request)
+            return [found[key] for key in keys]
         for key, result in zip(wanted, await self._settle(wanted), strict=True):
             found[key] = self._stale_or_raise(key, result) if isinstance(result, ConnectorError) else result
         return [found[key] for key in keys]
