@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from aiohttp import web
 from graphql import GraphQLError, OperationDefinitionNode, OperationType
 from strawberry.schema import BaseSchema
@@ -40,6 +41,7 @@ from .telemetry import operation_span
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 DEADLINE_HEADER = "X-Omnigate-Deadline-Ms"
+_LONG_NUMBER = re.compile(rb"[0-9]{20}")  # orjson reads an integer past 64 bits as a float; Python's as an int
 _MILLISECONDS = re.compile(r"[0-9]{1,9}")  # ASCII digits only (str.isdigit also takes "²", which int() refuses)
 JSON = "application/json"
 # a document that failed these was never valid: it is not remembered for persisted-query replays
@@ -239,7 +241,14 @@ def _json_param(value: str | None, name: str) -> Any:
 
 
 def _json_value(text: str | bytes, what: str) -> Any:
-    """Python's parser recurses once per level: thousands of `[` are the client's mistake, not a crash."""
+    """orjson for speed; what it refuses or reads otherwise (NaN, numbers past 64 bits, lone surrogates, over
+    1,024 levels) is read again by Python's parser, so every body means what it meant before. That parser
+    recurses once per level: thousands of `[` are the client's mistake, not a crash."""
+    if not _LONG_NUMBER.search(text if isinstance(text, bytes) else text.encode(errors="surrogatepass")):
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            pass
     try:
         return json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -300,6 +309,10 @@ def _errors(errors: list[GraphQLError]) -> dict[str, Any]:
 
 
 def _json(body: Any, status: int, media: str, headers: Mapping[str, str] | None = None) -> web.Response:
-    return web.Response(text=json.dumps(body), status=status, headers=headers,
-                        content_type=media, charset="utf-8")
+    """orjson writes UTF-8 rather than `\\u` escapes; what it cannot write (an int past 64 bits) Python's does."""
+    try:
+        encoded = orjson.dumps(body)
+    except orjson.JSONEncodeError:
+        encoded = json.dumps(body).encode()
+    return web.Response(body=encoded, status=status, headers=headers, content_type=media, charset="utf-8")
 
