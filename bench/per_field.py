@@ -1,14 +1,14 @@
 """Benchmark: the gateway's CPU per request once parsing and validation are cached, i.e. the work done per field,
 for the 10-products document (price and stock in one store) and the mobile product page, shared caches warm.
 
-The simulators and each gateway (`omnigate serve`) run in processes of their own on 127.0.0.1; this process only
-drives the load, so a gateway's CPU time (user + system, read from /proc before and after) is its own. With
-`--base <tree>` a second gateway runs that tree's code (its PYTHONPATH) beside this tree's, to compare two commits
-in one run; trees and documents are interleaved over rounds so a noisy neighbour hurts all alike. Prints each
-(tree, document)'s best requests/s and least CPU per request over the rounds (a neighbour only ever adds to
-them) and, with a base, the ratio of this tree to it.
+The simulators and each gateway (`omnigate serve`, one worker) run in processes of their own on 127.0.0.1; this
+process only drives the load, so a gateway's CPU time (user + system, read from /proc around a burst) is its own.
+Each `--base <tree>` adds a gateway running that tree's code (its PYTHONPATH) beside this tree's, to compare
+commits in one run. All stay up; each round sends one short burst per (document, tree), in alternating order,
+so a noisy neighbour on a shared machine hurts both alike. Prints each (tree, document)'s median over the rounds
+and the ratio of this tree to each base.
 
-    .venv/bin/python -m bench.per_field [--requests 600] [--concurrency 8] [--rounds 2] [--base /tmp/base]
+    .venv/bin/python -m bench.per_field [--requests 200] [--concurrency 8] [--rounds 10] [--base /tmp/base]
 """
 
 import argparse
@@ -18,8 +18,9 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
+from statistics import median
 
 import aiohttp
 
@@ -87,53 +88,58 @@ async def gateway(tree: Path, sim_url: str, keys_file: Path) -> AsyncIterator[tu
         process.wait()
 
 
-async def measure(url: str, pid: int, body: dict[str, object], args: argparse.Namespace) -> tuple[float, float]:
-    """(requests/s, gateway CPU ms per request) of one document, after warming the gateway's caches with it."""
-    async with aiohttp.ClientSession() as http:
-        await drive(http, f"{url}/graphql", body, WARM_REQUESTS, args.concurrency)
-        before = cpu_seconds(pid)
-        elapsed = await drive(http, f"{url}/graphql", body, args.requests, args.concurrency)
-        spent = cpu_seconds(pid) - before
-    return args.requests / elapsed, spent * 1000 / args.requests
+async def burst(http: aiohttp.ClientSession, url: str, pid: int, body: dict[str, object],
+                args: argparse.Namespace) -> tuple[float, float]:
+    """(requests/s, gateway CPU ms per request) of one burst of one document."""
+    before = cpu_seconds(pid)
+    elapsed = await drive(http, f"{url}/graphql", body, args.requests, args.concurrency)
+    return args.requests / elapsed, (cpu_seconds(pid) - before) * 1000 / args.requests
 
 
 async def main(args: argparse.Namespace) -> None:
     world = build_world(seed=42, scale=Scale.SMALL)
     bodies = documents(world)
-    trees = {"this": HERE, **({"base": Path(args.base).resolve()} if args.base else {})}
+    trees = {"this": HERE, **{Path(b).name: Path(b).resolve() for b in args.base or ()}}
     results: dict[tuple[str, str], list[tuple[float, float]]] = {(t, d): [] for t in trees for d in bodies}
     with tempfile.TemporaryDirectory() as folder:
         keys_file = Path(folder) / "keys.json"
         Keys.write(world, keys_file)
-        async with simulators() as sim_url:
+        async with simulators() as sim_url, AsyncExitStack() as stack, aiohttp.ClientSession() as http:
+            gateways = {name: await stack.enter_async_context(gateway(tree, sim_url, keys_file))
+                        for name, tree in trees.items()}
+            for (url, _), body in ((g, b) for g in gateways.values() for b in bodies.values()):
+                await drive(http, f"{url}/graphql", body, WARM_REQUESTS, args.concurrency)  # shared caches warm
             for round_ in range(args.rounds):
-                order = list(trees.items()) if round_ % 2 == 0 else list(reversed(trees.items()))
-                for name, tree in order:
-                    async with gateway(tree, sim_url, keys_file) as (url, pid):
-                        for document, body in bodies.items():
-                            results[name, document].append(await measure(url, pid, body, args))
+                order = list(gateways.items()) if round_ % 2 == 0 else list(reversed(gateways.items()))
+                for document, body in bodies.items():
+                    for name, (url, pid) in order:
+                        results[name, document].append(await burst(http, url, pid, body, args))
     report(results, trees, args)
 
 
 def report(results: dict[tuple[str, str], list[tuple[float, float]]], trees: dict[str, Path],
            args: argparse.Namespace) -> None:
-    print(f"shared caches warm, {args.requests} requests at concurrency {args.concurrency}, best of {args.rounds}")
+    print(f"shared caches warm, bursts of {args.requests} requests at concurrency {args.concurrency}, median of "
+          f"{args.rounds} rounds")
     for name, tree in trees.items():
         print(f"{name}: {tree}")
-    print(f"{'tree':<6} {'document':<14} {'req/s':>7} {'CPU ms/req':>11}")
-    best = {key: (max(r for r, _ in runs), min(c for _, c in runs)) for key, runs in results.items()}
-    for (name, document), (rate, cpu_ms) in best.items():
-        print(f"{name:<6} {document:<14} {rate:>7.1f} {cpu_ms:>11.2f}")
-    if "base" in trees:
-        for document in dict.fromkeys(d for _, d in best):
-            (rate, cpu), (base_rate, base_cpu) = best["this", document], best["base", document]
-            print(f"{document}: this / base {rate / base_rate:.2f}x requests/s, {cpu / base_cpu:.2f}x CPU per request")
+    width = max(len(name) for name in trees)
+    print(f"{'tree':<{width}} {'document':<14} {'req/s':>7} {'CPU ms/req':>11}")
+    middle = {key: (median(r for r, _ in runs), median(c for _, c in runs)) for key, runs in results.items()}
+    for (name, document), (rate, cpu_ms) in middle.items():
+        print(f"{name:<{width}} {document:<14} {rate:>7.1f} {cpu_ms:>11.2f}")
+    for base in list(trees)[1:]:
+        for document in dict.fromkeys(d for _, d in middle):
+            (rate, cpu), (base_rate, base_cpu) = middle["this", document], middle[base, document]
+            print(f"{document}: this / {base} {rate / base_rate:.2f}x requests/s, {cpu / base_cpu:.2f}x CPU per "
+                  f"request")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=600)
+    parser.add_argument("--requests", type=int, default=200, help="per burst")
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--base", help="another tree (e.g. main's, from git archive) to run beside this one")
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--base", action="append", help="another tree (e.g. main's, from git archive) to run beside "
+                                                        "this one, named by its folder; repeatable")
     asyncio.run(main(parser.parse_args()))
