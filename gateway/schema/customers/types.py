@@ -10,7 +10,7 @@ from connectors import domain
 
 from ...auth import guards
 from ...auth.audit import audited
-from ...auth.permissions import PersonalData, StaffOnly, allowed
+from ...auth.permissions import PersonalData, StaffOnly
 from ...context import Context
 from ..common import Channel, Node
 from ..orders.reservation import ReservationStatus
@@ -81,9 +81,9 @@ class Customer(Node):
     first_name: str
     last_name: str | None
     email: str | None = strawberry.field(description="Personal data: the customer and staff only.",
-                                         extensions=[allowed(PersonalData)])
+                                         permission_classes=[PersonalData])
     phone: str | None = strawberry.field(description="Personal data: the customer and staff only.",
-                                         extensions=[allowed(PersonalData)])
+                                         permission_classes=[PersonalData])
     record: strawberry.Private[domain.CustomerRecord]
 
     @classmethod
@@ -150,7 +150,7 @@ class Customer(Node):
         return await reservations_of(info, self.record.id, first, after, status)
 
     @strawberry.field(description="Staff only: notes from every store and customer service, newest first.",
-                      extensions=[allowed(StaffOnly)])
+                      permission_classes=[StaffOnly])
     async def notes(self, info: Info[Context, None], first: int | None = 20) -> list[CustomerNote] | None:
         first = check_first(first, 20)
         found = await info.context.loaders.notes_by_customer.load(self.record.id)

@@ -11,7 +11,7 @@ from connectors.domain import FulfillmentMethod, OrderStatus
 
 from ...auth import guards
 from ...auth.audit import AuditRead
-from ...auth.permissions import PersonalData, allowed
+from ...auth.permissions import PersonalData
 from ...auth.principals import Role
 from ...context import Context
 from ...crosswalk import Crosswalk
@@ -84,7 +84,8 @@ async def _order_customer(fulfillment: "Fulfillment", info: Info[Context, None])
 class Fulfillment:
     method: FulfillmentMethod
     address: Address | None = strawberry.field(description="Personal data: the customer and staff only.",
-                                               extensions=[AuditRead(_order_customer), allowed(PersonalData)])
+                                               permission_classes=[PersonalData],
+                                               extensions=[AuditRead(_order_customer)])
     ready_at: datetime | None
     store_code: strawberry.Private[str | None]
     customer_id: strawberry.Private[str | None]  # the web shop's id of the order's customer

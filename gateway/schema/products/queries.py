@@ -3,7 +3,7 @@
 import strawberry
 from strawberry.types import Info
 
-from ...auth.permissions import CATALOG, StaffOnly, allowed
+from ...auth.permissions import CATALOG, StaffOnly
 from ...context import Context
 from .. import keys
 from ..common import PageInfo
@@ -30,7 +30,7 @@ class ProductConnection:
 
 @strawberry.type
 class ProductQueries:
-    @strawberry.field(extensions=[allowed(CATALOG)])
+    @strawberry.field(permission_classes=[CATALOG])
     async def product(self, info: Info[Context, None], sku: str) -> Product | None:
         keys.SKU.check(sku)
         crosswalk = await info.context.reference.crosswalk.get()
@@ -38,15 +38,15 @@ class ProductQueries:
         return await load_product(info, canonical) if canonical else None
 
     @strawberry.field(description="A product by its barcode, as a kiosk or a till scans it.",
-                      extensions=[allowed(CATALOG)])
+                      permission_classes=[CATALOG])
     async def product_by_gtin(self, info: Info[Context, None], gtin: str) -> Product | None:
         scanned = keys.GTIN.check(gtin.strip())
         sku = (await info.context.reference.crosswalk.get()).sku_of_gtin.get(scanned)
         return await load_product(info, sku) if sku else None
 
     @strawberry.field(description="Up to 100 products by sku, in the order asked; null for an unknown sku.",
-                      extensions=[EmptyWhenUpstreamDown(lambda kwargs: [None] * len(kwargs["skus"])),
-                                  allowed(CATALOG)])
+                      permission_classes=[CATALOG],
+                      extensions=[EmptyWhenUpstreamDown(lambda kwargs: [None] * len(kwargs["skus"]))])
     async def products(self, info: Info[Context, None], skus: list[str]) -> list[Product | None]:
         check_list(skus, "skus")
         keys.check_skus(skus)
@@ -55,8 +55,8 @@ class ProductQueries:
         found = iter(await load_products(info, [c for c in canonical if c]))
         return [next(found) if c else None for c in canonical]
 
-    @strawberry.field(extensions=[EmptyWhenUpstreamDown(
-        lambda _: ProductConnection(edges=[], page_info=empty_page(), total_count=0)), allowed(CATALOG)])
+    @strawberry.field(permission_classes=[CATALOG], extensions=[EmptyWhenUpstreamDown(
+        lambda _: ProductConnection(edges=[], page_info=empty_page(), total_count=0))])
     async def search_products(self, info: Info[Context, None], query: str | None = None,
                               category: str | None = None, available_at: AvailabilityFilter | None = None,
                               first: int | None = 20, after: str | None = None) -> ProductConnection:
@@ -81,7 +81,8 @@ class ProductQueries:
     @strawberry.field(description="Staff only: products whose systems disagree on the price, by sku, from the "
                                   "gateway's price-audit index (`indexedAt` says when it was read; `WARMING_UP` "
                                   "while it has never been built).",
-                      extensions=[EmptyWhenUpstreamDown(lambda _: empty_audit()), allowed(StaffOnly)])
+                      permission_classes=[StaffOnly], extensions=[EmptyWhenUpstreamDown(
+                          lambda _: empty_audit())])
     async def price_discrepancies(self, info: Info[Context, None], first: int | None = 50,
                                   after: str | None = None) -> PriceDiscrepancyConnection:
         return await price_discrepancies(info, first, after)

@@ -8,7 +8,7 @@ from strawberry.types import Info
 from connectors import domain
 
 from ...auth.guards import check_scope
-from ...auth.permissions import AVAILABILITY, PRICES, allowed
+from ...auth.permissions import AVAILABILITY, PRICES
 from ...context import Context
 from ...errors import ErrorCode, GatewayError
 from ...hours import stock_status
@@ -82,14 +82,14 @@ class Product(Node):
         online = await online_product(info, self.sku)
         return [Attribute(name=n, value=v) for n, v in online.attributes] if online else []
 
-    @strawberry.field(description="The one selling price, the same on every channel.", extensions=[allowed(PRICES)])
+    @strawberry.field(description="The one selling price, the same on every channel.", permission_classes=[PRICES])
     async def price(self, info: Info[Context, None]) -> Price:
         shown = await info.context.loaders.erp_price_by_sku.load(self.sku)
         if shown is None:
             raise GatewayError(f"the ERP holds no price for {self.sku}", ErrorCode.UPSTREAM_ERROR, source="erp")
         return Price.of(self.sku, shown)
 
-    @strawberry.field(extensions=[allowed(AVAILABILITY)])
+    @strawberry.field(permission_classes=[AVAILABILITY])
     async def online_availability(self, info: Info[Context, None]) -> OnlineAvailability | None:
         online = await online_product(info, self.sku)
         if online is None:
@@ -100,7 +100,7 @@ class Product(Node):
                                   delivery_estimate=estimate)
 
     @strawberry.field(description="Stock in one store; null when the store is unknown.",
-                      extensions=[allowed(AVAILABILITY)])
+                      permission_classes=[AVAILABILITY])
     async def availability_in_store(self, info: Info[Context, None],
                                     store_id: strawberry.ID) -> StoreAvailability | None:
         _, code = parse_global_id(store_id, "Store")
@@ -111,7 +111,7 @@ class Product(Node):
         return StoreAvailability.of(info, store, level, sku=self.sku)
 
     @strawberry.field(description="Stores around a point, nearest first, with this product's stock in each.",
-                      extensions=[allowed(AVAILABILITY)])
+                      permission_classes=[AVAILABILITY])
     async def nearest_availability(self, info: Info[Context, None], near: GeoPointInput, radius_km: float | None = 50,
                                    first: int | None = 5,
                                    in_stock_only: bool | None = True) -> list[StoreAvailability] | None:

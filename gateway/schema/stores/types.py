@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from connectors import domain
 
-from ...auth.permissions import AVAILABILITY, allowed
+from ...auth.permissions import AVAILABILITY
 from ...context import Context
 from ...errors import ErrorCode, GatewayError
 from ...hours import is_open, pickup_ready_at, stock_status
@@ -111,7 +111,7 @@ class Store(Node):
         return [StoreService(s) for s in sorted(self.record.services) if s in StoreService.__members__]
 
     @strawberry.field(description="Stock of these products in this store, in the order asked.",
-                      extensions=[allowed(AVAILABILITY)])
+                      permission_classes=[AVAILABILITY])
     async def availability(self, info: Info[Context, None], skus: list[str]) -> list["StoreAvailability"] | None:
         check_list(skus, "skus")
         keys.check_skus(skus)
