@@ -41,7 +41,6 @@ from .telemetry import operation_span
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 DEADLINE_HEADER = "X-Omnigate-Deadline-Ms"
-_LONG_NUMBER = re.compile(rb"[0-9]{20}")  # orjson reads an integer past 64 bits as a float; Python's as an int
 _MILLISECONDS = re.compile(r"[0-9]{1,9}")  # ASCII digits only (str.isdigit also takes "²", which int() refuses)
 JSON = "application/json"
 # a document that failed these was never valid: it is not remembered for persisted-query replays
@@ -241,14 +240,9 @@ def _json_param(value: str | None, name: str) -> Any:
 
 
 def _json_value(text: str | bytes, what: str) -> Any:
-    """orjson for speed; what it refuses or reads otherwise (NaN, numbers past 64 bits, lone surrogates, over
-    1,024 levels) is read again by Python's parser, so every body means what it meant before. That parser
-    recurses once per level: thousands of `[` are the client's mistake, not a crash."""
-    if not _LONG_NUMBER.search(text if isinstance(text, bytes) else text.encode(errors="surrogatepass")):
-        try:
-            return orjson.loads(text)
-        except orjson.JSONDecodeError:
-            pass
+    """Python's parser recurses once per level: thousands of `[` are the client's mistake, not a crash. (Not
+    orjson: it reads integers past 64 bits as floats, and the check that would catch them costs more than it
+    saves on a request body: bench/README.md.)"""
     try:
         return json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError):
