@@ -63,7 +63,7 @@ async def one_mode(sim_url: str, keys_file: Path, size: str, body: dict[str, obj
                "OMNIGATE_MAX_CONNECTIONS_PER_CLIENT": "0", "OMNIGATE_PRICE_AUDIT_AT_START": "false",
                "OTEL_TRACES_EXPORTER": "none",
                "OMNIGATE_OPERATION_CACHE_SIZE": size}
-    gateway = subprocess.Popen([sys.executable, "-m", "gateway", "serve"], env=environ,
+    gateway = subprocess.Popen([sys.executable, "-m", "gateway", "serve", "--workers", "1"], env=environ,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}"

@@ -215,6 +215,8 @@ class KeyedCache(Generic[K, V]):
                 found[key] = entry.value
                 oldest = min(oldest, entry.stored_at)
         wanted = [k for k in dict.fromkeys(keys) if k not in found]
+        if not wanted:  # all fresh: no gather, timer or shield for nothing (the warm path of every request)
+            return [found[key] for key in keys]
         for key, result in zip(wanted, await self._settle(wanted), strict=True):
             found[key] = self._stale_or_raise(key, result) if isinstance(result, ConnectorError) else result
             if (entry := self._entries.get(key)) is not None:  # filled from the second level: maybe not new

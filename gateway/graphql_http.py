@@ -15,6 +15,7 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from aiohttp import web
 from graphql import GraphQLError, OperationDefinitionNode, OperationType
 from strawberry.schema import BaseSchema
@@ -278,7 +279,9 @@ def _json_param(value: str | None, name: str) -> Any:
 
 
 def _json_value(text: str | bytes, what: str) -> Any:
-    """Python's parser recurses once per level: thousands of `[` are the client's mistake, not a crash."""
+    """Python's parser recurses once per level: thousands of `[` are the client's mistake, not a crash. (Not
+    orjson: it reads integers past 64 bits as floats, and the check that would catch them costs more than it
+    saves on a request body: bench/README.md.)"""
     try:
         return json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -339,6 +342,10 @@ def _errors(errors: list[GraphQLError]) -> dict[str, Any]:
 
 
 def _json(body: Any, status: int, media: str, headers: Mapping[str, str] | None = None) -> web.Response:
-    return web.Response(text=json.dumps(body), status=status, headers=headers,
-                        content_type=media, charset="utf-8")
+    """orjson writes UTF-8 rather than `\\u` escapes; what it cannot write (an int past 64 bits) Python's does."""
+    try:
+        encoded = orjson.dumps(body)
+    except orjson.JSONEncodeError:
+        encoded = json.dumps(body).encode()
+    return web.Response(body=encoded, status=status, headers=headers, content_type=media, charset="utf-8")
 

@@ -34,6 +34,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 from aiohttp.typedefs import Handler
+from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider
@@ -123,6 +124,12 @@ def document_hash(document: str) -> str:
     return hashlib.sha256(document.encode()).hexdigest()
 
 
+def tracing_on() -> bool:
+    """Whether spans are recorded (the SDK is installed): without it a span is work for nobody, so the hot path
+    skips them (the caller's trace context still passes through)."""
+    return isinstance(trace.get_tracer_provider(), TracerProvider)
+
+
 def current_trace_id() -> str | None:
     """The trace id in W3C's hex form, also when the span is not recorded (a caller's, continued)."""
     context = trace.get_current_span().get_span_context()
@@ -131,8 +138,17 @@ def current_trace_id() -> str | None:
 
 @web.middleware
 async def server_spans(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """The request's root span, a child of the caller's when it sent `traceparent` (its baggage kept)."""
+    """The request's root span, a child of the caller's when it sent `traceparent` (its baggage kept). With
+    tracing off, only the caller's context is made current, when it sent one."""
     parent = propagate.extract(request.headers)
+    if not tracing_on():
+        if not parent:
+            return await handler(request)
+        token = otel_context.attach(parent)
+        try:
+            return await handler(request)
+        finally:
+            otel_context.detach(token)
     route = request.match_info.route.resource.canonical if request.match_info.route.resource else request.path
     with TRACER.start_as_current_span(f"{request.method} {route}", context=parent, kind=SpanKind.SERVER,
                                       attributes={"http.request.method": request.method, "http.route": route,
@@ -145,14 +161,17 @@ async def server_spans(request: web.Request, handler: Handler) -> web.StreamResp
 
 
 @contextmanager
-def operation_span(name: str | None, operation_type: str, document: str) -> Iterator[trace.Span]:
+def operation_span(name: str | None, operation_type: str, document: str) -> Iterator[None]:
     """OpenTelemetry's GraphQL conventions: `graphql.operation.name` and `graphql.operation.type`; the document
-    only as `graphql.document.sha256`."""
+    only as `graphql.document.sha256` (not hashed with tracing off)."""
+    if not tracing_on():
+        yield
+        return
     attributes = {"graphql.operation.type": operation_type, "graphql.document.sha256": document_hash(document)}
     if name:
         attributes["graphql.operation.name"] = name
-    with TRACER.start_as_current_span(f"{operation_type} {name or ''}".strip(), attributes=attributes) as span:
-        yield span
+    with TRACER.start_as_current_span(f"{operation_type} {name or ''}".strip(), attributes=attributes):
+        yield
 
 
 def upstream_trace_config() -> aiohttp.TraceConfig:

@@ -1,6 +1,7 @@
 """Omnigate's own state as the schema reaches it: holds, idempotent runs and appointment answers, each call one
 span."""
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -12,6 +13,7 @@ from opentelemetry import trace
 from connectors.domain import AppointmentAnswer, AppointmentStatus, Channel, Hold, HoldListing, HoldPage
 from connectors.ports import AppointmentAnswers, IdempotencyResults, Reservations
 
+from ..telemetry import tracing_on
 from .idempotency import once
 from .outcome import Outcome
 
@@ -81,9 +83,10 @@ class Ledger:
         page: HoldPage = await self._pages.load(("store", store_code, listing))
         return page
 
-    async def held_now(self, pairs: Sequence[tuple[str, str]]) -> list[int]:
-        """Units under active holds per (canonical sku, store code), batched with the request's other reads."""
-        found: list[int] = await self._held.load_many(list(pairs))
+    def held_now(self, pairs: Sequence[tuple[str, str]]) -> "asyncio.Future[list[int]]":
+        """Units under active holds per (canonical sku, store code), batched with the request's other reads: the
+        loader's future itself, queued as this is called (a coroutine would need a task to run beside others)."""
+        found: asyncio.Future[list[int]] = self._held.load_many(list(pairs))
         return found
 
     async def once(self, scope: str, key: str, operation: str, inputs: Mapping[str, object], at: datetime,
@@ -128,6 +131,9 @@ class Ledger:
 
 @contextmanager
 def _span(call: str, size: int | None = None, operation: str | None = None) -> Iterator[None]:
+    if not tracing_on():
+        yield
+        return
     attributes: dict[str, str | int] = {"omnigate.system": "ledger", "omnigate.read": call}
     if size is not None:
         attributes["omnigate.batch.size"] = size

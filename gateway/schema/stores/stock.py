@@ -2,7 +2,7 @@
 loader) less the units Omnigate holds there for reserve & collect (pos.md: Square cannot reserve)."""
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import replace
 
 from strawberry.types import Info
@@ -10,14 +10,23 @@ from strawberry.types import Info
 from connectors.domain import StockLevel
 
 from ...context import Context
+from ...crosswalk import Crosswalk
 
 
 async def stock_levels(info: Info[Context, None], pairs: Sequence[tuple[str, str]]) -> list[StockLevel | None]:
     """Sellable per (sku, store code), aligned: IN_STOCK minus active holds (counted as reserved), never below
-    0; None for an unknown sku or an article the store does not carry. The POS and the ledger are read at once."""
+    0; None for an unknown sku or an article the store does not carry. The POS and the ledger are read at once:
+    both loads are queued before either is awaited, so no task is needed to run them side by side."""
     crosswalk = await info.context.reference.crosswalk.get()
     canonical = [(crosswalk.canonical_sku(sku) or sku, code) for sku, code in pairs]
-    counted, held = await asyncio.gather(in_stock(info, pairs), info.context.ledger.held_now(canonical))
+    holding = info.context.ledger.held_now(canonical)
+    gtins, counting = _count(info, crosswalk, pairs)
+    try:
+        counted = _aligned(gtins, await counting)
+    except BaseException:
+        holding.add_done_callback(_seen)  # this request answers with the POS's error, not the ledger's too
+        raise
+    held = await holding
     return [replace(level, sellable=max(0, level.sellable - units), reserved=level.reserved + units)
             if level and units else level for level, units in zip(counted, held, strict=True)]
 
@@ -26,11 +35,26 @@ async def in_stock(info: Info[Context, None], pairs: Sequence[tuple[str, str]],
                    fresh: bool = False) -> list[StockLevel | None]:
     """What the POS counts IN_STOCK per (sku, store code), aligned; `fresh` skips the shared cache (and so
     refreshes it for every request) where a write depends on the figure."""
+    gtins, counting = _count(info, await info.context.reference.crosswalk.get(), pairs, fresh)
+    return _aligned(gtins, await counting)
+
+
+def _count(info: Info[Context, None], crosswalk: Crosswalk, pairs: Sequence[tuple[str, str]],
+           fresh: bool = False) -> tuple[list[str | None], Awaitable[list[StockLevel | None]]]:
+    """Each pair's GTIN (None for an unknown sku) and the loader's answer for the known ones."""
     info.context.reference.keep_pos_articles_fresh()
-    crosswalk = await info.context.reference.crosswalk.get()
     gtins = [crosswalk.gtin_of.get(crosswalk.canonical_sku(sku) or "") for sku, _ in pairs]
     wanted = [(gtin, code) for gtin, (_, code) in zip(gtins, pairs, strict=True) if gtin]
     if fresh:
         info.context.reference.caches.stock.invalidate(wanted)
-    found = iter(await info.context.loaders.stock_by_gtin_and_store.load_many(wanted))
+    return gtins, info.context.loaders.stock_by_gtin_and_store.load_many(wanted)
+
+
+def _aligned(gtins: list[str | None], counts: list[StockLevel | None]) -> list[StockLevel | None]:
+    found = iter(counts)
     return [next(found) if gtin else None for gtin in gtins]
+
+
+def _seen(future: "asyncio.Future[list[int]]") -> None:
+    if not future.cancelled():
+        future.exception()
