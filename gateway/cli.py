@@ -1,4 +1,4 @@
-"""`omnigate serve | check-config | export-schema | simulate | demo | api-key | token`."""
+"""`omnigate serve | migrate | check-config | export-schema | simulate | demo | api-key | token`."""
 
 import argparse
 import asyncio
@@ -44,6 +44,26 @@ def _serve(args: argparse.Namespace) -> int:
         return run_workers(workers, ["serve", "--worker", *config])
     with listening("the gateway", settings.host, settings.port):
         serve(settings, reuse_port=args.worker)
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    """Idempotent, so a Kubernetes Job may run it on every deploy, beside replicas starting."""
+    from connectors.errors import UpstreamUnavailable
+
+    from .backends import migrate_ledger
+
+    settings = load_settings(config_file=args.config)
+    if settings.database_url is None:
+        print("omnigate: migrate needs OMNIGATE_DATABASE_URL (the SQLite file creates its own tables)",
+              file=sys.stderr)
+        return 2
+    try:
+        applied = asyncio.run(migrate_ledger(settings.database_url))
+    except UpstreamUnavailable as exc:
+        print(f"omnigate: {exc}", file=sys.stderr)
+        return 1
+    print("\n".join(f"applied {name}" for name in applied) if applied else "the ledger's schema is current")
     return 0
 
 
@@ -152,6 +172,11 @@ def _parser() -> argparse.ArgumentParser:
                             "(default: the number of cores)")
     serve.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)  # one of a parent's workers
     serve.set_defaults(run=_serve)
+
+    migrate = command("migrate", "apply the PostgreSQL ledger's pending schema migrations (OMNIGATE_DATABASE_URL) "
+                                 "and exit; safe to run again and beside running gateways")
+    migrate.add_argument("--config", type=Path, metavar="FILE", help=config_help)
+    migrate.set_defaults(run=_migrate)
 
     check = command("check-config", "validate the settings, warn about back-office URLs that do not answer, and exit")
     check.add_argument("--config", type=Path, metavar="FILE", help=config_help)

@@ -1,24 +1,21 @@
-"""The UndoJournal contract (today the ledger's SQLite file): undos written ahead, taken once, kept until done."""
+"""The UndoJournal contract (Omnigate's ledger, in SQLite and in PostgreSQL): undos written ahead, taken
+once, kept until done."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from connectors.domain import JournalEntry, Undo, UndoKind
-from connectors.ledger.database import open_database
-from connectors.ledger.journal import LedgerJournal
+from connectors.ledger.store import LedgerPorts
 from connectors.ports import UndoJournal
 
 NOW = datetime(2026, 5, 2, 9, 30, tzinfo=UTC)
 LEASE = timedelta(seconds=30)
 
 
-@pytest.fixture(params=["sqlite"])
-async def journal(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[UndoJournal]:
-    async with open_database(tmp_path / "ledger.sqlite3") as database:
-        yield LedgerJournal(database)
+@pytest.fixture
+def journal(ledger: LedgerPorts) -> UndoJournal:
+    return ledger.journal
 
 
 def entry(entry_id: str, saga: str = "s1", due: datetime = NOW,
