@@ -36,4 +36,15 @@ fi
 npm ci --prefix tests/clients --no-audit --no-fund --loglevel=error
 export OMNIGATE_NODE_CLIENTS=required  # tests/node_clients.py: fail rather than skip
 # --- end real clients ---
+# --- PostgreSQL ledger (issue 14): Debian's server, started by the tests themselves (tests/postgres.py) ---
+if ! ls /usr/lib/postgresql/*/bin/pg_ctl > /dev/null 2>&1; then
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get > /dev/null; then
+    echo "test.sh: the PostgreSQL ledger tests need Debian's postgresql, and only root can install it: apt-get install postgresql" >&2
+    exit 1
+  fi
+  echo "test.sh: installing Debian's postgresql for the ledger tests"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql > /dev/null
+fi
+export TESTS_REQUIRE_POSTGRES=1  # tests/postgres.py: fail rather than skip
+# --- end PostgreSQL ledger ---
 .venv/bin/python -m pytest -q "$@"

@@ -57,8 +57,9 @@ class PostgresServer:
         self._run("pg_ctl", "-D", str(self._data), "-l", str(self._log), "-o", options, "-w", "start")
 
     def restart(self) -> None:
-        """A fast restart: every connection is cut, committed work stays."""
-        self._run("pg_ctl", "-D", str(self._data), "-m", "fast", "-w", "restart")
+        """A fast restart: every connection is cut, committed work stays. The log again, or the new server would
+        write to our pipes, which then never close."""
+        self._run("pg_ctl", "-D", str(self._data), "-l", str(self._log), "-m", "fast", "-w", "restart")
 
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self._data), "-m", "immediate", "-w", "stop")
