@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from connectors.errors import UpstreamUnavailable
+
 from .auth.principals import Role
 from .listening import CannotListen, listening
 from .settings import SettingsError, load_settings
@@ -21,7 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"omnigate: invalid setting: {problem}", file=sys.stderr)
         return 2
-    except CannotListen as exc:
+    except (CannotListen, UpstreamUnavailable) as exc:  # the port, or the ledger's database at start
         print(f"omnigate: {exc}", file=sys.stderr)
         return 1
     except DemoExtraMissing as exc:
@@ -49,8 +51,6 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _migrate(args: argparse.Namespace) -> int:
     """Idempotent, so a Kubernetes Job may run it on every deploy, beside replicas starting."""
-    from connectors.errors import UpstreamUnavailable
-
     from .backends import migrate_ledger
 
     settings = load_settings(config_file=args.config)
@@ -58,11 +58,7 @@ def _migrate(args: argparse.Namespace) -> int:
         print("omnigate: migrate needs OMNIGATE_DATABASE_URL (the SQLite file creates its own tables)",
               file=sys.stderr)
         return 2
-    try:
-        applied = asyncio.run(migrate_ledger(settings.database_url))
-    except UpstreamUnavailable as exc:
-        print(f"omnigate: {exc}", file=sys.stderr)
-        return 1
+    applied = asyncio.run(migrate_ledger(settings.database_url))
     print("\n".join(f"applied {name}" for name in applied) if applied else "the ledger's schema is current")
     return 0
 

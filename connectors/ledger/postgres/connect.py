@@ -3,10 +3,12 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import psycopg
+
 from ...errors import UpstreamUnavailable
 from ..store import LedgerPorts
 from .answers import PostgresAppointmentAnswers
-from .database import SYSTEM, PostgresDatabase, open_pool
+from .database import SYSTEM, WAIT_S, Connection, PostgresDatabase, open_pool
 from .holds import PostgresReservations
 from .idempotency import PostgresIdempotency
 from .journal import PostgresJournal
@@ -34,5 +36,9 @@ async def open_postgres_ledger(url: str) -> AsyncIterator[LedgerPorts]:
 
 async def migrate(url: str) -> list[str]:
     """Applies what is missing and returns it; safe beside replicas starting and another `migrate` running."""
-    async with open_pool(url) as pool, pool.connection() as conn:
+    try:
+        conn: Connection = await psycopg.AsyncConnection.connect(url, autocommit=True, connect_timeout=int(WAIT_S))
+    except psycopg.OperationalError as error:
+        raise UpstreamUnavailable(SYSTEM, f"cannot connect to PostgreSQL: {error}".strip()) from error
+    async with conn:
         return await apply(conn)
