@@ -1,6 +1,7 @@
 """The Reservations contract (Omnigate's ledger, in SQLite and in PostgreSQL): holds count against what the
 POS calls in stock."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -146,3 +147,11 @@ async def test_holds_linked_to_an_order_are_found_by_it(reservations: Reservatio
 
     assert [h.id for h in await reservations.order_holds("order-9")] == ["h1", "h2"]
     assert await reservations.order_holds("order-10") == []
+
+
+async def test_holds_racing_for_the_last_units_get_them_once(reservations: Reservations) -> None:
+    """On PostgreSQL the holds run on several pooled connections at once, as on several replicas."""
+    won = await asyncio.gather(*(reservations.hold(a_hold(f"r{n}", sku="SKU-9"), available=3) for n in range(20)))
+
+    assert sum(won) == 3
+    assert await reservations.held([("SKU-9", "L7")], NOW) == [3]

@@ -1,6 +1,7 @@
 """The UndoJournal contract (Omnigate's ledger, in SQLite and in PostgreSQL): undos written ahead, taken
 once, kept until done."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -65,3 +66,14 @@ async def test_take_due_takes_at_most_the_limit_oldest_first(journal: UndoJourna
         await journal.intend(entry(f"e{n}", due=NOW - timedelta(seconds=n)), NOW)
 
     assert [e.id for e in await journal.take_due(NOW, LEASE, 2)] == ["e4", "e3"]
+
+
+async def test_workers_taking_at_once_each_get_other_entries(journal: UndoJournal) -> None:
+    """As replicas polling together do: every due entry is taken, none by two of them."""
+    for n in range(12):
+        await journal.intend(entry(f"e{n:02}", due=NOW - timedelta(seconds=n)), NOW)
+
+    taken = await asyncio.gather(*(journal.take_due(NOW, LEASE, 3) for _ in range(6)))
+
+    ids = [e.id for batch in taken for e in batch]
+    assert sorted(ids) == [f"e{n:02}" for n in range(12)]
