@@ -51,10 +51,18 @@ class PostgresServer:
     def start(self) -> None:
         self._run("initdb", "-D", str(self._data), "-U", SUPERUSER, "--auth=trust", "--encoding=UTF8",
                   "--locale=C", "--no-sync")
-        # fsync off: a throwaway cluster; a restart (`pg_ctl restart`, fast) still checkpoints what was committed
+        self.resume()
+
+    def resume(self) -> None:
+        """Starts the server on its data (after `start` made it, or after `pause`)."""
+        # fsync off: a throwaway cluster; a fast stop or restart still checkpoints what was committed
         options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self._root} "
                    "-c fsync=off -c full_page_writes=off -c max_connections=200")
         self._run("pg_ctl", "-D", str(self._data), "-l", str(self._log), "-o", options, "-w", "start")
+
+    def pause(self) -> None:
+        """Stops the server, as an outage would, until `resume`."""
+        self._run("pg_ctl", "-D", str(self._data), "-m", "fast", "-w", "stop")
 
     def restart(self) -> None:
         """A fast restart: every connection is cut, committed work stays. The log again, or the new server would

@@ -230,6 +230,25 @@ async def test_a_postgres_restart_loses_no_committed_hold_and_the_replicas_recon
     assert await held_in(shared, product.sku, STORE) == left
 
 
+async def test_while_postgres_is_down_the_ledger_is_unavailable_and_serves_again_after(
+        sims: Sims, postgres: PostgresServer, tmp_path: Path) -> None:
+    shared = Shared(tmp_path / "unused.sqlite3", migrated(postgres))
+    product, _ = few_left(sims)
+    customer = bearer(Role.CUSTOMER, "003OG0000000000AAA")
+    async with shared.gateway(sims.url) as gateway:
+        await asyncio.to_thread(postgres.pause)
+        try:
+            down = await graphql(sims.http, gateway.url, RESERVE, reserve_input(product.sku, 1, "down"), customer)
+        finally:
+            await asyncio.to_thread(postgres.resume)
+        up = await graphql(sims.http, gateway.url, RESERVE, reserve_input(product.sku, 1, "up"), customer)
+
+    assert down["data"] is None, down  # reserveInStore is non-null: its error nulls the whole answer
+    assert [(e["extensions"]["code"], e["extensions"].get("source")) for e in down["errors"]] == [
+        ("UPSTREAM_UNAVAILABLE", "ledger")]
+    assert up["data"]["reserveInStore"]["userErrors"] == []
+
+
 async def _until(read: Any, expected: object, timeout_s: float = 30.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout_s
     while (found := await read()) != expected:
