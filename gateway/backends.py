@@ -10,11 +10,7 @@ from connectors import ports
 from connectors.crm.adapter import CrmAdapter
 from connectors.domain import System
 from connectors.erp.adapter import ErpAdapter
-from connectors.ledger.answers import LedgerAppointmentAnswers
-from connectors.ledger.database import open_database
-from connectors.ledger.holds import LedgerReservations
-from connectors.ledger.idempotency import LedgerIdempotency
-from connectors.ledger.journal import LedgerJournal
+from connectors.ledger.store import migrate, open_ledger
 from connectors.pos.adapter import PosAdapter
 from connectors.webshop.adapter import WebshopAdapter
 
@@ -74,12 +70,17 @@ async def open_backends(settings: Settings, tracing: Callable[[str], list[aiohtt
                                          settings.webshop_url, creds.webshop_key, creds.webshop_secret,
                                          timeout_s=timeout, shop_timezone=settings.webshop_timezone,
                                          resilience=resilience)
-        ledger = await stack.enter_async_context(open_database(settings.ledger_path))
+        ledger = await stack.enter_async_context(open_ledger(settings.ledger_path, settings.database_url))
         yield Backends(
             catalog=erp, erp_pricing=erp, pos_pricing=pos, store_directory=pos, store_inventory=pos, store_sales=pos,
             store_returns=pos, online_catalog=webshop, wishlists=webshop, wishlist_changes=webshop,
             customers=crm, customer_profiles=crm, customer_notes=crm, web_orders=webshop, web_order_changes=webshop,
             receipts=pos, appointments=pos, appointment_bookings=pos,
-            appointment_answers=LedgerAppointmentAnswers(ledger), reservations=LedgerReservations(ledger),
-            idempotency=LedgerIdempotency(ledger), journal=LedgerJournal(ledger), health=(erp, pos, crm, webshop),
+            appointment_answers=ledger.appointment_answers, reservations=ledger.reservations,
+            idempotency=ledger.idempotency, journal=ledger.journal, health=(erp, pos, crm, webshop),
         )
+
+
+async def migrate_ledger(database_url: str) -> list[str]:
+    """`omnigate migrate`: the migrations this run applied (none: the schema was current)."""
+    return await migrate(database_url)

@@ -1,4 +1,4 @@
-"""`omnigate serve | check-config | export-schema | simulate | demo | api-key | token`."""
+"""`omnigate serve | migrate | check-config | export-schema | simulate | demo | api-key | token`."""
 
 import argparse
 import asyncio
@@ -7,6 +7,8 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+from connectors.errors import UpstreamUnavailable
 
 from .auth.principals import Role
 from .listening import CannotListen, listening
@@ -21,7 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"omnigate: invalid setting: {problem}", file=sys.stderr)
         return 2
-    except CannotListen as exc:
+    except (CannotListen, UpstreamUnavailable) as exc:  # the port, or the ledger's database at start
         print(f"omnigate: {exc}", file=sys.stderr)
         return 1
     except DemoExtraMissing as exc:
@@ -44,6 +46,20 @@ def _serve(args: argparse.Namespace) -> int:
         return run_workers(workers, ["serve", "--worker", *config], longest_drain_s(settings))
     with listening("the gateway", settings.host, settings.port):
         serve(settings, reuse_port=args.worker)
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    """Idempotent, so a Kubernetes Job may run it on every deploy, beside replicas starting."""
+    from .backends import migrate_ledger
+
+    settings = load_settings(config_file=args.config)
+    if settings.database_url is None:
+        print("omnigate: migrate needs OMNIGATE_DATABASE_URL (the SQLite file creates its own tables)",
+              file=sys.stderr)
+        return 2
+    applied = asyncio.run(migrate_ledger(settings.database_url))
+    print("\n".join(f"applied {name}" for name in applied) if applied else "the ledger's schema is current")
     return 0
 
 
@@ -152,6 +168,11 @@ def _parser() -> argparse.ArgumentParser:
                             "(default: the number of cores)")
     serve.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)  # one of a parent's workers
     serve.set_defaults(run=_serve)
+
+    migrate = command("migrate", "apply the PostgreSQL ledger's pending schema migrations (OMNIGATE_DATABASE_URL) "
+                                 "and exit; safe to run again and beside running gateways")
+    migrate.add_argument("--config", type=Path, metavar="FILE", help=config_help)
+    migrate.set_defaults(run=_migrate)
 
     check = command("check-config", "validate the settings, warn about back-office URLs that do not answer, and exit")
     check.add_argument("--config", type=Path, metavar="FILE", help=config_help)

@@ -53,4 +53,15 @@ if ! command -v redis-server > /dev/null; then
 fi
 export TESTS_REQUIRE_REDIS=1  # tests/redis_server.py: fail rather than skip
 # --- end shared state ---
+# --- PostgreSQL ledger (issue 14): Debian's server, started by the tests themselves (tests/postgres.py) ---
+if ! ls /usr/lib/postgresql/*/bin/pg_ctl > /dev/null 2>&1; then
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get > /dev/null; then
+    echo "test.sh: the PostgreSQL ledger tests need Debian's postgresql, and only root can install it: apt-get install postgresql" >&2
+    exit 1
+  fi
+  echo "test.sh: installing Debian's postgresql for the ledger tests"
+  apt_install postgresql
+fi
+export TESTS_REQUIRE_POSTGRES=1  # tests/postgres.py: fail rather than skip
+# --- end PostgreSQL ledger ---
 .venv/bin/python -m pytest -q "$@"

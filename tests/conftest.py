@@ -11,6 +11,7 @@ from gateway.telemetry import add_span_exporter
 from simulators.world import Scale, World, build_world
 
 from .harness import Stack, running_stack
+from .postgres import PostgresServer, running_postgres
 
 AS_OF = date(2026, 11, 20)
 
@@ -49,3 +50,10 @@ def exporter() -> Iterator[InMemorySpanExporter]:
     add_span_exporter(spans)
     yield spans
     spans.shutdown()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL cluster for the session; each test takes a database of its own (`new_database`)."""
+    with running_postgres() as server:
+        yield server

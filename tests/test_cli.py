@@ -17,6 +17,7 @@ SCALE = "--scale {small,default,large}"
 # Per command: each option as help shows it -> the parenthesis that ends its help.
 OPTIONS = {
     "serve": {"--config FILE": "(unset: environment only)", "--workers N": "(default: the number of cores)"},
+    "migrate": {"--config FILE": "(unset: environment only)"},
     "check-config": {"--config FILE": "(unset: environment only)"},
     "export-schema": {},
     "simulate": {"--host HOST": "(default: 127.0.0.1)", "--port PORT": "(default: 8100)",

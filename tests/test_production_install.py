@@ -18,6 +18,7 @@ from aiohttp import web
 from simulators.host import SimulatorHost
 from simulators.world import World
 
+from .postgres import PostgresServer
 from .processes import ROOT, environment, free_port
 
 pytestmark = pytest.mark.timeout(600)  # the first test builds the venv: pip installs the dependencies
@@ -155,3 +156,10 @@ def test_demo_without_the_extra_says_which_to_install(production_venv: Path) -> 
     assert (result.returncode, result.stderr.splitlines()) == (2, [
         "omnigate: the demo and the simulators need the demo extra: pip install 'omnigate[demo]'"])
 
+
+
+def test_migrate_applies_the_migrations_the_install_ships(production_venv: Path, postgres: PostgresServer) -> None:
+    urls = {f"OMNIGATE_{s.upper()}_URL": f"http://127.0.0.1:9/{s}" for s in ("erp", "pos", "crm", "webshop")}
+    result = subprocess.run([production_venv / "bin" / "omnigate", "migrate"], capture_output=True, text=True,
+                            timeout=60, cwd="/", env=environment(OMNIGATE_DATABASE_URL=postgres.new_database(), **urls))
+    assert (result.returncode, result.stdout) == (0, "applied 0001_initial.sql\n"), result.stderr

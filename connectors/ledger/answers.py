@@ -9,10 +9,10 @@ from ..domain import AppointmentAnswer, AppointmentStatus, Channel
 from .database import Database, from_us, to_us
 
 IDS_PER_QUERY = 900  # under SQLite's oldest limit of 999 parameters
-_COLUMNS = "appointment_id, channel, answer, answered_by, answered_us"
+COLUMNS = "appointment_id, channel, answer, answered_by, answered_us"
 
 
-def _answer(row: tuple[str, str | None, str | None, str | None, int | None]) -> AppointmentAnswer:
+def answer_of(row: tuple[str, str | None, str | None, str | None, int | None]) -> AppointmentAnswer:
     appointment_id, channel, answer, by, at = row
     return AppointmentAnswer(appointment_id, Channel(channel) if channel else None,
                              AppointmentStatus(answer) if answer else None, by,
@@ -38,9 +38,9 @@ class LedgerAppointmentAnswers:
                          "answer = excluded.answer, answered_by = excluded.answered_by, "
                          "answered_us = excluded.answered_us WHERE answer IS NULL",
                          (appointment_id, answer.value, by, to_us(at)))
-            row = conn.execute(f"SELECT {_COLUMNS} FROM appointment_answers WHERE appointment_id = ?",
+            row = conn.execute(f"SELECT {COLUMNS} FROM appointment_answers WHERE appointment_id = ?",
                                (appointment_id,)).fetchone()
-            return _answer(row)
+            return answer_of(row)
         return await self._db.write(work)
 
     async def answers(self, appointment_ids: Sequence[str]) -> list[AppointmentAnswer | None]:
@@ -50,8 +50,8 @@ class LedgerAppointmentAnswers:
             for start in range(0, len(unique), IDS_PER_QUERY):
                 chunk = unique[start:start + IDS_PER_QUERY]
                 marks = ", ".join("?" for _ in chunk)
-                rows = conn.execute(f"SELECT {_COLUMNS} FROM appointment_answers WHERE appointment_id IN ({marks})",
+                rows = conn.execute(f"SELECT {COLUMNS} FROM appointment_answers WHERE appointment_id IN ({marks})",
                                     chunk).fetchall()
-                found.update({row[0]: _answer(row) for row in rows})
+                found.update({row[0]: answer_of(row) for row in rows})
             return [found.get(i) for i in appointment_ids]
         return await self._db.read(work) if appointment_ids else []

@@ -20,7 +20,7 @@ NEWEST_FIRST = "ORDER BY created_us DESC, id DESC"
 
 def page_holds(conn: sqlite3.Connection, column: Column, keys: Sequence[str], listing: HoldListing) -> list[HoldPage]:
     """One page per key, aligned with `keys`: newest first, `listing.first` long, `has_more` if rows are left."""
-    filters, params = _filters(column, listing)
+    filters, params = filters_of(column, listing)
     branch = f"SELECT * FROM (SELECT {COLUMNS} FROM holds WHERE {column} = ?{filters} {NEWEST_FIRST} LIMIT ?)"
     found: dict[str, list[Row]] = {}
     unique = list(dict.fromkeys(keys))
@@ -37,25 +37,26 @@ def page_holds(conn: sqlite3.Connection, column: Column, keys: Sequence[str], li
     return [pages.get(key, HoldPage((), False)) for key in keys]
 
 
-def _filters(column: Column, listing: HoldListing) -> tuple[str, list[str | int]]:
-    """The status as clients see it at `listing.at`: a lapsed ACTIVE row is EXPIRED, not ACTIVE."""
+def filters_of(column: Column, listing: HoldListing, mark: str = "?") -> tuple[str, list[str | int]]:
+    """The status as clients see it at `listing.at`: a lapsed ACTIVE row is EXPIRED, not ACTIVE; `mark`: the
+    driver's parameter placeholder."""
     sql: list[str] = []
     params: list[str | int] = []
     at = to_us(listing.at)
     if listing.status is HoldStatus.ACTIVE:
-        sql.append("status = ? AND expires_us > ?")
+        sql.append(f"status = {mark} AND expires_us > {mark}")
         params += [ACTIVE, at]
     elif listing.status is HoldStatus.EXPIRED:
-        sql.append("(status = ? OR (status = ? AND expires_us <= ?))")
+        sql.append(f"(status = {mark} OR (status = {mark} AND expires_us <= {mark}))")
         params += [HoldStatus.EXPIRED.value, ACTIVE, at]
     elif listing.status is not None:
-        sql.append("status = ?")
+        sql.append(f"status = {mark}")
         params.append(listing.status.value)
     if column == "customer_id" and listing.store_code is not None:
-        sql.append("store_code = ?")
+        sql.append(f"store_code = {mark}")
         params.append(listing.store_code)
     if listing.after is not None:
         created, hold_id = listing.after
-        sql.append("(created_us, id) < (?, ?)")
+        sql.append(f"(created_us, id) < ({mark}, {mark})")
         params += [to_us(created), hold_id]
     return "".join(f" AND {part}" for part in sql), params

@@ -139,6 +139,10 @@ class Settings:
     ledger_path: Path = setting(v.new_file, "omnigate-ledger.sqlite3", "Omnigate's own SQLite file (reserve & "
                                 "collect holds, idempotency results, answers to appointment requests, the journal "
                                 "of undos), created on first start; processes sharing it share them")
+    database_url: str | None = setting(
+        v.database_url, None, "PostgreSQL for Omnigate's own state instead of the SQLite file, for replicas on "
+        "several hosts (`postgresql://user@host:5432/omnigate`; the password from `PGPASSWORD` or in the URL): "
+        "`omnigate migrate` applies its schema; a gateway started on an empty database applies it too")
     reservation_hold_hours: int = setting(v.positive_whole, "48", "opening hours of the store for which a "
                                           "reserve & collect hold keeps its units (`expiresAt`): a hold made on "
                                           "Saturday evening does not lapse while the store is closed on Sunday")

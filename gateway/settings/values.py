@@ -154,6 +154,14 @@ def new_file(value: str) -> Path:
     return path
 
 
+def database_url(value: str) -> str:
+    """A libpq connection URI; the password may be left to PGPASSWORD or a `.pgpass` file."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("postgresql", "postgres") or not (parts.hostname or "host=" in parts.query):
+        raise ValueError(f"expected a postgresql:// URL with a host, got {parts.scheme or 'no'} URL")
+    return value
+
+
 def flag(value: str) -> bool:
     if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
         raise ValueError(f"expected true or false, got {value!r}")

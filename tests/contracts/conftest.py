@@ -3,6 +3,7 @@ every implementation of that port (as strawberry runs one HTTP suite over every 
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Generic, TypeVar
 
 import aiohttp
@@ -12,6 +13,7 @@ from connectors.credentials import DEMO_CREDENTIALS
 from connectors.crm.adapter import CrmAdapter
 from connectors.domain import System
 from connectors.erp.adapter import ErpAdapter
+from connectors.ledger.store import LedgerPorts, open_ledger
 from connectors.pos.adapter import PosAdapter
 from connectors.webshop.adapter import WebshopAdapter
 from simulators.base import Simulator
@@ -99,3 +101,11 @@ def implementation(request: pytest.FixtureRequest) -> Upstream[object]:
     upstream: Upstream[object] = request.getfixturevalue(request.param)
     upstream.control.reset_stats()
     return upstream
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[LedgerPorts]:
+    """Omnigate's own state in each of its stores: the SQLite file, and a fresh PostgreSQL database (migrated)."""
+    url = request.getfixturevalue("postgres").new_database() if request.param == "postgres" else None
+    async with open_ledger(tmp_path / "ledger.sqlite3", url) as ports:
+        yield ports

@@ -1,25 +1,21 @@
-"""The AppointmentAnswers contract (today Omnigate's SQLite ledger): the first channel and the first answer
-stand; answers are read aligned with the ids asked, in one query."""
+"""The AppointmentAnswers contract (Omnigate's ledger, in SQLite and in PostgreSQL): the first channel and
+the first answer stand; answers are read aligned with the ids asked, in one query."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from connectors.domain import AppointmentAnswer, AppointmentStatus, Channel
-from connectors.ledger.answers import LedgerAppointmentAnswers
-from connectors.ledger.database import open_database
+from connectors.ledger.store import LedgerPorts
 from connectors.ports import AppointmentAnswers
 
 NOW = datetime(2026, 5, 2, 9, 30, tzinfo=UTC)
 CONFIRMED, DECLINED = AppointmentStatus.CONFIRMED, AppointmentStatus.DECLINED
 
 
-@pytest.fixture(params=["sqlite"])
-async def answers(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[AppointmentAnswers]:
-    async with open_database(tmp_path / "ledger.sqlite3") as database:
-        yield LedgerAppointmentAnswers(database)
+@pytest.fixture
+def answers(ledger: LedgerPorts) -> AppointmentAnswers:
+    return ledger.appointment_answers
 
 
 async def test_the_first_channel_and_the_first_answer_stand(answers: AppointmentAnswers) -> None:

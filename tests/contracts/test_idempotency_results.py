@@ -1,24 +1,21 @@
-"""The IdempotencyResults contract (today Omnigate's SQLite ledger): a key's first result, once."""
+"""The IdempotencyResults contract (Omnigate's ledger, in SQLite and in PostgreSQL): a key's first result, once."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from connectors.domain import Claim, ClaimState
-from connectors.ledger.database import open_database
-from connectors.ledger.idempotency import RUNNING_LEASE, LedgerIdempotency
+from connectors.ledger.idempotency import RUNNING_LEASE
+from connectors.ledger.store import LedgerPorts
 from connectors.ports import IdempotencyResults
 
 NOW = datetime(2026, 5, 2, 9, 30, tzinfo=UTC)
 DAY = timedelta(hours=24)
 
 
-@pytest.fixture(params=["sqlite"])
-async def results(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[IdempotencyResults]:
-    async with open_database(tmp_path / "ledger.sqlite3") as database:
-        yield LedgerIdempotency(database)
+@pytest.fixture
+def results(ledger: LedgerPorts) -> IdempotencyResults:
+    return ledger.idempotency
 
 
 async def test_a_finished_key_gives_its_first_result_for_the_same_input_only(results: IdempotencyResults) -> None:

@@ -1,24 +1,22 @@
-"""The Reservations contract (today Omnigate's SQLite ledger): holds count against what the POS calls in stock."""
+"""The Reservations contract (Omnigate's ledger, in SQLite and in PostgreSQL): holds count against what the
+POS calls in stock."""
 
-from collections.abc import AsyncIterator
+import asyncio
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from connectors.domain import Hold, HoldListing, HoldPage, HoldStatus
-from connectors.ledger.database import open_database
-from connectors.ledger.holds import LedgerReservations
+from connectors.ledger.store import LedgerPorts
 from connectors.ports import Reservations
 
 NOW = datetime(2026, 5, 2, 9, 30, tzinfo=UTC)
 LATER = NOW + timedelta(hours=48)
 
 
-@pytest.fixture(params=["sqlite"])
-async def reservations(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Reservations]:
-    async with open_database(tmp_path / "ledger.sqlite3") as database:
-        yield LedgerReservations(database)
+@pytest.fixture
+def reservations(ledger: LedgerPorts) -> Reservations:
+    return ledger.reservations
 
 
 def a_hold(hold_id: str, quantity: int = 1, sku: str = "SKU-1", store: str = "L7", at: datetime = NOW,
@@ -149,3 +147,11 @@ async def test_holds_linked_to_an_order_are_found_by_it(reservations: Reservatio
 
     assert [h.id for h in await reservations.order_holds("order-9")] == ["h1", "h2"]
     assert await reservations.order_holds("order-10") == []
+
+
+async def test_holds_racing_for_the_last_units_get_them_once(reservations: Reservations) -> None:
+    """On PostgreSQL the holds run on several pooled connections at once, as on several replicas."""
+    won = await asyncio.gather(*(reservations.hold(a_hold(f"r{n}", sku="SKU-9"), available=3) for n in range(20)))
+
+    assert sum(won) == 3
+    assert await reservations.held([("SKU-9", "L7")], NOW) == [3]

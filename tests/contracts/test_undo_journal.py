@@ -1,24 +1,22 @@
-"""The UndoJournal contract (today the ledger's SQLite file): undos written ahead, taken once, kept until done."""
+"""The UndoJournal contract (Omnigate's ledger, in SQLite and in PostgreSQL): undos written ahead, taken
+once, kept until done."""
 
-from collections.abc import AsyncIterator
+import asyncio
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from connectors.domain import JournalEntry, Undo, UndoKind
-from connectors.ledger.database import open_database
-from connectors.ledger.journal import LedgerJournal
+from connectors.ledger.store import LedgerPorts
 from connectors.ports import UndoJournal
 
 NOW = datetime(2026, 5, 2, 9, 30, tzinfo=UTC)
 LEASE = timedelta(seconds=30)
 
 
-@pytest.fixture(params=["sqlite"])
-async def journal(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[UndoJournal]:
-    async with open_database(tmp_path / "ledger.sqlite3") as database:
-        yield LedgerJournal(database)
+@pytest.fixture
+def journal(ledger: LedgerPorts) -> UndoJournal:
+    return ledger.journal
 
 
 def entry(entry_id: str, saga: str = "s1", due: datetime = NOW,
@@ -68,3 +66,14 @@ async def test_take_due_takes_at_most_the_limit_oldest_first(journal: UndoJourna
         await journal.intend(entry(f"e{n}", due=NOW - timedelta(seconds=n)), NOW)
 
     assert [e.id for e in await journal.take_due(NOW, LEASE, 2)] == ["e4", "e3"]
+
+
+async def test_workers_taking_at_once_each_get_other_entries(journal: UndoJournal) -> None:
+    """As replicas polling together do: every due entry is taken, none by two of them."""
+    for n in range(12):
+        await journal.intend(entry(f"e{n:02}", due=NOW - timedelta(seconds=n)), NOW)
+
+    taken = await asyncio.gather(*(journal.take_due(NOW, LEASE, 3) for _ in range(6)))
+
+    ids = [e.id for batch in taken for e in batch]
+    assert sorted(ids) == [f"e{n:02}" for n in range(12)]
