@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e '.[test,demo]'
+.venv/bin/python -m pip install --quiet -e '.[test,demo,bench]'
 .venv/bin/ruff check .
 .venv/bin/mypy
 .venv/bin/lint-imports --no-cache > /dev/null || .venv/bin/lint-imports --no-cache
@@ -34,6 +34,7 @@ if ! command -v node > /dev/null || ! command -v npm > /dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm > /dev/null
 fi
 npm ci --prefix tests/clients --no-audit --no-fund --loglevel=error
+npm ci --prefix bench/load --no-audit --no-fund --loglevel=error  # autocannon, for the benchmark's smoke test
 export OMNIGATE_NODE_CLIENTS=required  # tests/node_clients.py: fail rather than skip
 # --- end real clients ---
 .venv/bin/python -m pytest -q "$@"
