@@ -30,7 +30,7 @@ async def floor_cells(the_floor: Floor, draws: dict[str, list[Draw]], config: Co
             cells[name] = {}
             for concurrency in CONCURRENCIES:
                 await upstream.reset(http, sim_url)
-                measured = await drive(call, scenario_draws, concurrency, config.duration(),
+                measured = await drive(call, scenario_draws, config.connections(concurrency), config.duration(),
                                        config.amount(concurrency))
                 calls = sum((await upstream.calls(http, sim_url)).values())
                 cells[name][concurrency] = dataclasses.replace(measured, upstream_calls=calls)

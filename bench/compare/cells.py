@@ -22,7 +22,8 @@ class Cell:
 
     @property
     def rate(self) -> float:
-        return self.requests / self.elapsed_s if self.elapsed_s else 0.0
+        """Good answers a second: a refusal or an error is no throughput."""
+        return max(self.requests - self.errors, 0) / self.elapsed_s if self.elapsed_s else 0.0
 
     @property
     def calls_per_request(self) -> float:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from .scenarios import SCENARIOS
 
-CONCURRENCIES = (1, 10, 50)
+CONCURRENCIES = (1, 10, 50)  # the levels every table and target names
+SMOKE_CONNECTIONS = {1: 1, 10: 2, 50: 4}  # what a smoke run opens for each, to end in seconds
 ABLATION_SCENARIOS = ("ten_products", "mobile_product_page")
 
 
@@ -33,9 +34,12 @@ class Config:
     def ablation_scenarios(self) -> tuple[str, ...]:
         return tuple(s for s in ABLATION_SCENARIOS if s in self.scenarios)
 
-    def amount(self, concurrency: int) -> int | None:
-        """The smoke run's cells send a few requests per connection instead of running for a time."""
-        return 4 * concurrency if self.smoke else None
+    def connections(self, level: int) -> int:
+        return SMOKE_CONNECTIONS[level] if self.smoke else level
+
+    def amount(self, level: int) -> int | None:
+        """The smoke run's cells send two requests per connection instead of running for a time."""
+        return 2 * self.connections(level) if self.smoke else None
 
     def duration(self) -> float | None:
         return None if self.smoke else self.duration_s
@@ -55,7 +59,7 @@ def parse(argv: list[str] | None = None) -> tuple[Config, argparse.Namespace]:
     p.add_argument("--scale", choices=("small", "default", "large"), default=None,
                    help="the demo world (default: default; small with --smoke)")
     p.add_argument("--seed", type=int, default=42)
-    p.add_argument("--soak-requests", type=int, default=None, help="100,000 (300 with --smoke)")
+    p.add_argument("--soak-requests", type=int, default=None, help="100,000 (100 with --smoke)")
     a = p.parse_args(argv)
     smoke = bool(a.smoke)
     config = Config(
@@ -63,6 +67,6 @@ def parse(argv: list[str] | None = None) -> tuple[Config, argparse.Namespace]:
         scenarios=tuple(s for s in SCENARIOS if s in a.scenarios), skip_peer=a.skip_peer, skip_soak=a.skip_soak,
         out=a.out, plot=a.out.with_name("results.png"), latency_ms=a.latency_ms,
         scale=a.scale or ("small" if smoke else "default"), seed=a.seed,
-        soak_requests=a.soak_requests or (300 if smoke else 100_000), soak_concurrency=20,
+        soak_requests=a.soak_requests or (100 if smoke else 100_000), soak_concurrency=4 if smoke else 20,
         rss_every_s=1.0 if smoke else 10.0, draws=100 if smoke else 2000, cold_requests=3 if smoke else 20)
     return config, a

@@ -61,7 +61,7 @@ async def run(plan: Plan, every_s: float | None = None, sample: Sampler | None =
     p50, p95, p99 = percentiles(answer["samples"])
     requests = len(answer["samples"])
     errors = answer["non2xx"] + answer["errors"] + answer["timeouts"] + answer["graphqlErrors"]
-    return Cell(plan.connections, requests, float(answer["duration"]), p50, p95, p99, errors,
+    return Cell(plan.connections, requests, float(answer["elapsedSeconds"]), p50, p95, p99, errors,
                 generator_cpu_s=float(answer["cpuSeconds"]), first_error=answer["firstError"]), answer
 
 

@@ -26,8 +26,8 @@ async def cell(target: Target, sim_url: str, requests: list[Request], concurrenc
     """One load run; its upstream calls (per route) and the target's CPU during it."""
     await upstream.reset(http, sim_url)
     before = total_cpu(target.pids())
-    measured, _ = await load.run(load.Plan(target.url, requests, concurrency, config.duration(),
-                                           config.amount(concurrency)))
+    measured, _ = await load.run(load.Plan(target.url, requests, config.connections(concurrency),
+                                           config.duration(), config.amount(concurrency)))
     spent = total_cpu(target.pids()) - before
     routes = await upstream.calls(http, sim_url)
     return dataclasses.replace(measured, upstream_calls=sum(routes.values()), server_cpu_s=spent), routes
@@ -37,7 +37,7 @@ async def warm(target: Target, sim_url: str, draws: dict[str, list[Draw]], confi
                http: aiohttp.ClientSession) -> None:
     """The mixed scenarios for `warm_s` at concurrency 10: shared caches, the operation cache and the JIT of
     the peer's runtime warm alike."""
-    await load.run(load.Plan(target.url, mixed(target, draws), 10, duration_s=config.warm_s))
+    await load.run(load.Plan(target.url, mixed(target, draws), config.connections(10), duration_s=config.warm_s))
 
 
 async def measure(target: Target, sim_url: str, draws: dict[str, list[Draw]], config: Config) -> TargetRun:

@@ -8,6 +8,7 @@ from .results import Results, ScenarioRun
 from .scenarios import SCENARIOS
 from .verdicts import table
 
+SMOKE_CELLS = "smoke cells: two requests per connection, the c=10 and c=50 columns at 2 and 4 connections"
 GENERATOR_SATURATED = 0.9  # autocannon's CPU seconds per second past which its figures are the generator's
 
 
@@ -17,9 +18,11 @@ def write_report(results: Results, config: Config, command: str, elapsed_s: floa
              *describe(), f"- Command: `{command}` ({elapsed_s / 60:.1f} minutes)",
              f"- Set-up: simulators (`omnigate simulate --scale {config.scale} --seed {config.seed} --latency-ms "
              f"{config.latency_ms}`), each gateway and the load generator (autocannon, bench/load/) in processes of "
-             f"their own on 127.0.0.1; every gateway warmed {config.warm_s:.0f} s on the mixed scenarios; "
-             + ("smoke cells (4 requests per connection)" if config.smoke else f"{config.duration_s:.0f} s per cell")
+             f"their own on 127.0.0.1; Omnigate's admission control at 64 running and 64 waiting (its defaults "
+             f"refuse most of c=50 at once); every gateway warmed {config.warm_s:.0f} s on the mixed scenarios; "
+             + (SMOKE_CELLS if config.smoke else f"{config.duration_s:.0f} s per cell")
              + "; variables drawn from a seeded Zipf distribution over skus, stores and loyalty cards.",
+             "- Throughput counts good answers only (no refusal, no GraphQL error).",
              "- The floor: each scenario's upstream calls issued directly through the project's aiohttp connectors "
              "in dependency order (bench/compare/floor.py), in the harness' own process; its calls per request "
              "cold are the ideal count.", ""]
