@@ -35,6 +35,7 @@ if ! command -v node > /dev/null || ! command -v npm > /dev/null; then
 fi
 npm ci --prefix tests/clients --no-audit --no-fund --loglevel=error
 npm ci --prefix bench/load --no-audit --no-fund --loglevel=error  # autocannon, for the benchmark's smoke test
+npm ci --prefix bench/peer --no-audit --no-fund --loglevel=error  # the GraphQL Mesh peer (bench/mesh.py)
 export OMNIGATE_NODE_CLIENTS=required  # tests/node_clients.py: fail rather than skip
 # --- end real clients ---
 .venv/bin/python -m pytest -q "$@"

@@ -1,7 +1,8 @@
 // The benchmark's load generator: cycles through the request bodies of a JSON plan with autocannon and prints
 // autocannon's result as JSON on stdout, with how many answers carried GraphQL errors ("graphqlErrors"), every
 // answer's latency in ms ("samples": autocannon's histogram has no p95), the wall time ("elapsedSeconds") and
-// this process' own CPU seconds from /proc/self/stat ("cpuSeconds"), so a saturated generator is visible.
+// this process' own CPU seconds from /proc/self/stat while it drove the load ("cpuSeconds"), so a saturated
+// generator is visible.
 //
 //   node drive.mjs plan.json
 //   plan: {"url", "connections", "duration": seconds | "amount": requests, "requests": [{"body", "headers"}],
@@ -48,8 +49,9 @@ function cpuSeconds() {
   return (Number(fields[11]) + Number(fields[12])) / plan.clockTicks;
 }
 
+const cpuBefore = cpuSeconds(); // Node's start and autocannon's import are not the load's cost
 const started = process.hrtime.bigint();
 const result = await autocannon(options);
 const elapsedSeconds = Number(process.hrtime.bigint() - started) / 1e9; // autocannon's own "duration" ticks by 1 s
 process.stdout.write(JSON.stringify({ ...result, graphqlErrors, firstError, samples, elapsedSeconds,
-  cpuSeconds: cpuSeconds() }));
+  cpuSeconds: cpuSeconds() - cpuBefore }));
