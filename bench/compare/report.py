@@ -25,7 +25,10 @@ def write_report(results: Results, config: Config, command: str, elapsed_s: floa
              "- Throughput counts good answers only (no refusal, no GraphQL error).",
              "- The floor: each scenario's upstream calls issued directly through the project's aiohttp connectors "
              "in dependency order (bench/compare/floor.py), in the harness' own process; its calls per request "
-             "cold are the ideal count.", ""]
+             "cold are the ideal count.",
+             "- The peer: GraphQL Mesh (Hive Gateway) as bench/peer/gateway.config.ts configures it (its header says "
+             "which performance features are on: parse and validation cache, in-flight deduplication, response "
+             "caching of public data for the stock TTL, batched links); its documents are bench/mesh.py's.", ""]
     lines += ["## Targets", "", *table(results), ""]
     for name in results.floor or _scenarios(results):
         lines += _scenario(results, name)
