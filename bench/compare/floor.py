@@ -61,7 +61,7 @@ class Floor:
     async def mobile_product_page(self, d: Draw) -> None:
         sku, gtin = d["sku"], self.ids.gtin[d["sku"]]
         web = [self.ids.webshop_id[sku]] if sku in self.ids.webshop_id else []
-        *_, relations, _, _, _ = await asyncio.gather(
+        _, _, relations, _, _, _ = await asyncio.gather(
             self.b.catalog.products([sku]), self.b.erp_pricing.prices([sku]), self.b.catalog.relations([sku]),
             self.b.pos_pricing.prices([gtin]), self.b.store_inventory.stock([(gtin, s) for s in d["nearest_stores"]]),
             self.b.online_catalog.products(web))

@@ -40,9 +40,9 @@ class Plan:
     amount: int | None = None
 
 
-async def run(plan: Plan, every_s: float | None = None, sample: Sampler | None = None) -> tuple[Cell, dict[str, Any]]:
-    """The cell autocannon measured (upstream calls and server CPU left for the caller) and its raw answer;
-    `sample` is awaited every `every_s` seconds while it runs (the soak's RSS)."""
+async def run(plan: Plan, every_s: float | None = None, sample: Sampler | None = None) -> Cell:
+    """The cell autocannon measured (upstream calls and server CPU are left for the caller); `sample` is awaited
+    every `every_s` seconds while it runs (the soak's RSS)."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump({"url": plan.url, "connections": plan.connections, "requests": plan.requests,
                    "duration": plan.duration_s, "amount": plan.amount, "clockTicks": os.sysconf("SC_CLK_TCK")}, f)
@@ -62,7 +62,7 @@ async def run(plan: Plan, every_s: float | None = None, sample: Sampler | None =
     requests = len(answer["samples"])
     errors = answer["non2xx"] + answer["errors"] + answer["timeouts"] + answer["graphqlErrors"]
     return Cell(plan.connections, requests, float(answer["elapsedSeconds"]), p50, p95, p99, errors,
-                generator_cpu_s=float(answer["cpuSeconds"]), first_error=answer["firstError"]), answer
+                generator_cpu_s=float(answer["cpuSeconds"]), first_error=answer["firstError"])
 
 
 async def _every(every_s: float, sample: Sampler) -> None:

@@ -26,8 +26,8 @@ async def cell(target: Target, sim_url: str, requests: list[Request], concurrenc
     """One load run; its upstream calls (per route) and the target's CPU during it."""
     await upstream.reset(http, sim_url)
     before = total_cpu(target.pids())
-    measured, _ = await load.run(load.Plan(target.url, requests, config.connections(concurrency),
-                                           config.duration(), config.amount(concurrency)))
+    measured = await load.run(load.Plan(target.url, requests, config.connections(concurrency),
+                                        config.duration(), config.amount(concurrency)))
     spent = total_cpu(target.pids()) - before
     routes = await upstream.calls(http, sim_url)
     return dataclasses.replace(measured, upstream_calls=sum(routes.values()), server_cpu_s=spent), routes

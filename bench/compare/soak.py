@@ -25,6 +25,6 @@ async def soak(target: Target, sim_url: str, draws: dict[str, list[Draw]], confi
         series.append((time.perf_counter() - started, total_rss(target.pids())))
 
     plan = load.Plan(target.url, mixed(target, draws), config.soak_concurrency, amount=config.soak_requests)
-    cell, _ = await load.run(plan, config.rss_every_s, sample)
+    cell = await load.run(plan, config.rss_every_s, sample)
     await sample()
     return Soak(config.soak_requests, config.soak_concurrency, after_warm, series, series[-1][1], cell)
