@@ -29,6 +29,7 @@ async def floor_cells(the_floor: Floor, draws: dict[str, list[Draw]], config: Co
             ideal[name] = sum((await upstream.calls(http, sim_url)).values()) / len(cold)
             cells[name] = {}
             for concurrency in CONCURRENCIES:
+                await upstream.quiet(http, sim_url)
                 await upstream.reset(http, sim_url)
                 measured = await drive(call, scenario_draws, config.connections(concurrency), config.duration(),
                                        config.amount(concurrency))

@@ -24,6 +24,7 @@ def mixed(target: Target, draws: dict[str, list[Draw]]) -> list[Request]:
 async def cell(target: Target, sim_url: str, requests: list[Request], concurrency: int, config: Config,
                http: aiohttp.ClientSession) -> tuple[Cell, dict[str, int]]:
     """One load run; its upstream calls (per route) and the target's CPU during it."""
+    await upstream.quiet(http, sim_url)
     await upstream.reset(http, sim_url)
     before = total_cpu(target.pids())
     measured = await load.run(load.Plan(target.url, requests, config.connections(concurrency),

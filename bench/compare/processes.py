@@ -70,7 +70,9 @@ def stop(process: "subprocess.Popen[bytes]") -> None:
 async def simulators(scale: str, seed: int, latency_ms: int) -> AsyncIterator[Running]:
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "gateway", "simulate", "--port", str(port), "--scale", scale,
-                                "--seed", str(seed), "--latency-ms", str(latency_ms)], stdout=subprocess.DEVNULL)
+                                "--seed", str(seed), "--latency-ms", str(latency_ms)],
+                               # a caller that gives up mid-request (a load run's end) is logged as a traceback
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}"
         await wait_for(f"{url}/_sim/stats")

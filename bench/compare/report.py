@@ -62,8 +62,8 @@ def _scenario(results: Results, name: str) -> list[str]:
         cpu = f"{ten.cpu_ms_per_request:.2f}" if run else "–"
         load = max(c.generator_load for c in cells.values())
         generator = f"{load:.0%}" + (" (saturated)" if load > GENERATOR_SATURATED else "") if run else "–"
-        lines.append(f"| {label} | {one.p50_ms:.1f} / {one.p95_ms:.1f} / {one.p99_ms:.1f} | {ten.rate:.0f} | "
-                     f"{ten.p99_ms:.0f} | {fifty.rate:.0f} | {fifty.p99_ms:.0f} | {ten.calls_per_request:.2f} | "
+        lines.append(f"| {label} | {_latencies(one)} | {ten.rate:.0f} | "
+                     f"{_p99(ten)} | {fifty.rate:.0f} | {_p99(fifty)} | {ten.calls_per_request:.2f} | "
                      f"{cpu} | {rss} | {generator} | {sum(c.errors for c in cells.values())} |")
     lines += ["", *_ratios(results, name), ""]
     return lines
@@ -79,8 +79,8 @@ def _ratios(results: Results, name: str) -> list[str]:
         cells = ours.scenarios[name].cells
         parts = []
         if floor:
-            parts.append(f"p50 at c=1 {cells[1].p50_ms / floor[1].p50_ms:.2f}× the floor's, c=50 "
-                         f"{cells[50].rate / floor[50].rate:.2f}× its throughput")
+            parts.append(f"p50 at c=1 {_ratio(cells[1].p50_ms, floor[1].p50_ms)} the floor's, c=50 "
+                         f"{_ratio(cells[50].rate, floor[50].rate)} its throughput")
         peer = results.target("mesh", workers)
         if peer is not None and name in peer.scenarios:
             theirs = peer.scenarios[name].cells
@@ -89,6 +89,16 @@ def _ratios(results: Results, name: str) -> list[str]:
                          f"{_ratio(cells[1].p50_ms, theirs[1].p50_ms)}")
         lines.append(f"- Omnigate ×{workers}: " + "; ".join(parts or ["no floor nor peer to compare with"]) + ".")
     return lines
+
+
+def _latencies(cell: Cell) -> str:
+    if not cell.requests:
+        return "no answer"
+    return f"{cell.p50_ms:.1f} / {cell.p95_ms:.1f} / {cell.p99_ms:.1f}"
+
+
+def _p99(cell: Cell) -> str:
+    return f"{cell.p99_ms:.0f}" if cell.requests else "no answer"
 
 
 def _ratio(a: float, b: float) -> str:

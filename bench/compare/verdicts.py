@@ -31,7 +31,8 @@ def _cpu(results: Results) -> Verdict:
     if one is None or "ten_products" not in one.scenarios:
         return Verdict(target, "not run", None)
     cells = one.scenarios["ten_products"].cells
-    worst = max(c.cpu_ms_per_request for c in cells.values() if c.concurrency > 1)
+    worst = max((c.cpu_ms_per_request for c in cells.values() if c.concurrency > 1 and c.requests),
+                default=float("inf"))
     landed = ", ".join(f"c={c.concurrency} {c.cpu_ms_per_request:.2f} ms" for c in cells.values())
     return Verdict(target, landed, worst <= TODAY_CPU_MS / 2)
 
@@ -49,8 +50,10 @@ def _p50(results: Results) -> list[Verdict]:
         if one is None or s not in one.scenarios:
             continue
         ours, base = one.scenarios[s].cells[1].p50_ms, floor[1].p50_ms
+        answered = one.scenarios[s].cells[1].requests > 0 and base > 0
         found.append(Verdict(f"p50 at c=1 ≤ 1.2× the floor: {SCENARIOS[s].title}",
-                             f"{ours:.1f} ms vs {base:.1f} ms ({ours / base:.2f}×)", ours <= 1.2 * base))
+                             f"{ours:.1f} ms vs {base:.1f} ms ({ours / base:.2f}×)" if answered else "no answer",
+                             answered and ours <= 1.2 * base))
     return found
 
 
@@ -67,8 +70,9 @@ def _versus_peer(results: Results) -> list[Verdict]:
                 continue
             a, b = run.cells[50], peer.scenarios[s].cells[50]
             ratio = a.rate / b.rate if b.rate else float("inf")
+            no_worse = a.requests > 0 and (b.requests == 0 or a.p99_ms <= b.p99_ms)
             found.append(Verdict(title, f"{a.rate:.0f} vs {b.rate:.0f} req/s ({ratio:.2f}×), p99 {a.p99_ms:.0f} vs "
-                                        f"{b.p99_ms:.0f} ms", ratio >= 2 and a.p99_ms <= b.p99_ms))
+                                        f"{b.p99_ms:.0f} ms", ratio >= 2 and no_worse))
     return found
 
 
@@ -98,7 +102,7 @@ def _soak(results: Results) -> Verdict:
     soak = results.soak
     if soak is None:
         return Verdict(title, "no soak in this run", None)
-    change = soak.rss_after_mb / soak.rss_after_warm_mb - 1
+    change = soak.rss_after_mb / soak.rss_after_warm_mb - 1 if soak.rss_after_warm_mb else float("inf")
     return Verdict(title, f"{soak.rss_after_warm_mb:.0f} → {soak.rss_after_mb:.0f} MB ({change:+.1%})",
                    abs(change) <= 0.10)
 
