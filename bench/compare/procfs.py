@@ -11,7 +11,7 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a live process (fields 14 and 15 of /proc/<pid>/stat); 0 once it is gone."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (FileNotFoundError, ProcessLookupError):
+    except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
@@ -20,7 +20,7 @@ def rss_mb(pid: int) -> float:
     """Resident set size in MB (the second field of /proc/<pid>/statm); 0 once it is gone."""
     try:
         pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
-    except (FileNotFoundError, ProcessLookupError):
+    except OSError:
         return 0.0
     return pages * PAGE_BYTES / 1e6
 
@@ -30,12 +30,12 @@ def children(pid: int) -> list[int]:
     found: list[int] = []
     try:
         tasks = list(Path(f"/proc/{pid}/task").iterdir())
-    except FileNotFoundError:
+    except OSError:  # gone
         return found
     for task in tasks:
         try:
             found += [int(child) for child in (task / "children").read_text().split()]
-        except FileNotFoundError:
+        except OSError:  # a thread that ended meanwhile (ESRCH): a worker pool's threads come and go
             continue
     return found
 
