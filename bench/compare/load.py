@@ -52,6 +52,8 @@ async def run(plan: Plan, every_s: float | None = None, sample: Sampler | None =
         sampling = asyncio.create_task(_every(every_s, sample)) if every_s and sample else None
         out, err = await node.communicate()
         if sampling is not None:
+            if sampling.done():
+                sampling.result()  # a sampler that failed fails the run, rather than leaving a short series
             sampling.cancel()
         if node.returncode != 0:
             raise RuntimeError(f"autocannon failed ({node.returncode}): {err.decode()[-2000:]}")
