@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e '.[test,demo]'
+.venv/bin/python -m pip install --quiet -e '.[test,demo,bench]'
 .venv/bin/ruff check .
 .venv/bin/mypy
 .venv/bin/lint-imports --no-cache > /dev/null || .venv/bin/lint-imports --no-cache
@@ -40,6 +40,8 @@ if ! command -v node > /dev/null || ! command -v npm > /dev/null; then
   apt_install nodejs npm
 fi
 npm ci --prefix tests/clients --no-audit --no-fund --loglevel=error
+npm ci --prefix bench/load --no-audit --no-fund --loglevel=error  # autocannon, for the benchmark's smoke test
+npm ci --prefix bench/peer --no-audit --no-fund --loglevel=error  # the GraphQL Mesh peer (bench/mesh.py)
 export OMNIGATE_NODE_CLIENTS=required  # tests/node_clients.py: fail rather than skip
 # --- end real clients ---
 # --- shared state (issue 14): Debian's redis-server, started by tests/redis_server.py on a free loopback port ---
