@@ -34,6 +34,11 @@ class Config:
     def ablation_scenarios(self) -> tuple[str, ...]:
         return tuple(s for s in ABLATION_SCENARIOS if s in self.scenarios)
 
+    @property
+    def worker_levels(self) -> tuple[int, ...]:
+        """The smoke run leaves out two workers: `serve --workers` and Mesh's `--fork` have tests of their own."""
+        return (1,) if self.smoke else (1, 2)
+
     def connections(self, level: int) -> int:
         return SMOKE_CONNECTIONS[level] if self.smoke else level
 

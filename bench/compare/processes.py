@@ -20,6 +20,7 @@ SYSTEMS = ("erp", "pos", "crm", "webshop")
 # shared caches off: every entry expires at once, so each request reads the back offices (bench/latency.py)
 SHARED_CACHES_OFF = {f"OMNIGATE_{kind}_TTL_S": "0.000001" for kind in ("CATALOG", "PRICE", "STOCK")}
 OPERATION_CACHE_OFF = {"OMNIGATE_OPERATION_CACHE_SIZE": "0"}
+RESPONSE_CACHE_OFF = {"OMNIGATE_RESPONSE_CACHE_MB": "0"}
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,16 @@ from .draws import Draw, Draws, Population
 from .floor import floor
 from .measure import at_fifty, measure
 from .principals import Principals
-from .processes import OPERATION_CACHE_OFF, SHARED_CACHES_OFF, simulators
+from .processes import OPERATION_CACHE_OFF, RESPONSE_CACHE_OFF, SHARED_CACHES_OFF, simulators
 from .results import Results
 from .scenarios import SCENARIOS
 from .soak import soak
 from .targets import install_peer, mesh, omnigate, peer_missing
 
 ABLATIONS: dict[str, dict[str, str]] = {"operation cache off": OPERATION_CACHE_OFF,
-                                        "shared caches off": SHARED_CACHES_OFF, "tracing to memory": {}}
+                                        "response cache off": RESPONSE_CACHE_OFF,
+                                        "shared caches off": {**SHARED_CACHES_OFF, **RESPONSE_CACHE_OFF},
+                                        "tracing to memory": {}}
 BATCHING_OFF = ("no setting turns the DataLoaders' batching off, and adding one takes more than a one-line switch "
                 "(a setting declared in gateway/settings/model.py, passed down to every PortLoader)")
 
@@ -54,7 +56,7 @@ async def run(config: Config) -> Results:
         principals = Principals.write([s.code for s in population.stores], keys)
         async with simulators(config.scale, config.seed, config.latency_ms) as sim:
             await _floor_and_cold(results, world, draws, config, sim.url, folder, keys, principals)
-            for workers in (1, 2):
+            for workers in config.worker_levels:
                 async with omnigate(sim.url, keys, principals, workers) as target:
                     results.targets.append(await measure(target, sim.url, draws, config))
                 if without_peer is None:
