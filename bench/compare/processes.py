@@ -83,13 +83,15 @@ async def simulators(scale: str, seed: int, latency_ms: int) -> AsyncIterator[Ru
 
 
 def gateway_environ(sim_url: str, keys_file: Path, port: int, extra: dict[str, str]) -> dict[str, str]:
-    """As bench/operation_cache.py sets it: every limit a benchmark client would trip lifted, nothing built in the
-    background that would count in the upstream calls, no traces exported; admission control sized for 50
-    clients of slow back offices (its defaults, 8 running and 16 waiting, refuse most of c=50 at once)."""
+    """As bench/operation_cache.py sets it: every limit a benchmark client would trip lifted (the rate limits
+    too: the load generator is one address, where shoppers are thousands), nothing built in the background that
+    would count in the upstream calls, no traces exported; admission control sized for 50 clients of slow back
+    offices (its defaults, 8 running and 16 waiting, refuse most of c=50 at once)."""
     return {**os.environ, **{f"OMNIGATE_{s.upper()}_URL": f"{sim_url}/{s}" for s in SYSTEMS},
             "OMNIGATE_JWT_SECRET": JWT_SECRET, "OMNIGATE_API_KEYS_FILE": str(keys_file),
             "OMNIGATE_PORT": str(port), "OMNIGATE_UPSTREAM_TIMEOUT_S": "10",
             "OMNIGATE_MAX_CONNECTIONS_PER_CLIENT": "0", "OMNIGATE_PRICE_AUDIT_AT_START": "false",
+            "OMNIGATE_RATE_LIMITS": "anonymous=0,customer=0,kiosk=0,partner=0,staff=0",
             "OMNIGATE_LEDGER_PATH": str(keys_file.parent / f"ledger-{port}.sqlite3"),
             "OMNIGATE_MAX_IN_FLIGHT": "64", "OMNIGATE_ADMISSION_QUEUE": "64", "OMNIGATE_ADMISSION_WAIT_S": "30",
             "OTEL_TRACES_EXPORTER": "none", **extra}
