@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from gateway.schema.relay import global_id
-from simulators.world import CATEGORIES, DemoProduct
+from simulators.world import CATEGORIES, DemoProduct, DemoStore
 from tests.direct import pos_locations, pos_sellable, pos_variations, webshop_products
 from tests.harness import Stack
 from tests.test_gateway_stores import PARIS, haversine
@@ -88,6 +88,30 @@ async def test_nearest_availability_agrees_with_brute_force_and_the_pos(stack: S
     assert [(a["distanceKm"], a["store"]["code"]) for a in got] == expected[:5]
     assert [a["quantity"] for a in got] == [sellable[(product.gtin, code)] for _, code in expected[:5]]
     assert all(a["pickupReadyAt"] is None or a["pickupReadyAt"] > datetime.now(UTC).isoformat()[:10] for a in got)
+
+
+NEAREST_ONE = """
+query Nearest($sku: String!, $near: GeoPointInput!) {
+  product(sku: $sku) { nearestAvailability(near: $near, radiusKm: 200, first: 1) { store { code } quantity } }
+}"""
+
+
+async def test_the_nearest_store_with_stock_is_found_past_the_nearest_ones_without(stack: Stack) -> None:
+    """Stores are asked nearest first, ring by ring (3, then 6, then 12 for `first: 1`): a product none of the 3
+    stores nearest Paris can sell is still found at the nearest one that can, and no farther one is shown."""
+    stores = sorted((s for s in stack.world.stores if s.active),
+                    key=lambda s: haversine(PARIS, {"latitude": s.latitude, "longitude": s.longitude}))
+    in_reach = [s for s in stores if haversine(PARIS, {"latitude": s.latitude, "longitude": s.longitude}) <= 200]
+
+    def sellable(store: DemoStore, product: DemoProduct) -> int:
+        figure = stack.world.store_stock(store, product)
+        return figure.sellable if figure is not None else 0
+
+    product, nearest = next((p, s) for p in listed(stack)
+                            if not any(sellable(s, p) for s in in_reach[:3])
+                            for s in in_reach[3:] if sellable(s, p))
+    data = (await stack.data(NEAREST_ONE, {"sku": product.sku, "near": PARIS}))["product"]
+    assert data["nearestAvailability"] == [{"store": {"code": nearest.code}, "quantity": sellable(nearest, product)}]
 
 
 async def test_accessories_are_the_erp_relations_that_are_still_listed(stack: Stack) -> None:

@@ -1,5 +1,7 @@
 """Which stores a product's `nearestAvailability` asks about: shared by the field and its prefetch."""
 
+from collections.abc import Iterator
+
 from strawberry.types import Info
 
 from connectors.domain import GeoPoint
@@ -12,10 +14,22 @@ DEFAULT_RADIUS_KM = 50.0
 NEAREST_FIRST = 5
 
 
+RING_PER_WANTED = 3  # stores asked per store wanted, in the first ring: most nearby stores carry most articles
+
+
 def nearby_stores(info: Info[Context, None], stores: StoreIndex, point: GeoPoint, radius_km: float | None,
                   first: int, in_stock_only: bool) -> list[Nearby]:
     """Nearest first within the (checked) radius; only the first `first` when out-of-stock stores are shown too,
-    every one in reach otherwise (the stock decides which are shown)."""
+    every one in reach otherwise (the stock decides which are shown, ring by ring: `rings`)."""
     radius = check_radius(DEFAULT_RADIUS_KM if radius_km is None else radius_km, info.context.settings.max_radius_km)
     nearby = stores.nearest(point, radius)
     return nearby if in_stock_only else nearby[:first]
+
+
+def rings(nearby: list[Nearby], first: int) -> Iterator[list[Nearby]]:
+    """The stores in reach, nearest first, in rings that double: the nearest `first` stores with stock are found
+    among the first rings, so a store farther than they are is never asked about (a city holds hundreds)."""
+    start, size = 0, max(first * RING_PER_WANTED, 1)
+    while start < len(nearby):
+        yield nearby[start:start + size]
+        start, size = start + size, size * 2

@@ -22,7 +22,7 @@ from ...crosswalk import Crosswalk
 from ...errors import GatewayError
 from ..pagination import check_first
 from ..relay import parse_global_id
-from .nearby import NEAREST_FIRST, nearby_stores
+from .nearby import NEAREST_FIRST, nearby_stores, rings
 
 _STARTING: set["asyncio.Task[None]"] = set()  # accessories' loads being started (asyncio keeps weak references)
 ONLINE_FIELDS = frozenset({"description", "images", "attributes", "onlineAvailability"})
@@ -114,9 +114,9 @@ async def _store_codes(info: Info[Context, None], field: SelectedField) -> list[
         near = args["near"]
         point = GeoPoint(float(near["latitude"]), float(near["longitude"]))
         radius, first = args.get("radiusKm"), args.get("first")
-        nearby = nearby_stores(info, stores, point, None if radius is None else float(radius),
-                               check_first(None if first is None else int(first), NEAREST_FIRST),
+        wanted = check_first(None if first is None else int(first), NEAREST_FIRST)
+        nearby = nearby_stores(info, stores, point, None if radius is None else float(radius), wanted,
                                args.get("inStockOnly") is not False)
     except (GatewayError, KeyError, TypeError, ValueError):
         return []
-    return [n.store.code for n in nearby]
+    return [n.store.code for n in next(rings(nearby, wanted), [])]  # the first ring: most answers stop there

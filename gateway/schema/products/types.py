@@ -21,7 +21,7 @@ from ..partial import EmptyWhenUpstreamDown
 from ..relay import global_id, parse_global_id
 from ..stores.stock import stock_levels
 from ..stores.types import StockStatus, StoreAvailability
-from .nearby import NEAREST_FIRST, nearby_stores
+from .nearby import NEAREST_FIRST, nearby_stores, rings
 from .online import online_product
 from .prefetch import product_fields, start_field_loads
 from .pricing import Price
@@ -123,10 +123,14 @@ class Product(Node):
         in_stock_only = in_stock_only is not False
         nearby = nearby_stores(info, await info.context.reference.stores.get(), near.to_domain(), radius_km, first,
                                in_stock_only)
-        levels = await stock_levels(info, [(self.sku, n.store.code) for n in nearby])
-        found = [StoreAvailability.of(info, n.store, level, sku=self.sku, distance_km=n.distance_km)
-                 for n, level in zip(nearby, levels, strict=True)
-                 if not in_stock_only or (level and level.sellable > 0)]
+        found: list[StoreAvailability] = []
+        for ring in rings(nearby, first):
+            levels = await stock_levels(info, [(self.sku, n.store.code) for n in ring])
+            found += [StoreAvailability.of(info, n.store, level, sku=self.sku, distance_km=n.distance_km)
+                      for n, level in zip(ring, levels, strict=True)
+                      if not in_stock_only or (level and level.sellable > 0)]
+            if len(found) >= first:
+                break
         return found[:first]
 
     @strawberry.field(description="Accessories and consumables that go with this product.")
