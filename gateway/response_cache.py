@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from cachetools import TLRUCache
 from graphql import DocumentNode, GraphQLSchema, OperationDefinitionNode
 
@@ -128,5 +129,9 @@ def _principal_class(principal: Principal) -> str:
 
 
 def _size(kept: Kept) -> int:
-    """Bytes the body takes as JSON: what the size bound is about, measured once when kept."""
-    return len(json.dumps(kept.body, separators=(",", ":"))) + 200
+    """Bytes the body takes as JSON: what the size bound is about, measured once when kept (orjson: a tenth of the
+    standard library's time, and what the response itself is written with)."""
+    try:
+        return len(orjson.dumps(kept.body)) + 200
+    except TypeError:  # an integer past 64 bits, which only the standard library writes
+        return len(json.dumps(kept.body, separators=(",", ":"))) + 200
