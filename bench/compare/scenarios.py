@@ -5,20 +5,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from gateway.schema.relay import global_id
+from tests.test_gateway_batching import MOBILE_PRODUCT_PAGE  # the document the batching tests count
 
 from .draws import BULK_SKUS, PAGE_SKUS, Draw
 from .principals import Principals
 
-MOBILE_PRODUCT_PAGE = """
-query ProductPage($sku: String!, $near: GeoPointInput!) {
-  product(sku: $sku) {
-    name brand description images { url altText } attributes { name value }
-    price { amount { amount currencyCode } compareAt { amount } consistent }
-    onlineAvailability { quantity status deliveryEstimate }
-    nearestAvailability(near: $near, first: 5) { quantity distanceKm pickupReadyAt store { name isOpen } }
-    accessories(first: 6) { sku name price { amount { amount } } }
-  }
-}"""
 KIOSK_SEARCH = """
 query KioskSearch($category: String!, $store: ID!) {
   searchProducts(category: $category, availableAt: {storeId: $store}, first: 20) {
