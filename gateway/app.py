@@ -10,6 +10,7 @@ from .appkeys import (
     ADMISSION_KEY,
     BACKENDS_KEY,
     CLOCK_KEY,
+    LIVE_KEY,
     METRICS_KEY,
     PROBES_KEY,
     READINESS_KEY,
@@ -30,6 +31,7 @@ from .http.forwarded import client_addresses
 from .http.probe_listener import ProbeListener
 from .http.readiness import Readiness
 from .ide import HeaderPreset, add_ide
+from .live import LiveHub
 from .middleware import cors, masked_errors, request_ids, server_name
 from .observability.logs import observed
 from .observability.metrics import Metrics, OperationNames, safelisted_names
@@ -69,6 +71,8 @@ def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = (), cloc
     app[SYSTEMS_KEY] = systems = Systems()
     app[READINESS_KEY] = Readiness()
     app[ADMISSION_KEY] = Admission(settings.max_in_flight, settings.admission_queue, settings.admission_wait_s)
+    app[LIVE_KEY] = live = LiveHub(shared.bus if shared else None)
+    app.on_shutdown.append(lambda _: _ended(live))
     metrics.watch_systems(systems)
     if shared is not None:
         app[SHARED_KEY] = shared
@@ -144,6 +148,11 @@ async def _warm(reference: ReferenceData, readiness: Readiness) -> None:
         await reference.warm()
     finally:
         readiness.warmed = True
+
+
+async def _ended(live: LiveHub) -> None:
+    """Shutdown ends every open stream after what it holds, so subscriptions complete instead of breaking."""
+    live.close()
 
 
 async def _close_security(app: web.Application) -> None:

@@ -7,6 +7,7 @@ from .clock import Clock
 from .http.admission import Admission
 from .http.probe_listener import ProbeListener
 from .http.readiness import Readiness
+from .live import LiveHub
 from .observability.metrics import Metrics
 from .observability.systems import Systems
 from .reference import ReferenceData
@@ -26,3 +27,4 @@ ADMISSION_KEY = web.AppKey("admission", Admission)
 PROBES_KEY = web.AppKey("probes", ProbeListener)
 SHARED_KEY = web.AppKey("shared", SharedState)  # set only with OMNIGATE_REDIS_URL
 SHARED_PORT_KEY = web.AppKey("shared_port", bool)  # one of `serve --workers N`'s workers: ports bound SO_REUSEPORT
+LIVE_KEY = web.AppKey("live", LiveHub)  # changes told to handlers and subscribers here and on every replica
