@@ -11,6 +11,7 @@ from graphql import GraphQLError
 
 from .auth.audit import AuditLog
 from .auth.principals import ANONYMOUS, Principal
+from .live import LiveHub
 from .loaders import Loaders, build_loaders
 from .loaders.reads import UnkeyedReads
 from .reference import ReferenceData
@@ -42,6 +43,7 @@ class Context:
     shop: ShopWrites
     sagas: Sagas
     bookings: Bookings
+    live: LiveHub  # where a write tells what it changed, for caches, the availability index and subscribers
     principal: Principal = ANONYMOUS
     audit: AuditLog = field(default_factory=AuditLog)
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -50,8 +52,8 @@ class Context:
     partial_errors: list[GraphQLError] = field(default_factory=list)
 
     @classmethod
-    def create(cls, settings: Settings, backends: Backends, reference: ReferenceData, principal: Principal,
-               request_id: str, now: datetime) -> Context:
+    def create(cls, settings: Settings, backends: Backends, reference: ReferenceData, live: LiveHub,
+               principal: Principal, request_id: str, now: datetime) -> Context:
         ledger = Ledger(backends.reservations, backends.idempotency, backends.appointment_answers,
                         timedelta(hours=settings.idempotency_hours), now)
         reads = UnkeyedReads(backends.catalog, backends.appointments, backends.customers)
@@ -61,4 +63,4 @@ class Context:
         return cls(settings, reference, build_loaders(backends, reference.caches), reads, ledger,
                    Till(backends.store_sales, backends.store_returns), profile, ShopWrites(backends.web_order_changes),
                    Sagas(backends.journal, undoer, now, timedelta(seconds=settings.saga_lease_s)),
-                   Bookings(backends.appointment_bookings), principal, request_id=request_id, now=now)
+                   Bookings(backends.appointment_bookings), live, principal, request_id=request_id, now=now)

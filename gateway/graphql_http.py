@@ -22,7 +22,7 @@ from strawberry.schema import BaseSchema
 
 from connectors.resilience.deadline import deadline_in
 
-from .appkeys import ADMISSION_KEY, BACKENDS_KEY, CLOCK_KEY, REFERENCE_KEY, SECURITY_KEY
+from .appkeys import ADMISSION_KEY, BACKENDS_KEY, CLOCK_KEY, LIVE_KEY, REFERENCE_KEY, SECURITY_KEY
 from .auth.principals import AuthenticationError, Principal, Role
 from .cache import FRESHNESS, STALE, Freshness, StaleAnswers
 from .context import Context
@@ -191,8 +191,8 @@ class GraphQLEndpoint:
         """Runs an operation that passed every check; keeps the answer when `plan` says it may be reused."""
         op, prepared, operation = ready.op, ready.prepared, ready.operation
         app = request.app
-        context = Context.create(self.settings, app[BACKENDS_KEY], app[REFERENCE_KEY], principal, request_id(request),
-                                 app[CLOCK_KEY]())
+        context = Context.create(self.settings, app[BACKENDS_KEY], app[REFERENCE_KEY], app[LIVE_KEY], principal,
+                                 request_id(request), app[CLOCK_KEY]())
         stale, freshness = StaleAnswers(), Freshness()
         stale_token, fresh_token = STALE.set(stale), FRESHNESS.set(freshness)
         generation = self.responses.generation
