@@ -1,5 +1,5 @@
 """The POS connector: Square API v2 behind Health, Pricing, StoreDirectory, StoreInventory, StoreSales,
-StoreReturns, Receipts, Appointments, AppointmentBookings.
+StoreReturns, Receipts, Appointments, AppointmentBookings; `webhooks` serves KeyedSubscriptions and EventHistory.
 
 Article keys at the POS are GTINs (Square's `upc`) and store codes are
 location ids; Square's own catalog and customer ids never leave this package.
@@ -25,6 +25,7 @@ from .card_lookup import CardLookup
 from .catalog_index import CatalogIndex
 from .receipt_reader import ReceiptReader
 from .square_client import Json, SquareClient, chunked, gather_map, objects
+from .webhooks import SquareWebhooks
 
 LOCATIONS_PATH = "/v2/locations"
 COUNTS_PATH = "/v2/inventory/counts/batch-retrieve"
@@ -56,6 +57,7 @@ class PosAdapter:
         self.receipts = ReceiptReader(api, self.catalog, cards, self._location_ids)
         self.bookings = BookingReader(api, self.catalog, cards)
         self.booking_writer = BookingWriter(api, cards, self.bookings)
+        self.webhooks = SquareWebhooks(api)  # KeyedSubscriptions and EventHistory
 
     @classmethod
     def connect(cls, session: aiohttp.ClientSession, base_url: str, token: str, *, timeout_s: float = 2.0,

@@ -73,6 +73,13 @@ class SquareClient:
         response and changes nothing more, so a transient failure is retried like a read."""
         return self._object(await self.upstream.request("POST", path, json=body, idempotent=True))
 
+    async def put(self, path: str, body: Json) -> Json:
+        """A PUT of whole fields: sent twice, it changes nothing more, so it is retried like a read."""
+        return self._object(await self.upstream.request("PUT", path, json=body, idempotent=True))
+
+    async def delete(self, path: str) -> None:
+        await self.upstream.request("DELETE", path, idempotent=True)
+
     async def read_all(self, path: str, body: Json, key: str) -> list[Json]:
         """Every page of a POST search: the same body again with each `cursor` until none comes back."""
         return await self._all_pages(lambda cursor: self.read(path, {**body, "cursor": cursor} if cursor else body),

@@ -1,7 +1,8 @@
 """The web shop connector: WooCommerce REST v3 (+ TI Wishlist) behind the gateway's ports.
 
 Serves Health, OnlineCatalog, Pricing (the shop's shown price), WebOrders, WebOrderChanges,
-Wishlists and WishlistChanges. Keys are the shop's own numeric ids as strings; anything that is not
+Wishlists and WishlistChanges; `webhooks` serves SecretWebhooks and ChangeHistory. Keys are the shop's
+own numeric ids as strings; anything that is not
 a positive integer within PHP's ints cannot exist there, so it is answered None (or empty)
 without a call. Lists take at most 100 ids (`per_page` ≤ 100) and `customer`
 takes one id, so batches become concurrent chunks or per-customer calls.
@@ -25,6 +26,7 @@ from .order_writes import OrderWriter
 from .read_orders import purchase
 from .read_products import online_product, product_key, wish_entries
 from .read_wire import Json, classify, read_error
+from .webhooks import WooWebhooks
 from .wishlist_writes import WishlistWriter
 
 API_PATH = "/wp-json/wc/v3"
@@ -40,6 +42,7 @@ class WebshopAdapter:
         self._lister = Lister(client)
         self._wishlists = WishlistWriter(client, self._lister)
         self._orders = OrderWriter(client, self._lister)
+        self.webhooks = WooWebhooks(client, self._lister)  # SecretWebhooks and ChangeHistory
         self._shop_zone = shop_zone
 
     @classmethod
