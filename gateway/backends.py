@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import aiohttp
 
-from connectors import ports
+from connectors import ports, webhook_ports
 from connectors.crm.adapter import CrmAdapter
 from connectors.domain import System
 from connectors.erp.adapter import ErpAdapter
@@ -41,6 +41,8 @@ class Backends:
     reservations: ports.Reservations
     idempotency: ports.IdempotencyResults
     journal: ports.UndoJournal
+    inbox: webhook_ports.Inbox
+    registrations: webhook_ports.WebhookRegistrations
     health: tuple[ports.Health, ...]
 
 
@@ -77,7 +79,8 @@ async def open_backends(settings: Settings, tracing: Callable[[str], list[aiohtt
             customers=crm, customer_profiles=crm, customer_notes=crm, web_orders=webshop, web_order_changes=webshop,
             receipts=pos, appointments=pos, appointment_bookings=pos,
             appointment_answers=ledger.appointment_answers, reservations=ledger.reservations,
-            idempotency=ledger.idempotency, journal=ledger.journal, health=(erp, pos, crm, webshop),
+            idempotency=ledger.idempotency, journal=ledger.journal, inbox=ledger.inbox,
+            registrations=ledger.registrations, health=(erp, pos, crm, webshop),
         )
 
 
