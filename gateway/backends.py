@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import aiohttp
 
-from connectors import ports, webhook_ports
+from connectors import ports, subscription_ports, webhook_ports
 from connectors.crm.adapter import CrmAdapter
 from connectors.domain import System
 from connectors.erp.adapter import ErpAdapter
@@ -43,6 +43,10 @@ class Backends:
     journal: ports.UndoJournal
     inbox: webhook_ports.Inbox
     registrations: webhook_ports.WebhookRegistrations
+    pos_subscriptions: subscription_ports.KeyedSubscriptions
+    pos_events: subscription_ports.EventHistory
+    webshop_webhooks: subscription_ports.SecretWebhooks
+    webshop_changes: subscription_ports.ChangeHistory
     health: tuple[ports.Health, ...]
 
 
@@ -80,7 +84,8 @@ async def open_backends(settings: Settings, tracing: Callable[[str], list[aiohtt
             receipts=pos, appointments=pos, appointment_bookings=pos,
             appointment_answers=ledger.appointment_answers, reservations=ledger.reservations,
             idempotency=ledger.idempotency, journal=ledger.journal, inbox=ledger.inbox,
-            registrations=ledger.registrations, health=(erp, pos, crm, webshop),
+            registrations=ledger.registrations, pos_subscriptions=pos.webhooks, pos_events=pos.webhooks,
+            webshop_webhooks=webshop.webhooks, webshop_changes=webshop.webhooks, health=(erp, pos, crm, webshop),
         )
 
 

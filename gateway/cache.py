@@ -199,6 +199,7 @@ class KeyedCache(Generic[K, V]):
         self._inflight: dict[K, asyncio.Task[dict[K, V]]] = {}
         self._second: SecondLevel[K, V] | None = None
         self._past_second: set[K] = set()  # invalidated here: the next fill must not find the old value there
+        self._trusted_from = float("-inf")  # values stored before it are never served (see `distrust`)
 
     def share(self, second: SecondLevel[K, V]) -> None:
         """From now on, misses ask `second` before the back office, and invalidations reach it."""
@@ -232,6 +233,12 @@ class KeyedCache(Generic[K, V]):
             self._second.invalidate(keys)
             self._past_second.update(keys)
 
+    def distrust(self) -> None:
+        """Nothing stored before now is served again, fresh or stale, from here or the second level: the system
+        changed while Omnigate was not told (a gap in its events), so the next reads go to it."""
+        self._trusted_from = self._clock()
+        self._entries.clear()
+
     def drop(self, keys: Sequence[K]) -> None:
         """Invalidated in this process only: another replica's write, told through the second level."""
         for key in keys:
@@ -260,13 +267,16 @@ class KeyedCache(Generic[K, V]):
         return results
 
     async def _fill(self, keys: list[K]) -> dict[K, V]:
+        asked_at = self._clock()
         shared = await self._from_second(keys)
         missing = [k for k in keys if k not in shared]
         values = await self._fetch(missing) if missing else []
-        stored_at = self._clock()
-        for key, value in zip(missing, values, strict=True):
-            self._entries[key] = _Entry(value, stored_at)
         fetched = dict(zip(missing, values, strict=True))
+        if asked_at < self._trusted_from:  # asked before a `distrust`: answered, but kept nowhere
+            return {**shared, **fetched}
+        stored_at = self._clock()
+        for key, value in fetched.items():
+            self._entries[key] = _Entry(value, stored_at)
         if self._second is not None and fetched:
             self._second.put_many(fetched, self._ttl_s)
         return {**shared, **fetched}
@@ -280,7 +290,7 @@ class KeyedCache(Generic[K, V]):
             return {}
         now, found = self._clock(), {}
         for key, (value, age_s) in (await self._second.get_many(asked)).items():
-            if age_s < self._ttl_s:
+            if age_s < self._ttl_s and now - age_s >= self._trusted_from:
                 self._entries[key] = _Entry(value, now - age_s)
                 found[key] = value
         return found

@@ -1,4 +1,4 @@
-"""`omnigate serve | migrate | check-config | export-schema | simulate | demo | api-key | token`."""
+"""`omnigate serve | migrate | check-config | webhooks | export-schema | simulate | demo | api-key | token`."""
 
 import argparse
 import asyncio
@@ -79,6 +79,18 @@ def _check_config(args: argparse.Namespace) -> int:
     for warning in asyncio.run(back_office_warnings(settings)):
         print(f"omnigate: warning: {warning}", file=sys.stderr)
     return 0
+
+
+def _webhooks_register(args: argparse.Namespace) -> int:
+    from .webhooks.commands import register
+
+    return register(load_settings(config_file=args.config))
+
+
+def _webhooks_status(args: argparse.Namespace) -> int:
+    from .webhooks.commands import status
+
+    return status(load_settings(config_file=args.config))
 
 
 def _export_schema(args: argparse.Namespace) -> int:
@@ -177,6 +189,18 @@ def _parser() -> argparse.ArgumentParser:
     check = command("check-config", "validate the settings, warn about back-office URLs that do not answer, and exit")
     check.add_argument("--config", type=Path, metavar="FILE", help=config_help)
     check.set_defaults(run=_check_config)
+
+    webhooks = command("webhooks", "the POS's and the web shop's webhook subscriptions to this gateway")
+    webhook_commands = webhooks.add_subparsers(required=True, metavar="ACTION")
+    for name, summary, run in (
+            ("register", "create or update them for OMNIGATE_PUBLIC_URL (one per system and topic) and store their "
+                         "secrets in the ledger", _webhooks_register),
+            ("status", "list each system's subscriptions (Omnigate's marked *) with the last delivery received",
+             _webhooks_status)):
+        action = webhook_commands.add_parser(name, help=summary, description=summary,
+                                             formatter_class=_HelpWithDefaults)
+        action.add_argument("--config", type=Path, metavar="FILE", help=config_help)
+        action.set_defaults(run=run)
 
     export = command("export-schema", "print the GraphQL SDL")
     export.set_defaults(run=_export_schema)

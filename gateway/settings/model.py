@@ -214,6 +214,15 @@ class Settings:
         "(the estate admits up to the number of replicas times the rate), `closed` refuses every limited request "
         "with HTTP 429 `RATE_LIMITED` and `Retry-After: 1` until Redis is back")
 
+    public_url: str | None = setting(
+        v.url, None, "the address the back offices reach this gateway at (`https://omnigate.example.com`), under "
+        "which `omnigate webhooks register` subscribes `/webhooks/pos` and `/webhooks/webshop`; unset: no "
+        "webhooks are registered and caches stay on their TTLs")
+    webhook_catchup_s: float = setting(
+        v.positive_decimal, "300", "how often the gateway reads back what the POS and the web shop changed since "
+        "their last event (Square SearchEvents, WooCommerce `modified_after`) and re-enables a webhook the web "
+        "shop disabled; it also does at start-up (see \"Webhooks\")")
+
     @property
     def is_production(self) -> bool:
         return self.env == "production"
