@@ -43,6 +43,7 @@ from .security import build_security
 from .settings import Settings
 from .shared import SharedState
 from .telemetry import configure_tracing, server_spans, upstream_trace_config
+from .webhooks import add_webhooks
 from .writes.replay import replay_undos
 from .writes.sweep import sweep_lapsed_holds
 from .writes.undo import Undoer
@@ -93,6 +94,7 @@ def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = (), cloc
         shared.share_responses(endpoint.responses)
     app.router.add_route("GET", "/graphql", endpoint.handle)
     app.router.add_route("POST", "/graphql", endpoint.handle)
+    add_webhooks(app, endpoint.responses)
     if not settings.is_production:
         add_ide(app, ide_presets)
     return app

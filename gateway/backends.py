@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import aiohttp
 
 from connectors import ports, webhook_ports
+from connectors.changes import WebhookFormat
 from connectors.crm.adapter import CrmAdapter
 from connectors.domain import System
 from connectors.erp.adapter import ErpAdapter
@@ -44,6 +45,7 @@ class Backends:
     inbox: webhook_ports.Inbox
     registrations: webhook_ports.WebhookRegistrations
     health: tuple[ports.Health, ...]
+    webhook_formats: tuple[WebhookFormat, ...]  # how each system that pushes signs and frames its events
 
 
 @asynccontextmanager
@@ -81,6 +83,7 @@ async def open_backends(settings: Settings, tracing: Callable[[str], list[aiohtt
             appointment_answers=ledger.appointment_answers, reservations=ledger.reservations,
             idempotency=ledger.idempotency, journal=ledger.journal, inbox=ledger.inbox,
             registrations=ledger.registrations, health=(erp, pos, crm, webshop),
+            webhook_formats=(pos.events, webshop.events),
         )
 
 
