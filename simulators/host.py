@@ -52,6 +52,9 @@ class SimulatorHost:
         app.router.add_delete("/_sim/faults", _clear_faults)
         app.router.add_get("/_sim/traceparents", _traceparents)
         app.router.add_get("/_sim/identity", self._identity)
+        for system, sim in self.simulators.items():
+            for method, path, handler in sim.control_routes():
+                app.router.add_route(method, f"/_sim/{system}{path}", handler)
         app.on_shutdown.append(self._release)
         return app
 
