@@ -43,6 +43,7 @@ from .security import build_security
 from .settings import Settings
 from .shared import SharedState
 from .telemetry import configure_tracing, server_spans, upstream_trace_config
+from .webhooks import add_webhooks
 from .webhooks.running import catching_up
 from .writes.replay import replay_undos
 from .writes.sweep import sweep_lapsed_holds
@@ -80,7 +81,6 @@ def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = (), cloc
         app.cleanup_ctx.append(_shared_ctx)
         metrics.watch_redis(lambda: shared.link.up)
     app.cleanup_ctx.append(_backends_ctx)
-    app.cleanup_ctx.append(catching_up)
     if settings.probe_port is not None:
         app.cleanup_ctx.append(_probes_ctx)
     app.on_cleanup.append(_close_security)
@@ -95,6 +95,8 @@ def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = (), cloc
         shared.share_responses(endpoint.responses)
     app.router.add_route("GET", "/graphql", endpoint.handle)
     app.router.add_route("POST", "/graphql", endpoint.handle)
+    add_webhooks(app, endpoint.responses)
+    app.cleanup_ctx.append(catching_up)  # after the processor it wakes
     if not settings.is_production:
         add_ide(app, ide_presets)
     return app

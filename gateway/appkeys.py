@@ -14,7 +14,6 @@ from .reference import ReferenceData
 from .security import Security
 from .settings import Settings
 from .shared import SharedState
-from .webhooks.catchup import CatchUp
 
 SETTINGS_KEY = web.AppKey("settings", Settings)
 BACKENDS_KEY = web.AppKey("backends", Backends)
@@ -29,4 +28,3 @@ PROBES_KEY = web.AppKey("probes", ProbeListener)
 SHARED_KEY = web.AppKey("shared", SharedState)  # set only with OMNIGATE_REDIS_URL
 SHARED_PORT_KEY = web.AppKey("shared_port", bool)  # one of `serve --workers N`'s workers: ports bound SO_REUSEPORT
 LIVE_KEY = web.AppKey("live", LiveHub)  # changes told to handlers and subscribers here and on every replica
-CATCH_UP_KEY = web.AppKey("catch_up", CatchUp)  # reads back what the POS and the web shop pushed while unheard

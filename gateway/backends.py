@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import aiohttp
 
 from connectors import ports, subscription_ports, webhook_ports
+from connectors.changes import WebhookFormat
 from connectors.crm.adapter import CrmAdapter
 from connectors.domain import System
 from connectors.erp.adapter import ErpAdapter
@@ -48,6 +49,7 @@ class Backends:
     webshop_webhooks: subscription_ports.SecretWebhooks
     webshop_changes: subscription_ports.ChangeHistory
     health: tuple[ports.Health, ...]
+    webhook_formats: tuple[WebhookFormat, ...]  # how each system that pushes signs and frames its events
 
 
 @asynccontextmanager
@@ -86,6 +88,7 @@ async def open_backends(settings: Settings, tracing: Callable[[str], list[aiohtt
             idempotency=ledger.idempotency, journal=ledger.journal, inbox=ledger.inbox,
             registrations=ledger.registrations, pos_subscriptions=pos.webhooks, pos_events=pos.webhooks,
             webshop_webhooks=webshop.webhooks, webshop_changes=webshop.webhooks, health=(erp, pos, crm, webshop),
+            webhook_formats=(pos.events, webshop.events),
         )
 
 

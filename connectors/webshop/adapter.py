@@ -21,6 +21,7 @@ from connectors.http import UpstreamClient, basic_auth
 from connectors.resilience.policy import DEFAULT_RESILIENCE, Resilience
 from connectors.resilience.snapshot import UpstreamHealth
 
+from .events import WooEvents
 from .listing import PER_PAGE, Lister, chunks, shop_ids
 from .order_writes import OrderWriter
 from .read_orders import purchase
@@ -44,6 +45,7 @@ class WebshopAdapter:
         self._orders = OrderWriter(client, self._lister)
         self.webhooks = WooWebhooks(client, self._lister)  # SecretWebhooks and ChangeHistory
         self._shop_zone = shop_zone
+        self.events = WooEvents()  # what WooCommerce pushes
 
     @classmethod
     def connect(cls, session: aiohttp.ClientSession, base_url: str, key: str, secret: str, *,

@@ -18,6 +18,8 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disa
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from .webhook_metrics import WebhookMetrics
+
 if TYPE_CHECKING:
     from .systems import Systems
 
@@ -88,6 +90,7 @@ class Metrics:
                              ["cache", "result"], registry=r)
         self.undos_pending = Gauge("omnigate_saga_undos_pending", "steps of writes spanning systems waiting in the "
                                    "journal to be undone", registry=r)
+        self.webhooks = WebhookMetrics(r)
 
     def watch_systems(self, systems: Systems) -> None:
         self.registry.register(_SystemsCollector(systems))
