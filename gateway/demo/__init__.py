@@ -9,10 +9,11 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from ..listening import listening
-from ..settings import load_settings
+from ..settings import Settings, load_settings
 from .child import SimulatorChild, SimulatorsStopped
 from .credentials import DemoCredentials, make_demo_credentials
 
@@ -60,17 +61,27 @@ def _serve_gateway(port: int, simulators: SimulatorChild, credentials: DemoCrede
     from ..server import serve
 
     environ = {"OMNIGATE_LEDGER_PATH": str(ledger), **os.environ,
-               "OMNIGATE_PORT": str(port), "OMNIGATE_ENV": "development", "OMNIGATE_WEBSHOP_TIMEZONE": "Europe/Paris",
+               "OMNIGATE_PORT": str(port), "OMNIGATE_PUBLIC_URL": f"http://127.0.0.1:{port}",
+               "OMNIGATE_ENV": "development", "OMNIGATE_WEBSHOP_TIMEZONE": "Europe/Paris",
                "OMNIGATE_API_KEYS_FILE": str(credentials.keys_file),
                **{f"OMNIGATE_{s.upper()}_URL": f"{simulators.url}/{s}" for s in ("erp", "pos", "crm", "webshop")}}
 
     def on_ready() -> None:
         simulators.watch(on_stop=lambda: os.kill(os.getpid(), signal.SIGTERM))
         _print_welcome(port, credentials)
+        _register_webhooks(settings)
 
     settings = load_settings(environ)
     with listening("the gateway", settings.host, settings.port):
         serve(settings, on_ready=on_ready, ide_presets=credentials.header_presets())
+
+
+def _register_webhooks(settings: Settings) -> None:
+    """The simulators push to the gateway's loopback URL as the real systems push to its public one: registered
+    as `omnigate webhooks register` does, from a thread, since the web shop pings the gateway while it registers."""
+    from ..webhooks.commands import register
+
+    threading.Thread(target=register, args=(settings,), name="webhooks-register", daemon=True).start()
 
 
 def _print_welcome(port: int, credentials: DemoCredentials) -> None:
