@@ -5,12 +5,12 @@ and serves no figure cached before the gap meanwhile, even one a replica left in
 from datetime import UTC, datetime
 from typing import Any
 
-from connectors.domain import System
 from gateway.appkeys import BACKENDS_KEY
 from gateway.schema.relay import global_id
-from gateway.webhooks.registration import register_pos
+from gateway.webhooks.registration import register_pos, register_webshop
 from simulators.world import World
 
+from .harness import STAFF
 from .redis_server import RedisServer, redis_server
 from .test_sim_pos_support import stocked
 from .webhook_estate import FAST_GIVE_UP, Estate, estate, gateway, until
@@ -18,6 +18,7 @@ from .webhook_estate import FAST_GIVE_UP, Estate, estate, gateway, until
 __all__ = ["redis_server"]  # fixtures
 
 STORE = "PAR01"
+WOO = "/webshop/wp-json/wc/v3"
 STOCK = """query S($sku: String!, $store: ID!) {
   product(sku: $sku) { availabilityInStore(storeId: $store) { quantity } } }"""
 
@@ -52,14 +53,63 @@ async def test_a_till_sale_made_while_the_gateway_was_down_is_read_back_and_neve
         sold = [e["event_id"] for e in await pos_events(place, ["inventory.count.updated"])]
         async with gateway(place) as app:
             during = await in_store(place, product.sku)
-            inbox = app[BACKENDS_KEY].inbox
 
             async def read_back() -> bool:
-                last = await inbox.last_event(System.POS)
-                return last is not None and last[0] in {*sold, *[e["event_id"] for e in await pos_events(
-                    place, ["order.updated"])]}
+                return any(k.event_id in sold and not k.delivered and k.processed for k in place.kept("pos"))
 
-            await until(read_back, "the sale's events were not read back from SearchEvents")
+            await until(read_back, "the sale's stock event was not read back from SearchEvents and processed")
             after = await in_store(place, product.sku)
     # then
     assert during == after == before - 1  # not the figure Redis held from before the gap
+
+
+ORDER = "query O($id: ID!) { order(id: $id) { status } }"
+
+
+async def order_status(place: Estate, order_id: int) -> str:
+    body = await place.graphql(ORDER, {"id": global_id("Order", str(order_id))}, STAFF)
+    assert "errors" not in body, body
+    status: str = body["data"]["order"]["status"]
+    return status
+
+
+async def test_a_web_order_changed_while_the_gateway_was_down_is_read_back_and_the_disabled_webhook_enabled(
+        live_world: World) -> None:
+    async with estate(live_world) as place:
+        order = web_order(live_world)
+        async with gateway(place) as app:
+            await register_webshop(app[BACKENDS_KEY].webshop_webhooks, app[BACKENDS_KEY].registrations,
+                                   place.public_url, datetime.now(UTC))
+            before = await order_status(place, order)
+        # when: five status changes while the gateway is down: five failed deliveries disable the webhook
+        for status in ("processing", "on-hold", "processing", "on-hold", "cancelled"):
+            await place.sim("PUT", f"{WOO}/orders/{order}", {"status": status})
+            await place.settled("webshop")
+        assert await hook_status(place, "order.updated") == "disabled"
+        async with gateway(place):
+
+            async def read_back() -> bool:
+                return any(k.event_id.startswith(f"modified:order.updated:{order}:") and not k.delivered
+                           and k.processed for k in place.kept("webshop"))
+
+            await until(read_back, "the order was not read back with modified_after and processed")
+            enabled = await hook_status(place, "order.updated")
+            after = await order_status(place, order)
+            # and the webhook delivers again
+            await place.sim("PUT", f"{WOO}/orders/{order}", {"status": "processing"})
+            delivered = await place.settled("webshop")
+    # then
+    assert before != "CANCELLED" and after == "CANCELLED"
+    assert enabled == "active"
+    assert delivered[-1]["status"] == 200, delivered[-1]
+
+
+async def hook_status(place: Estate, topic: str) -> str:
+    hooks: list[dict[str, Any]] = await place.sim("GET", f"{WOO}/webhooks?per_page=100")
+    [status] = [h["status"] for h in hooks if h["topic"] == topic]
+    return str(status)
+
+
+def web_order(world: World) -> int:
+    """A web order of the first customer who has one."""
+    return next(orders[0].id for c in world.customers if (orders := world.history.web_orders(c)))

@@ -12,6 +12,7 @@ from simulators.world import World
 
 from .processes import OMNIGATE, ROOT, environment
 from .test_sim_pos_support import stocked
+from .test_webhooks_catchup import web_order
 from .webhook_estate import Estate, estate, gateway, until
 
 STORE = "PAR01"
@@ -67,8 +68,8 @@ async def test_registering_twice_leaves_one_subscription_per_system_and_topic_wh
         assert len(shop.secret) >= 40
         # when: a sale at the till and a web order completed
         await place.sim("POST", "/_sim/pos/sales", {"location_id": STORE, "sku": stocked(live_world, STORE).sku})
-        order = live_world.history.web_orders(live_world.customers[0])[0]
-        await place.sim("PUT", f"{WOO}/orders/{order.id}", {"status": "completed"})
+        order = web_order(live_world)
+        await place.sim("PUT", f"{WOO}/orders/{order}", {"status": "completed"})
         # then: both delivered and taken by the gateway
         pos_log, shop_log = await place.settled("pos"), await place.settled("webshop")
         assert pos_log and {d["status"] for d in pos_log} == {200}, pos_log

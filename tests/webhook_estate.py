@@ -2,9 +2,10 @@
 starts again while the simulators keep changing and pushing, as a gap in deliveries needs."""
 
 import asyncio
+import sqlite3
 import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from connectors.credentials import DEMO_CREDENTIALS
+from connectors.http import basic_auth
 from gateway.app import build_app
 from gateway.appkeys import READINESS_KEY
 from gateway.http.listener import start
@@ -24,6 +27,16 @@ from .harness import JWT_SECRET
 from .processes import free_port
 
 FAST_GIVE_UP = {"retry_delays_s": [0.05], "give_up_after_s": 0.3, "timeout_s": 1.0}
+
+
+@dataclass(frozen=True)
+class Kept:
+    """An inbox row: the event, whether it was delivered (not read back), whether it was processed."""
+
+    event_id: str
+    type: str
+    delivered: bool
+    processed: bool
 
 
 @dataclass
@@ -52,9 +65,9 @@ class Estate:
 
     async def sim(self, method: str, path: str, body: object = None) -> Any:
         """A call to the simulators (`/_sim/...` or an API path with the demo credentials); asserts a 2xx."""
-        auth = aiohttp.BasicAuth("ck_demo", "cs_demo") if path.startswith("/webshop") else None
-        headers = {"Authorization": "Bearer demo-pos-token"} if path.startswith("/pos") else None
-        async with self.http.request(method, f"{self.sim_url}{path}", json=body, auth=auth, headers=headers) as r:
+        headers = basic_auth(DEMO_CREDENTIALS.webshop_key, DEMO_CREDENTIALS.webshop_secret) \
+            if path.startswith("/webshop") else {"Authorization": f"Bearer {DEMO_CREDENTIALS.pos_token}"}
+        async with self.http.request(method, f"{self.sim_url}{path}", json=body, headers=headers) as r:
             assert 200 <= r.status < 300, f"{method} {path}: {r.status} {await r.text()}"
             return await r.json()
 
@@ -66,6 +79,13 @@ class Estate:
                 return list(log["deliveries"])
             await asyncio.sleep(0.05)
         raise AssertionError(f"{system} deliveries still pending")
+
+    def kept(self, system: str) -> list[Kept]:
+        """The inbox as the ledger file holds it, oldest received first."""
+        with closing(sqlite3.connect(f"file:{self.ledger}?mode=ro", uri=True)) as db:
+            rows = db.execute("SELECT event_id, type, delivered, processed_us IS NOT NULL FROM webhook_inbox "
+                              "WHERE system = ? ORDER BY seq", (system,)).fetchall()
+        return [Kept(str(i), str(t), bool(d), bool(p)) for i, t, d, p in rows]
 
     async def graphql(self, query: str, variables: dict[str, Any], headers: dict[str, str] | None = None
                       ) -> dict[str, Any]:
