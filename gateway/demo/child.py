@@ -62,6 +62,14 @@ class SimulatorChild:
         if self.process.poll() is not None and not self._stopping.is_set():
             raise SimulatorsStopped(f"the simulators stopped ({_how(self.process.returncode)}); the demo stopped too")
 
+    def stopped_within(self, timeout_s: float) -> bool:
+        """Whether the child has ended, or ends within `timeout_s`."""
+        try:
+            self.process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+
     def stop(self) -> None:
         """SIGTERM, SIGKILL after 5 s; the child is reaped either way."""
         self._stopping.set()

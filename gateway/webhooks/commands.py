@@ -3,10 +3,11 @@ shares, each failure told in one line naming its system."""
 
 import asyncio
 import sys
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from connectors.domain import System
-from connectors.errors import ConnectorError
+from connectors.errors import ConnectorError, UpstreamRejected
 from connectors.subscription_ports import Subscription
 
 from ..backends import Backends, open_backends
@@ -17,12 +18,29 @@ NO_PUBLIC_URL = ("webhooks register needs OMNIGATE_PUBLIC_URL: the https:// addr
                  "shop reach this gateway")
 
 
+@dataclass(frozen=True)
+class Report:
+    """A line per system registered, and a line per system that refused or failed (without the prefix)."""
+
+    done: list[str]
+    problems: list[str]
+
+
 def register(settings: Settings) -> int:
     """Exit 2 without the public URL (nothing to register), 1 when a system refused or failed."""
     if settings.public_url is None:
         _fail(NO_PUBLIC_URL)
         return 2
-    return asyncio.run(_register(settings, settings.public_url))
+    report = registration(settings, settings.public_url)
+    for line in report.done:
+        print(line)
+    for line in report.problems:
+        _fail(line)
+    return 1 if report.problems else 0
+
+
+def registration(settings: Settings, public_url: str) -> Report:
+    return asyncio.run(_register(settings, public_url))
 
 
 def status(settings: Settings) -> int:
@@ -41,17 +59,21 @@ async def register_all(backends: Backends, public_url: str, now: datetime) -> li
     return [r for r in results if isinstance(r, Registered | ConnectorError)]
 
 
-async def _register(settings: Settings, public_url: str) -> int:
+async def _register(settings: Settings, public_url: str) -> Report:
     async with open_backends(settings) as backends:
         results = await register_all(backends, public_url, datetime.now(UTC))
+    report = Report([], [])
     for result in results:
-        if isinstance(result, ConnectorError):
-            _fail(f"{result.system} refused the webhook registration: {_reason(result)}")
+        if isinstance(result, UpstreamRejected):
+            report.problems.append(f"{result.system} refused the webhook registration: {_reason(result)}")
+        elif isinstance(result, ConnectorError):
+            report.problems.append(f"{result.system} did not take the webhook registration: {_reason(result)}")
         else:
             topics = sorted({t for s in result.subscriptions for t in s.topics})
-            print(f"{result.registration.system.value}: registered {result.registration.notification_url} "
-                  f"({result.registration.subscription_id}) for {', '.join(topics)}")
-    return 1 if any(isinstance(r, ConnectorError) for r in results) else 0
+            report.done.append(f"{result.registration.system.value}: registered "
+                               f"{result.registration.notification_url} ({result.registration.subscription_id}) "
+                               f"for {', '.join(topics)}")
+    return report
 
 
 async def _status(settings: Settings) -> int:
