@@ -8,6 +8,7 @@ from typing import Any
 from gateway.appkeys import BACKENDS_KEY
 from gateway.schema.relay import global_id
 from gateway.webhooks.registration import register_pos, register_webshop
+from gateway.webhooks.running import CATCH_UP_KEY
 from simulators.world import World
 
 from .harness import STAFF
@@ -113,3 +114,44 @@ async def hook_status(place: Estate, topic: str) -> str:
 def web_order(world: World) -> int:
     """A web order of the first customer who has one."""
     return next(orders[0].id for c in world.customers if (orders := world.history.web_orders(c)))
+
+
+ONLINE = "query P($sku: String!) { product(sku: $sku) { onlineAvailability { quantity } } }"
+
+
+async def online(place: Estate, sku: str) -> int:
+    body = await place.graphql(ONLINE, {"sku": sku})
+    assert "errors" not in body, body
+    quantity: int = body["data"]["product"]["onlineAvailability"]["quantity"]
+    return quantity
+
+
+async def test_a_webhook_the_shop_disabled_while_the_gateway_ran_is_enabled_again_and_what_it_missed_served(
+        live_world: World) -> None:
+    # given: online stock cached for ten minutes, and the product webhook disabled by the shop
+    async with estate(live_world, OMNIGATE_STOCK_TTL_S="600") as place, gateway(place) as app:
+        await register_webshop(app[BACKENDS_KEY].webshop_webhooks, app[BACKENDS_KEY].registrations,
+                               place.public_url, datetime.now(UTC))
+        sku = next(p.sku for p in live_world.products if not p.delisted)
+        [row] = await place.sim("GET", f"{WOO}/products?sku={sku}")
+        before = await online(place, sku)
+        [hook] = [h for h in await place.sim("GET", f"{WOO}/webhooks?per_page=100") if h["topic"] == "product.updated"]
+        await place.sim("PUT", f"{WOO}/webhooks/{hook['id']}", {"status": "disabled"})
+        await place.sim("POST", f"{WOO}/products/batch", {"update": [{"id": row["id"], "stock_quantity": before + 7}]})
+        unheard = await online(place, sku)
+        # when: the next catch-up pass
+        app[CATCH_UP_KEY].soon()
+
+        async def enabled() -> bool:
+            return await hook_status(place, "product.updated") == "active"
+
+        await until(enabled, "the disabled webhook was not enabled again")
+
+        async def served() -> bool:
+            return await online(place, sku) == before + 7
+
+        await until(served, "the stock changed while the webhook was disabled is not served")
+        read_back = [k for k in place.kept("webshop") if not k.delivered]
+    # then
+    assert unheard == before  # what the gateway could not know until it caught up
+    assert any(k.event_id.startswith(f"modified:product.updated:{row['id']}:") for k in read_back), read_back
