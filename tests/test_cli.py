@@ -19,6 +19,7 @@ OPTIONS = {
     "serve": {"--config FILE": "(unset: environment only)", "--workers N": "(default: the number of cores)"},
     "migrate": {"--config FILE": "(unset: environment only)"},
     "check-config": {"--config FILE": "(unset: environment only)"},
+    "webhooks": {},  # its actions' options: tests/test_webhooks_register.py
     "export-schema": {},
     "simulate": {"--host HOST": "(default: 127.0.0.1)", "--port PORT": "(default: 8100)",
                  "--seed SEED": "(default: 42)", SCALE: "(default: default)",

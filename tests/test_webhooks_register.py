@@ -5,12 +5,15 @@ simulators' deliveries then verify at the gateway; clear one-line errors otherwi
 import asyncio
 from typing import Any
 
+import pytest
+
 from connectors.domain import System
 from gateway.appkeys import BACKENDS_KEY
 from gateway.webhooks.registration import POS_EVENT_TYPES, WEBSHOP_TOPICS
 from simulators.world import World
 
 from .processes import OMNIGATE, ROOT, environment
+from .test_cli import help_of, options_in
 from .test_sim_pos_support import stocked
 from .test_webhooks_catchup import web_order
 from .webhook_estate import Estate, estate, gateway, until
@@ -106,3 +109,10 @@ async def test_a_system_that_refuses_is_named_in_one_line_and_the_exit_code_says
     assert code == 1
     assert any(line.startswith("omnigate: pos refused the webhook registration: HTTP 400") for line in errors), errors
     assert all(line.startswith("omnigate: ") for line in errors)
+
+
+@pytest.mark.parametrize("action", ["register", "status"])
+def test_help_of_each_action_lists_its_options_with_their_defaults(
+        action: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    assert options_in(help_of(capsys, "webhooks", action)) == {"--config FILE": "(unset: environment only)"}
