@@ -32,10 +32,11 @@ T = TypeVar("T")
 SUBSCRIPTIONS = "/pos/v2/webhooks/subscriptions"
 
 
-async def subscribe(http: aiohttp.ClientSession, sim_url: str, notification_url: str) -> Registration:
-    """A Square subscription to inventory counts, made through the POS simulator's API, as registered."""
+async def subscribe(http: aiohttp.ClientSession, sim_url: str, notification_url: str,
+                    event_types: tuple[str, ...] = ("inventory.count.updated",)) -> Registration:
+    """A Square subscription made through the POS simulator's API, as registered."""
     body = {"idempotency_key": str(uuid.uuid4()), "subscription": {
-        "name": "omnigate", "enabled": True, "event_types": ["inventory.count.updated"],
+        "name": "omnigate", "enabled": True, "event_types": list(event_types),
         "notification_url": notification_url}}
     async with http.post(f"{sim_url}{SUBSCRIPTIONS}", json=body, headers=POS) as r:
         created = (await r.json())["subscription"]
