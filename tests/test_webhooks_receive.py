@@ -29,6 +29,7 @@ from simulators.world import World
 from simulators.world.records import DemoProduct
 from tests.direct import POS, pos_variations
 from tests.harness import Stack, running_stack
+from tests.postgres import PostgresServer
 from tests.test_gateway_reservations import STORE, few_left
 
 T = TypeVar("T")
@@ -278,3 +279,24 @@ async def test_an_event_a_crash_left_unprocessed_is_processed_on_start(live_worl
         done = await metric(stack, "omnigate_webhook_events_processed_total", system="pos", outcome="done")
 
     assert done == 1
+
+
+async def test_with_the_ledger_in_postgresql_an_event_is_kept_once_and_processed(
+        live_world: World, postgres: PostgresServer) -> None:
+    settings = {**LONG_TTL, "OMNIGATE_DATABASE_URL": postgres.new_database()}
+    async with running_stack(live_world, settings) as stack:
+        await stack.warm()
+        await register(stack)
+        product, left = few_left(stack)
+        variation = await variation_of(stack.http, stack.sim_url, product)
+        assert await in_store(stack, product) == left
+        await sell_at_the_till(stack.http, stack.sim_url, variation, 1)
+        body = inventory_event(variation, left - 1)
+
+        statuses = [await to_pos(stack, body), await to_pos(stack, body)]
+        await until(lambda: in_store(stack, product), left - 1)
+        await settled(stack)
+
+        assert statuses == [200, 200]
+        assert await metric(stack, "omnigate_webhook_events_processed_total", system="pos", outcome="done") == 1
+        assert await metric(stack, "omnigate_webhook_events_deduplicated_total", system="pos") == 1
