@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+import aiohttp
 import pytest
 
 from connectors.domain import System
@@ -28,6 +29,7 @@ from simulators.world import World
 from simulators.world.records import DemoProduct
 from tests.direct import POS, pos_variations
 from tests.harness import Stack, running_stack
+from tests.postgres import PostgresServer
 from tests.test_gateway_reservations import STORE, few_left
 
 T = TypeVar("T")
@@ -100,17 +102,17 @@ def woo_headers(topic: str, delivery_id: str, body: bytes) -> dict[str, str]:
             "X-WC-Webhook-Signature": woo_signature(body)}
 
 
-async def variation_of(stack: Stack, product: DemoProduct) -> str:
-    variation: str = (await pos_variations(stack.http, stack.sim_url, [product.gtin]))[product.gtin]["id"]
+async def variation_of(http: aiohttp.ClientSession, sim_url: str, product: DemoProduct) -> str:
+    variation: str = (await pos_variations(http, sim_url, [product.gtin]))[product.gtin]["id"]
     return variation
 
 
-async def sell_at_the_till(stack: Stack, variation: str, quantity: int) -> None:
+async def sell_at_the_till(http: aiohttp.ClientSession, sim_url: str, variation: str, quantity: int) -> None:
     """A sale recorded straight in the POS (its inventory API), as the store's till does."""
     change = {"type": "ADJUSTMENT", "adjustment": {
         "from_state": "IN_STOCK", "to_state": "SOLD", "location_id": STORE, "catalog_object_id": variation,
         "quantity": str(quantity), "occurred_at": now_text()}}
-    async with stack.http.post(f"{stack.sim_url}{INVENTORY_CHANGES}", headers=POS,
+    async with http.post(f"{sim_url}{INVENTORY_CHANGES}", headers=POS,
                                json={"idempotency_key": str(uuid.uuid4()), "changes": [change]}) as r:
         assert r.status == 200, await r.text()
 
@@ -164,9 +166,9 @@ async def test_a_till_sale_shows_on_the_next_read_once_its_event_is_received(web
     stack = webhook_stack
     await register(stack)
     product, left = few_left(stack)
-    variation = await variation_of(stack, product)
+    variation = await variation_of(stack.http, stack.sim_url, product)
     assert await in_store(stack, product) == left
-    await sell_at_the_till(stack, variation, 1)
+    await sell_at_the_till(stack.http, stack.sim_url, variation, 1)
     assert await in_store(stack, product) == left  # cached for ten minutes
 
     assert await to_pos(stack, inventory_event(variation, left - 1)) == 200
@@ -181,7 +183,7 @@ async def test_the_same_event_twice_is_processed_once(webhook_stack: Stack) -> N
     stack = webhook_stack
     await register(stack)
     product, left = few_left(stack)
-    body = inventory_event(await variation_of(stack, product), left, event_id="evt-once")
+    body = inventory_event(await variation_of(stack.http, stack.sim_url, product), left, event_id="evt-once")
     seen: list[LiveEvent] = []
     async with stack.app[LIVE_KEY].stream(lambda e: isinstance(e, StockChanged)) as stream:
         statuses = [await to_pos(stack, body), await to_pos(stack, body)]
@@ -218,7 +220,7 @@ async def test_a_delivery_not_signed_as_registered_is_refused_counted_and_change
     await register(stack)
     product, left = few_left(stack)
     assert await in_store(stack, product) == left
-    body = inventory_event(await variation_of(stack, product), 1)
+    body = inventory_event(await variation_of(stack.http, stack.sim_url, product), 1)
     sent = alter(body) if alter else body
 
     answer = await to_pos(stack, sent, sign(sent if case == "malformed" else body))
@@ -267,7 +269,7 @@ async def test_an_event_a_crash_left_unprocessed_is_processed_on_start(live_worl
     ledger_path = tmp_path / "ledger.sqlite3"
     product, left = few_left(StackWorld(live_world))
     async with running_stack(live_world, {**LONG_TTL, "OMNIGATE_LEDGER_PATH": str(ledger_path)}) as stack:
-        variation = await variation_of(stack, product)
+        variation = await variation_of(stack.http, stack.sim_url, product)
     async with open_ledger(ledger_path) as ledger:  # kept, then the gateway stopped before processing it
         at = datetime.now(UTC)
         await ledger.inbox.record(InboxEvent(System.POS, "evt-left", "inventory.count.updated", at, at,
@@ -277,3 +279,24 @@ async def test_an_event_a_crash_left_unprocessed_is_processed_on_start(live_worl
         done = await metric(stack, "omnigate_webhook_events_processed_total", system="pos", outcome="done")
 
     assert done == 1
+
+
+async def test_with_the_ledger_in_postgresql_an_event_is_kept_once_and_processed(
+        live_world: World, postgres: PostgresServer) -> None:
+    settings = {**LONG_TTL, "OMNIGATE_DATABASE_URL": postgres.new_database()}
+    async with running_stack(live_world, settings) as stack:
+        await stack.warm()
+        await register(stack)
+        product, left = few_left(stack)
+        variation = await variation_of(stack.http, stack.sim_url, product)
+        assert await in_store(stack, product) == left
+        await sell_at_the_till(stack.http, stack.sim_url, variation, 1)
+        body = inventory_event(variation, left - 1)
+
+        statuses = [await to_pos(stack, body), await to_pos(stack, body)]
+        await until(lambda: in_store(stack, product), left - 1)
+        await settled(stack)
+
+        assert statuses == [200, 200]
+        assert await metric(stack, "omnigate_webhook_events_processed_total", system="pos", outcome="done") == 1
+        assert await metric(stack, "omnigate_webhook_events_deduplicated_total", system="pos") == 1

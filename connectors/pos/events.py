@@ -20,8 +20,9 @@ from .square_client import Json
 from .to_domain import IN_STOCK, instant, quantity
 
 INVENTORY, CATALOG = "inventory.count.updated", "catalog.version.updated"
-BOOKING_CREATED, BOOKING_UPDATED, ORDER_UPDATED = "booking.created", "booking.updated", "order.updated"
-TYPES = frozenset({INVENTORY, CATALOG, BOOKING_CREATED, BOOKING_UPDATED, ORDER_UPDATED})
+BOOKING_CREATED, BOOKING_UPDATED = "booking.created", "booking.updated"
+ORDER_OBJECTS = {"order.created": "order_created", "order.updated": "order_updated"}
+TYPES = frozenset({INVENTORY, CATALOG, BOOKING_CREATED, BOOKING_UPDATED, *ORDER_OBJECTS})
 
 
 def _object(body: bytes) -> Json:
@@ -82,8 +83,8 @@ class SquareEvents:
             booking = _child(found, "booking")
             return [BookingChanged(event.type == BOOKING_CREATED, _text(booking, "id"),
                                    _text(booking, "location_id"), at)]
-        if event.type == ORDER_UPDATED:
-            order = _child(found, "order_updated")
+        if event.type in ORDER_OBJECTS:
+            order = _child(found, ORDER_OBJECTS[event.type])
             return [OrderStatusChanged(System.POS, _text(order, "order_id"), None, at)]
         if event.type == CATALOG:
             return [ArticlesChanged(System.POS, None, True, at)]
