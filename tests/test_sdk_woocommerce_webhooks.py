@@ -259,3 +259,34 @@ async def test_webhooks_are_created_in_a_batch(shop: Shop, receiver: Receiver) -
     assert made["topic"] == "order.created" and len(made["secret"]) == 50
     assert refused["error"]["code"] == "woocommerce_rest_webhook_invalid_topic"
     assert [p.raw for p in pings] == [f"webhook_id={made['id']}".encode()]
+
+
+async def test_an_order_deleted_in_a_batch_is_pushed_as_its_id(shop: Shop, receiver: Receiver) -> None:
+    # given
+    await shop.hook(receiver, "order.deleted")
+    order = await shop.an_order()
+    # when
+    await shop.call("post", "orders/batch", {"delete": [order["id"]]})
+    [delivery] = await receiver.wait_for(1)
+    # then
+    assert delivery.json() == {"id": order["id"]}
+    assert (delivery.headers["X-WC-Webhook-Resource"], delivery.headers["X-WC-Webhook-Event"]) == ("order", "deleted")
+
+
+async def test_stopping_the_shop_cancels_a_delivery_still_waiting_for_its_receiver(world: World) -> None:
+    # given: a receiver that never answers
+    host = SimulatorHost(world)
+    url = await host.start()
+    async with receiving() as receiver, aiohttp.ClientSession() as http:
+        shop = Shop(url, f"{url}/webshop", API(url=f"{url}/webshop", consumer_key=KEY, consumer_secret=SECRET,
+                                               version="wc/v3", timeout=10), http)
+        await shop.hook(receiver, "order.updated")
+        receiver.hold = asyncio.Event()
+        order = await shop.an_order()
+        await shop.control("POST", f"/orders/{order['id']}/status", {"status": "completed"})
+        await receiver.wait_for(1)
+        # when
+        await host.stop()
+    # then
+    sim = host.simulators["webshop"]
+    assert sim.courier.pending == 0  # type: ignore[attr-defined]
