@@ -155,3 +155,24 @@ async def test_a_webhook_the_shop_disabled_while_the_gateway_ran_is_enabled_agai
     # then
     assert unheard == before  # what the gateway could not know until it caught up
     assert any(k.event_id.startswith(f"modified:product.updated:{row['id']}:") for k in read_back), read_back
+
+
+async def test_a_pass_while_deliveries_arrive_reads_nothing_back_twice(live_world: World) -> None:
+    async with estate(live_world) as place, gateway(place) as app:
+        # given: registered, and a first pass made since
+        backends, catch_up = app[BACKENDS_KEY], app[CATCH_UP_KEY]
+        now = datetime.now(UTC)
+        await register_pos(backends.pos_subscriptions, backends.registrations, place.public_url, now)
+        await register_webshop(backends.webshop_webhooks, backends.registrations, place.public_url, now)
+        assert await catch_up.once()
+        read_before = {k.event_id for k in place.kept("pos") + place.kept("webshop") if not k.delivered}
+        # when: a till sale and a web order change, delivered, then another pass
+        await place.sim("POST", "/_sim/pos/sales", {"location_id": STORE, "sku": stocked(live_world, STORE).sku})
+        await place.sim("PUT", f"{WOO}/orders/{web_order(live_world)}", {"status": "completed"})
+        await place.settled("pos")
+        await place.settled("webshop")
+        assert await catch_up.once()
+        kept = place.kept("pos") + place.kept("webshop")
+    # then: each change is kept once, as delivered
+    assert {k.event_id for k in kept if not k.delivered} == read_before
+    assert {k.type for k in kept if k.delivered} >= {"inventory.count.updated", "order.updated"}

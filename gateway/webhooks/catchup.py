@@ -3,13 +3,15 @@
 written to the inbox as the deliveries it would have been, so the processor handles it the same way (an event
 seen twice is kept once, by its id).
 
-Runs at start-up, then every `OMNIGATE_WEBHOOK_CATCHUP_S` and whenever `soon()` is called, for each system that
-has a registration:
-- POS: Square's SearchEvents of the subscribed types since the last event kept;
-- web shop: first each of Omnigate's webhooks the shop disabled is made active again (WooCommerce never
-  retries what failed), then orders, products and customers modified after the last event kept are read.
-Each pass reads from a margin before where the previous complete pass of this process began (at start-up: the
-newest event the ledger keeps), so a change whose delivery was lost between two passes is read on the next one.
+A pass runs at start-up, then every `OMNIGATE_WEBHOOK_CATCHUP_S` and whenever `soon()` is called, for each system
+that has a registration:
+- POS: Square's SearchEvents of the subscribed types, from a margin before the newest event the ledger keeps (or
+  before this process's previous pass). Each event comes back under its own id, so one delivered as well is kept
+  once: every pass reads, and a delivery Square gave up on is found on the next pass;
+- web shop: each of Omnigate's webhooks the shop disabled is made active again. Orders, products and customers
+  modified after the last delivery (or this process's previous read) are read back only when deliveries may have
+  been missed: at start-up, after a disabled webhook, and on `soon()`. A change read back gets an id of its own
+  (a delivery's is WooCommerce's number), so reading at every pass would process each delivered change twice.
 
 Until a system has caught up its caches are not trusted: at start-up, and when a web shop webhook is found
 disabled, the caches that system feeds (store stock for the POS, online products for the web shop) `distrust`
@@ -49,7 +51,8 @@ class CatchUp:
         self._interval_s = interval_s
         self._clock = clock
         self._wake = wake
-        self._passes: dict[System, datetime] = {}  # where this process's last complete pass began
+        self._read_from: dict[System, datetime] = {}  # where this process's last complete read began
+        self._unread = {System.WEBSHOP}  # deliveries may have been missed: read back on the next pass
         self._soon = asyncio.Event()
         self.caught_up_at: dict[System, datetime] = {}
 
@@ -59,7 +62,9 @@ class CatchUp:
             self._distrust(system)
 
     def soon(self) -> None:
-        """Deliveries may have been missed: the next pass starts now rather than at its interval."""
+        """Deliveries may have been missed: the next pass starts now rather than at its interval, and reads back
+        from the web shop too."""
+        self._unread.add(System.WEBSHOP)
         self._soon.set()
 
     async def run(self) -> None:
@@ -87,27 +92,37 @@ class CatchUp:
             log.warning("webhooks: catching up with %s failed, tried again in %.0f s: %s", system.value, RETRY_S,
                         error)
             return False
-        self._passes[system] = self.caught_up_at[system] = started
+        self.caught_up_at[system] = started
         if recorded:
             log.info("webhooks: %d %s events read back while catching up", recorded, system.value)
             self._wake()
         return True
 
     async def _pos(self, registration: Registration, started: datetime) -> int:
-        since = max(await self._since(System.POS, registration), started - EVENTS_KEPT)
-        return await self._record(System.POS, await self._backends.pos_events.events_since(since, POS_EVENT_TYPES),
-                                  started)
+        last = await self._backends.inbox.last_event(System.POS)
+        since = max(self._since(System.POS, registration, last[1] if last else None), started - EVENTS_KEPT)
+        found = await self._backends.pos_events.events_since(since, POS_EVENT_TYPES)
+        recorded = await self._record(System.POS, found, started)
+        self._read_from[System.POS] = started
+        return recorded
 
     async def _webshop(self, registration: Registration, started: datetime) -> int:
-        await self._reenable(registration)
-        since = await self._since(System.WEBSHOP, registration)
+        if await self._reenable(registration):
+            self._unread.add(System.WEBSHOP)
+        if System.WEBSHOP not in self._unread:
+            return 0
+        delivered = await self._backends.inbox.last_delivery_at(System.WEBSHOP)
+        since = self._since(System.WEBSHOP, registration, delivered)
         changes = self._backends.webshop_changes
         found = await asyncio.gather(changes.changed_orders(since), changes.changed_products(since),
                                      changes.changed_customers(since))
         events = sorted((e for kind in found for e in kind), key=lambda e: e.created_at)
-        return await self._record(System.WEBSHOP, events, started)
+        recorded = await self._record(System.WEBSHOP, events, started)
+        self._read_from[System.WEBSHOP] = started
+        self._unread.discard(System.WEBSHOP)
+        return recorded
 
-    async def _reenable(self, registration: Registration) -> None:
+    async def _reenable(self, registration: Registration) -> bool:
         """Omnigate's webhooks that the shop disabled (5 failed deliveries in a row) delivering again; what they
         fed is not trusted until the changes since are read."""
         hooks = self._backends.webshop_webhooks
@@ -115,20 +130,18 @@ class CatchUp:
         disabled = [w for w in await hooks.webhooks()
                     if not w.enabled and (w.id in ids or w.url == registration.notification_url)]
         if not disabled:
-            return
+            return False
         self._distrust(System.WEBSHOP)
         log.warning("webhooks: the web shop had disabled %s; enabled again", ", ".join(w.id for w in disabled))
         await asyncio.gather(*(hooks.update(w.id, registration.notification_url, registration.secret, active=True)
                                for w in disabled))
+        return True
 
-    async def _since(self, system: System, registration: Registration) -> datetime:
-        """A margin before this process's last complete pass began; before the first, before the newest event
-        the ledger keeps for the system (or its registration, when it keeps none)."""
-        known = self._passes.get(system)
-        if known is None:
-            last = await self._backends.inbox.last_event(system)
-            known = last[1] if last is not None else registration.registered_at
-        return known - MARGIN
+    def _since(self, system: System, registration: Registration, stored: datetime | None) -> datetime:
+        """A margin before the later of what the ledger says was heard last (`stored`) and where this process's
+        previous read began; with neither, before the registration."""
+        known = [at for at in (stored, self._read_from.get(system)) if at is not None]
+        return (max(known) if known else registration.registered_at) - MARGIN
 
     async def _record(self, system: System, events: list[PulledEvent], received_at: datetime) -> int:
         """Into the inbox as undelivered events; how many were new there."""
