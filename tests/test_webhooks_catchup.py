@@ -176,3 +176,23 @@ async def test_a_pass_while_deliveries_arrive_reads_nothing_back_twice(live_worl
     # then: each change is kept once, as delivered
     assert {k.event_id for k in kept if not k.delivered} == read_before
     assert {k.type for k in kept if k.delivered} >= {"inventory.count.updated", "order.updated"}
+
+
+async def test_a_square_subscription_someone_disabled_is_enabled_again_and_its_events_read_back(
+        live_world: World) -> None:
+    async with estate(live_world) as place, gateway(place) as app:
+        # given: registered, then the subscription disabled in Square's dashboard, and a sale at the till
+        backends = app[BACKENDS_KEY]
+        registered = await register_pos(backends.pos_subscriptions, backends.registrations, place.public_url,
+                                        datetime.now(UTC))
+        subscription = registered.registration.subscription_id
+        await place.sim("PUT", f"/pos/v2/webhooks/subscriptions/{subscription}", {"subscription": {"enabled": False}})
+        await place.sim("POST", "/_sim/pos/sales", {"location_id": STORE, "sku": stocked(live_world, STORE).sku})
+        sold = {e["event_id"] for e in await pos_events(place, ["inventory.count.updated"])}
+        # when
+        assert await app[CATCH_UP_KEY].once()
+        enabled = (await place.sim("GET", f"/pos/v2/webhooks/subscriptions/{subscription}"))["subscription"]
+        read_back = {k.event_id for k in place.kept("pos") if not k.delivered}
+    # then
+    assert enabled["enabled"] is True
+    assert sold <= read_back

@@ -5,16 +5,17 @@ seen twice is kept once, by its id).
 
 A pass runs at start-up, then every `OMNIGATE_WEBHOOK_CATCHUP_S` and whenever `soon()` is called, for each system
 that has a registration:
-- POS: Square's SearchEvents of the subscribed types, from a margin before the newest event the ledger keeps (or
-  before this process's previous pass). Each event comes back under its own id, so one delivered as well is kept
-  once: every pass reads, and a delivery Square gave up on is found on the next pass;
+- POS: Omnigate's subscription enabled again if someone disabled it, then Square's SearchEvents of the subscribed
+  types from a margin before the newest event the ledger keeps (or this process's previous pass). An event comes
+  back under its own id, so one delivered as well is kept once: every pass reads, and a delivery Square gave up
+  on is found by the next pass;
 - web shop: each of Omnigate's webhooks the shop disabled is made active again. Orders, products and customers
   modified after the last delivery (or this process's previous read) are read back only when deliveries may have
   been missed: at start-up, after a disabled webhook, and on `soon()`. A change read back gets an id of its own
   (a delivery's is WooCommerce's number), so reading at every pass would process each delivered change twice.
 
-Until a system has caught up its caches are not trusted: at start-up, and when a web shop webhook is found
-disabled, the caches that system feeds (store stock for the POS, online products for the web shop) `distrust`
+Until a system has caught up its caches are not trusted: at start-up, and when a subscription or webhook of it
+is found disabled, the caches that system feeds (store stock for the POS, online products for the web shop) `distrust`
 what they hold, so their next reads go to the system itself; nothing stored before the gap is served, fresh or
 stale, here or from another replica's Redis entries.
 """
@@ -99,6 +100,7 @@ class CatchUp:
         return True
 
     async def _pos(self, registration: Registration, started: datetime) -> int:
+        await self._reenable_pos(registration)
         last = await self._backends.inbox.last_event(System.POS)
         since = max(self._since(System.POS, registration, last[1] if last else None), started - EVENTS_KEPT)
         found = await self._backends.pos_events.events_since(since, POS_EVENT_TYPES)
@@ -121,6 +123,17 @@ class CatchUp:
         self._read_from[System.WEBSHOP] = started
         self._unread.discard(System.WEBSHOP)
         return recorded
+
+    async def _reenable_pos(self, registration: Registration) -> None:
+        """Omnigate's Square subscription delivering again if someone disabled it; SearchEvents has every event
+        since, delivered or not."""
+        subscriptions = self._backends.pos_subscriptions
+        ours = [s for s in await subscriptions.subscriptions()
+                if s.id == registration.subscription_id and not s.enabled]
+        for subscription in ours:
+            self._distrust(System.POS)
+            log.warning("webhooks: the POS subscription %s was disabled; enabled again", subscription.id)
+            await subscriptions.update(subscription.id, registration.notification_url, subscription.topics, True)
 
     async def _reenable(self, registration: Registration) -> bool:
         """Omnigate's webhooks that the shop disabled (5 failed deliveries in a row) delivering again; what they

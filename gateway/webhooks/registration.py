@@ -33,7 +33,7 @@ def notification_url(public_url: str, system: System) -> str:
 
 
 def is_ours(subscription: Subscription, url: str) -> bool:
-    return subscription.url == url or subscription.name.startswith(SUBSCRIPTION_NAME)
+    return subscription.url == url or subscription.name.casefold().startswith(SUBSCRIPTION_NAME.casefold())
 
 
 @dataclass(frozen=True)
