@@ -116,3 +116,14 @@ def test_help_of_each_action_lists_its_options_with_their_defaults(
         action: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "200")
     assert options_in(help_of(capsys, "webhooks", action)) == {"--config FILE": "(unset: environment only)"}
+
+
+async def test_status_lists_what_answers_and_names_a_system_that_does_not_in_one_line(live_world: World) -> None:
+    async with estate(live_world) as place, gateway(place):
+        assert (await omnigate(place, "webhooks", "register"))[0] == 0
+        await place.sim("POST", "/_sim/faults", {"system": "webshop", "down": True})
+        code, lines, errors = await omnigate(place, "webhooks", "status", OMNIGATE_UPSTREAM_RETRIES="0")
+    assert code == 1
+    [row] = [line.split("\t") for line in lines]
+    assert (row[0], row[2], row[5]) == ("pos*", "enabled", "last delivery never")
+    assert len(errors) == 1 and errors[0].startswith("omnigate: webshop did not list its webhook subscriptions: ")

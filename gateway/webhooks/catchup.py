@@ -93,6 +93,9 @@ class CatchUp:
             log.warning("webhooks: catching up with %s failed, tried again in %.0f s: %s", system.value, RETRY_S,
                         error)
             return False
+        except Exception:  # a defect or the ledger's disk: logged whole, and the next pass tries again
+            log.exception("webhooks: catching up with %s failed, tried again in %.0f s", system.value, RETRY_S)
+            return False
         self.caught_up_at[system] = started
         if recorded:
             log.info("webhooks: %d %s events read back while catching up", recorded, system.value)
