@@ -358,3 +358,46 @@ async def test_stopping_the_simulators_cancels_deliveries_waiting_to_retry(world
         await host.stop()
     # then
     assert pos.sim.courier.pending == 0
+
+
+async def test_restocks_and_returns_are_pushed_and_a_disabled_subscription_gets_nothing(
+        pos: Pos, receiver: Receiver, world: World) -> None:
+    # given: one subscription enabled, one disabled, both to the same receiver
+    await pos.subscribe(receiver, "inventory.count.updated")
+    off = await pos.square.client.webhooks.subscriptions.create(subscription={
+        "event_types": ["inventory.count.updated"], "notification_url": receiver.url, "enabled": False})
+    product = stocked(world, STORE)
+    variation = await variation_of(pos, product)
+    before = world.store_stock(world.store_by_code[STORE], product).sellable  # type: ignore[union-attr]
+    moves = [("NONE", "IN_STOCK", "3"), ("SOLD", "IN_STOCK", "1")]
+    # when
+    for n, (source, target, units) in enumerate(moves):
+        await pos.square.client.inventory.batch_create_changes(idempotency_key=f"m-{n}", changes=[{
+            "type": "ADJUSTMENT", "adjustment": {
+                "from_state": source, "to_state": target, "location_id": STORE, "catalog_object_id": variation,
+                "quantity": units, "occurred_at": datetime.now(UTC).isoformat()}}])
+    deliveries = await receiver.wait_for(2)
+    log = await pos.settled()
+    # then
+    figures = sorted(int(d.json()["data"]["object"]["inventory_counts"][0]["quantity"]) for d in deliveries)
+    assert figures == [before + 3, before + 4]
+    assert off.subscription is not None and off.subscription.id not in {d["target"] for d in log}
+
+
+async def test_at_most_max_concurrent_deliveries_are_in_flight(pos: Pos, receiver: Receiver, world: World) -> None:
+    # given: a receiver that holds every answer, and room for two deliveries at once
+    await pos.control("POST", "/webhooks/settings", {"max_concurrent": 2})
+    await pos.subscribe(receiver, "inventory.count.updated")
+    product = stocked(world, STORE, minimum=4)
+    receiver.hold = asyncio.Event()
+    # when: four sales answer at once, each with an event to deliver
+    for _ in range(4):
+        await pos.control("POST", "/sales", {"location_id": STORE, "sku": product.sku})
+    await receiver.wait_for(2)
+    await asyncio.sleep(0.2)
+    held = len(receiver.deliveries)
+    receiver.hold.set()
+    await receiver.wait_for(4)
+    # then
+    assert held == 2
+    assert [d["status"] for d in await pos.settled()] == [200] * 4

@@ -175,6 +175,9 @@ async def samples_of(sims: Sims) -> Samples:
         key = (await r.json())[0]["share_key"]
     async with http.get(f"{shop}/wishlist/{key}/get_products", headers=shop_auth) as r:
         item = (await r.json())[0]["item_id"]
+    async with http.post(f"{shop}/webhooks", headers=shop_auth, json={
+            "topic": "order.updated", "delivery_url": UNREACHABLE}) as r:
+        ids["webhooks"] = (await r.json())["id"]
     for collection, identifier in ids.items():
         samples[f"{shop}/{collection}/{{id}}"] = f"{shop}/{collection}/{identifier}"
     for suffix in ("/refunds",):

@@ -5,6 +5,7 @@ loyalty, orders, bookings) and share the cursor signer and idempotency keys.
 """
 
 import hmac
+import uuid
 from typing import Any, ClassVar
 
 from aiohttp import web
@@ -121,7 +122,7 @@ class PosSimulator(Simulator):
             by_location.setdefault(store.code, []).extend(
                 count_json(c, variation) for c in self.stock.counts(store, product) if c.state == "IN_STOCK")
         for location_id, counts in by_location.items():
-            self.events.emit("inventory.count.updated", "inventory_counts", location_id,
+            self.events.emit("inventory.count.updated", "inventory_counts", str(uuid.uuid4()),
                              {"inventory_counts": counts}, location_id)
 
     def _booking_changed(self, record: BookingRecord, created: bool) -> None:

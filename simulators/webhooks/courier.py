@@ -99,6 +99,7 @@ class Courier:
         self._tasks: set[asyncio.Task[None]] = set()
         self._session: aiohttp.ClientSession | None = None
         self._gate: asyncio.Semaphore | None = None
+        self._gate_size = 0
 
     @property
     def pending(self) -> int:
@@ -113,8 +114,8 @@ class Courier:
     async def post(self, *, target: str, event: str, topic: str, url: str, body: bytes,
                    headers: Mapping[str, str], attempt: int = 1) -> Attempt:
         """One POST within the timeout, at most `max_concurrent` at once; logged, never raising."""
-        if self._gate is None:
-            self._gate = asyncio.Semaphore(self.settings.max_concurrent)
+        if self._gate is None or self._gate_size != self.settings.max_concurrent:  # new settings, new gate
+            self._gate, self._gate_size = asyncio.Semaphore(self.settings.max_concurrent), self.settings.max_concurrent
         async with self._gate:
             started, at = time.monotonic(), time.time()
             status, error = None, None
