@@ -58,7 +58,7 @@ class ArticlesChanged:
 
     system: System
     product_ids: tuple[str, ...] | None
-    listing_changed: bool  # articles added or removed: the crosswalk is out of date too
+    listing_changed: bool  # articles added or removed: the crosswalk (ERP and web shop keys) is out of date too
     at: datetime
 
 

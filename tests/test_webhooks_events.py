@@ -1,7 +1,7 @@
 """What each kind of pushed event changes: a booking revised at the POS reaches the live hub as an appointment
 change, a price changed at the POS (Square's catalog version) is read again at once although prices are cached
 for ten minutes, a WooCommerce product update drops that product's cached copy, and a body streamed past 1 MiB
-is refused before it is read whole."""
+is refused before it is read whole; an order completed in the web shop reaches the hub with its buyer's CRM id."""
 
 import asyncio
 import json
@@ -13,12 +13,15 @@ import pytest
 from connectors.domain import System
 from connectors.webhook_ports import Registration
 from gateway.appkeys import BACKENDS_KEY, LIVE_KEY, REFERENCE_KEY
-from gateway.live import AppointmentChanged, ChangeKind
+from gateway.live import AppointmentChanged, ChangeKind, OrderChanged
 from simulators.world import World
+from simulators.world.records import DemoCustomer
+from tests.direct import WEBSHOP_AUTH
 from tests.harness import Stack, running_stack
 from tests.test_webhooks_live import subscribe, until
 from tests.test_webhooks_receive import SETTLE_S, deliver, metric, register, settled, woo_headers
 
+WEBHOOKS, ORDERS = "/webshop/wp-json/wc/v3/webhooks", "/webshop/wp-json/wc/v3/orders"
 PRICES = """
 query Prices($sku: String!) { product(sku: $sku) { price { channelPrices { source amount { amount } } } } }"""
 
@@ -102,3 +105,40 @@ async def test_a_body_streamed_past_one_mebibyte_is_refused(cached_stack: Stack)
 
     assert status == 413
     assert await metric(stack, "omnigate_webhook_deliveries_rejected_total", system="pos", reason="too_large") == 1
+
+
+async def test_an_order_completed_in_the_web_shop_reaches_the_hub_with_its_buyers_crm_id(
+        cached_stack: Stack) -> None:
+    stack = cached_stack
+    url, secret = f"{stack.gateway_url}/webhooks/webshop", "generated-by-omnigate-0123456789"
+    async with stack.http.post(f"{stack.sim_url}{WEBHOOKS}", params=WEBSHOP_AUTH, json={
+            "name": "omnigate", "topic": "order.updated", "delivery_url": url, "secret": secret}) as r:
+        created = await r.json()
+        assert r.status == 201, created
+    await stack.app[BACKENDS_KEY].registrations.save(
+        Registration(System.WEBSHOP, str(created["id"]), url, secret, datetime.now(UTC)))
+    buyer, order = await open_order(stack)
+    async with stack.app[LIVE_KEY].stream(lambda e: isinstance(e, OrderChanged)) as stream:
+        async with stack.http.post(f"{stack.sim_url}/_sim/webshop/orders/{order}/status",
+                                   json={"status": "completed"}) as r:
+            assert r.status == 200, await r.text()
+        event = await asyncio.wait_for(anext(stream), SETTLE_S)
+
+    assert isinstance(event, OrderChanged)
+    assert (event.order_id, event.customer_id) == (str(order), buyer.crm_id)
+    async with stack.http.get(f"{stack.sim_url}/_sim/webshop/webhooks/deliveries") as r:
+        deliveries = (await r.json())["deliveries"]
+    assert [(d["event"] == "ping", d["ok"]) for d in deliveries][:1] == [(True, True)]
+
+
+async def open_order(stack: Stack) -> tuple[DemoCustomer, int]:
+    """A customer with a web shop account and one of their orders not completed yet."""
+    for buyer in stack.world.customers:
+        if buyer.webshop_id is None:
+            continue
+        async with stack.http.get(f"{stack.sim_url}{ORDERS}", params={
+                **WEBSHOP_AUTH, "customer": str(buyer.webshop_id), "status": "processing"}) as r:
+            orders = await r.json()
+        if orders:
+            return buyer, int(orders[0]["id"])
+    raise AssertionError("no customer has an order in processing")

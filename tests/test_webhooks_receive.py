@@ -12,7 +12,7 @@ import json
 import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -300,3 +300,17 @@ async def test_with_the_ledger_in_postgresql_an_event_is_kept_once_and_processed
         assert statuses == [200, 200]
         assert await metric(stack, "omnigate_webhook_events_processed_total", system="pos", outcome="done") == 1
         assert await metric(stack, "omnigate_webhook_events_deduplicated_total", system="pos") == 1
+
+
+async def test_a_key_replaced_by_a_rotation_still_verifies_for_its_grace(webhook_stack: Stack) -> None:
+    stack = webhook_stack
+    registrations, at = stack.app[BACKENDS_KEY].registrations, datetime.now(UTC)
+    await register(stack)
+    await registrations.save(Registration(System.POS, "wbhk_1", POS_URL, "rotated-key", at))
+    first, second = inventory_event("V1", 1), inventory_event("V1", 2)
+
+    old_key = await to_pos(stack, first, square_signature(first, key=POS_KEY))
+    await registrations.save(Registration(System.POS, "wbhk_1", POS_URL, "third-key", at), keep_previous=timedelta(0))
+    replaced_at_once = await to_pos(stack, second, square_signature(second, key="rotated-key"))
+
+    assert (old_key, replaced_at_once) == (200, 401)

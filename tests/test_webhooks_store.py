@@ -2,6 +2,7 @@
 (system, event_id), taken by one processor at a time in the order received, and a rotated secret still verifies
 for its grace."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -105,3 +106,14 @@ async def test_a_registration_replaces_the_last_and_a_rotated_secret_verifies_fo
     assert [r.system for r in await store.all()] == [System.POS, System.WEBSHOP]
 
 
+
+
+async def test_processors_taking_at_once_never_take_the_same_event(ledger: LedgerPorts) -> None:
+    for i in range(30):
+        await ledger.inbox.record(event(f"e{i:02}", received=i))
+    at = NOW + timedelta(minutes=1)
+
+    batches = await asyncio.gather(*(ledger.inbox.take(at, LEASE, limit=7) for _ in range(5)))
+
+    taken = [e.event_id for batch in batches for e in batch]
+    assert sorted(taken) == [f"e{i:02}" for i in range(30)]  # each once, none left: 5 x 7 covers them

@@ -87,7 +87,7 @@ class SquareEvents:
             order = _child(found, ORDER_OBJECTS[event.type])
             return [OrderStatusChanged(System.POS, _text(order, "order_id"), None, at)]
         if event.type == CATALOG:
-            return [ArticlesChanged(System.POS, None, True, at)]
+            return [ArticlesChanged(System.POS, None, False, at)]  # GTINs come from the ERP, not from here
         return []
 
     async def _counts(self, found: Json, at: datetime) -> list[StockCounted]:

@@ -45,11 +45,11 @@ class Invalidation:
         """Here and on every other replica."""
         data = {"system": change.system.value, "ids": list(change.product_ids) if change.product_ids else None,
                 "listing": change.listing_changed}
-        self._articles(data)
+        self._articles(data, here=True)
         if self._bus is not None:
             self._bus.publish(TOPIC, data)
 
-    def _articles(self, data: dict[str, Any]) -> None:
+    def _articles(self, data: dict[str, Any], here: bool) -> None:
         caches, ids = self._reference.caches, data["ids"]
         if data["system"] == System.POS.value:
             caches.pos_prices.invalidate(caches.pos_prices.held_keys())  # Square does not say which: all of them
@@ -57,11 +57,11 @@ class Invalidation:
         elif data["system"] == System.WEBSHOP.value:
             caches.online_products.invalidate(ids if ids is not None else caches.online_products.held_keys())
         if data["listing"]:
-            self._reference.crosswalk.expire()
+            self._reference.listing_changed(System(data["system"]), here)
         self._responses.clear()
 
     def _from_replica(self, data: Any) -> None:
         try:
-            self._articles(data)
-        except (KeyError, TypeError) as error:
+            self._articles(data, here=False)
+        except (KeyError, TypeError, ValueError) as error:
             log.warning("ignored an articles change from another replica: %s", error)

@@ -24,6 +24,7 @@ from connectors.changes import Malformed, WebhookFormat
 from connectors.webhook_ports import InboxEvent, Registration
 
 from ..clock import Clock
+from ..errors import ErrorCode, error_body
 from ..observability.webhook_metrics import OTHER, WebhookMetrics
 
 MAX_BODY_BYTES = 1 << 20
@@ -50,7 +51,8 @@ class Receiver:
         try:
             body = await _body(request)
         except TooLarge:
-            return self._refuse(413, "too_large", f"the body is over {MAX_BODY_BYTES} bytes")
+            return self._refuse(413, "too_large", f"the body is over {MAX_BODY_BYTES} bytes",
+                                ErrorCode.PAYLOAD_TOO_LARGE)
         if form.is_ping(request.headers, body):
             return web.json_response({"ok": True})
         registration = await self._registration()
@@ -58,16 +60,17 @@ class Receiver:
             return self._refuse(404, "unregistered", f"no webhook of the {form.system} is registered here")
         signature = request.headers.get(form.signature_header)
         if not signature:
-            return self._refuse(401, "unsigned", f"`{form.signature_header}` missing")
+            return self._refuse(401, "unsigned", f"`{form.signature_header}` missing", ErrorCode.UNAUTHENTICATED)
         now = self._clock()
         if not any(hmac.compare_digest(signature.encode(), form.signature(secret, registration.notification_url,
                                                                           body).encode())
                    for secret in registration.secrets_at(now)):
-            return self._refuse(401, "bad_signature", f"`{form.signature_header}` does not match")
+            return self._refuse(401, "bad_signature", f"`{form.signature_header}` does not match",
+                                ErrorCode.UNAUTHENTICATED)
         try:
             delivery = form.delivery(request.headers, body)
         except Malformed as error:
-            return self._refuse(400, "malformed", str(error))
+            return self._refuse(400, "malformed", str(error), ErrorCode.BAD_REQUEST)
         event = InboxEvent(form.system, delivery.event_id, delivery.type, delivery.created_at or now, now, body)
         kind = delivery.type if delivery.type in form.types else OTHER
         if await self._record(event):
@@ -77,11 +80,15 @@ class Receiver:
             self._metrics.deduplicated.labels(form.system.value, kind).inc()
         return web.json_response({"ok": True})
 
-    def _refuse(self, status: int, reason: str, message: str) -> web.Response:
+    def _refuse(self, status: int, reason: str, message: str, code: ErrorCode | None = None) -> web.Response:
+        """Counted and logged; the body says why in GraphQL's error shape, or, without a code, is a 404 as for
+        any route that does not exist."""
         system = self._form.system.value
         self._metrics.rejected.labels(system, reason).inc()
         log.warning("webhook delivery from the %s refused (%s): %s", system, reason, message)
-        return web.json_response({"error": {"code": reason.upper(), "message": message}}, status=status)
+        if code is None:
+            return web.Response(status=status, text=f"{status}: Not Found")
+        return web.json_response(error_body(message, code, reason=reason), status=status)
 
 
 async def _body(request: web.Request) -> bytes:
