@@ -10,7 +10,6 @@ bear its name or deliver to its URL: those beyond one per topic are deleted, non
 import asyncio
 import secrets
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -62,14 +61,18 @@ async def register_pos(subscriptions: KeyedSubscriptions, registrations: Webhook
     return Registered(saved, (kept,))
 
 
+def new_secret() -> str:
+    """What WooCommerce signs Omnigate's deliveries with: 256 random bits, URL-safe."""
+    return secrets.token_urlsafe(SECRET_BYTES)
+
+
 async def register_webshop(webhooks: SecretWebhooks, registrations: WebhookRegistrations, public_url: str,
-                           now: datetime, make_secret: Callable[[], str] = lambda: secrets.token_urlsafe(
-                               SECRET_BYTES)) -> Registered:
+                           now: datetime) -> Registered:
     """One active webhook per topic, each with the stored secret (a new one the first time). The secret is
     stored before any webhook gets it, so the first delivery already verifies."""
     url = notification_url(public_url, System.WEBSHOP)
     before = await registrations.get(System.WEBSHOP)
-    secret = before.secret if before is not None else make_secret()
+    secret = before.secret if before is not None else new_secret()
     ours = [w for w in await webhooks.webhooks() if is_ours(w, url)]
     await registrations.save(Registration(System.WEBSHOP, _ids(ours), url, secret, now))
     kept: list[Subscription] = []
