@@ -34,6 +34,9 @@ class Streaming(Protocol):
     def fresh(self, principal: Principal) -> Context:
         """A context as a new request of `principal` would get now."""
 
+    def following(self, delta: int) -> None:
+        """A subscription started listening to the hub (1) or stopped (-1)."""
+
     def pushed(self, field_name: str, occurred_at: datetime) -> None:
         """An event of `field_name` is about to be sent (counted, its delay measured)."""
 

@@ -21,7 +21,7 @@ from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWS
 from strawberry.subscriptions.protocols.graphql_ws.types import ErrorMessage as LegacyError
 from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
 
-from ..appkeys import METRICS_KEY, SECURITY_KEY
+from ..appkeys import SECURITY_KEY
 from ..context import Context
 from ..errors import ErrorCode
 from ..graphql_http import GraphQLEndpoint
@@ -80,15 +80,8 @@ class Admitting:
             _OPERATION.reset(token)
 
     def started(self, admitted: Admitted, task: "asyncio.Task[Any] | None") -> None:
-        """Counts an open subscription while it runs; a mutation outdates the kept responses, as over HTTP."""
-        if task is None:
-            return
-        metrics = self._connection.request.app[METRICS_KEY]
-        kind = admitted.operation.operation
-        if kind is OperationType.SUBSCRIPTION:
-            metrics.subscriptions_open.inc()
-            task.add_done_callback(lambda _: metrics.subscriptions_open.dec())
-        elif kind is OperationType.MUTATION:
+        """A mutation outdates the kept responses, as over HTTP (when it starts and when it ends)."""
+        if task is not None and admitted.operation.operation is OperationType.MUTATION:
             self.endpoint.responses.written()
             task.add_done_callback(lambda _: self.endpoint.responses.written())
 

@@ -23,6 +23,9 @@ class OperationStreaming:
         context.streaming = self
         return context
 
+    def following(self, delta: int) -> None:
+        self.app[METRICS_KEY].subscriptions_open.inc(delta)
+
     def pushed(self, field_name: str, occurred_at: datetime) -> None:
         """The delay is measured on the wall clock: an event's time is when its system saw the change."""
         delay = (datetime.now(UTC) - occurred_at).total_seconds()

@@ -31,15 +31,24 @@ async def follow(info: Info[Context, None], field_name: str, kind: type[E], matc
 
     try:
         async with ctx.live.stream(accepts, ctx.settings.ws_subscription_buffer) as events:
-            async for event in events:
-                ctx.renew()
-                for built in await _built(build, event, field_name):  # type: ignore[arg-type]
-                    if ctx.streaming is not None:
-                        ctx.streaming.pushed(field_name, event.occurred_at)
-                    yield built
+            _following(ctx, 1)
+            try:
+                async for event in events:
+                    ctx.renew()
+                    for built in await _built(build, event, field_name):  # type: ignore[arg-type]
+                        if ctx.streaming is not None:
+                            ctx.streaming.pushed(field_name, event.occurred_at)
+                        yield built
+            finally:
+                _following(ctx, -1)
     except SlowConsumer:
         raise GatewayError("this subscriber fell too far behind the events and was let go: subscribe again",
                            ErrorCode.SLOW_CONSUMER) from None
+
+
+def _following(ctx: Context, delta: int) -> None:
+    if ctx.streaming is not None:
+        ctx.streaming.following(delta)
 
 
 async def _built(build: Callable[[E], Awaitable[list[T]]], event: E, field_name: str) -> list[T]:
