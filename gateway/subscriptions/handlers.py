@@ -14,6 +14,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from graphql import GraphQLError, OperationType
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ErrorMessage as TransportError
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
@@ -116,6 +117,11 @@ class TransportWsHandler(Admitting, BaseGraphQLTransportWSHandler[Any, None]):
 
     def live_tasks(self) -> list["asyncio.Task[Any]"]:
         return [op.task for op in self.operations.values() if op.task is not None]
+
+    async def handle_task_exception(self, error: Exception) -> None:
+        """A client that went away (or was let go) mid-operation is no server error."""
+        if not isinstance(error, WebSocketDisconnected):
+            await super().handle_task_exception(error)
 
 
 class LegacyWsHandler(Admitting, BaseGraphQLWSHandler[Any, None]):
