@@ -9,7 +9,7 @@ own while the handler keeps the connection's.
 import asyncio
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from typing import Any
 
@@ -75,7 +75,7 @@ class Admitting:
         streaming = OperationStreaming(self._connection.request.app, uuid.uuid4().hex)
         token = _OPERATION.set(streaming.fresh(admitted.principal))
         try:
-            with executing(admitted.prepared) if self.endpoint.operations.enabled else _nothing():
+            with executing(admitted.prepared) if self.endpoint.operations.enabled else nullcontext():
                 yield
         finally:
             _OPERATION.reset(token)
@@ -85,11 +85,6 @@ class Admitting:
         if task is not None and admitted.operation.operation is OperationType.MUTATION:
             self.endpoint.responses.written()
             task.add_done_callback(lambda _: self.endpoint.responses.written())
-
-
-@contextmanager
-def _nothing() -> Iterator[None]:
-    yield
 
 
 def _formatted(errors: list[GraphQLError]) -> list[Any]:
