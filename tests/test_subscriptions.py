@@ -240,3 +240,20 @@ async def test_a_subscription_is_one_operation_span_with_each_events_reads_benea
     assert operation.attributes is not None and operation.attributes["graphql.operation.type"] == "subscription"
     beneath = [s for s in spans.values() if s.parent and s.parent.span_id == operation.context.span_id]
     assert beneath, "the event's re-read is traced under the subscription"
+
+
+async def test_three_staff_screens_cost_the_pos_one_read_of_the_appointment(stack: Stack) -> None:
+    url, here = ws_url(stack.gateway_url), store_id(STORE)
+    async with subscribed(url, APPOINTMENTS, here, staff(STORE)) as first, \
+            subscribed(url, APPOINTMENTS, here, staff(None)) as second, \
+            subscribed(url, APPOINTMENTS, here, api_key(stack.keys.kiosk)) as kiosk:
+        await until_streams(stack.app, 3, first, second, kiosk)
+        await request(stack, key="warm")  # the customer's card and the store's bookings seen once
+        for screen in (first, second, kiosk):
+            await screen.next()
+        await stack.reset_calls()
+        made = (await request(stack, key="counted"))["appointment"]["id"]
+        seen = [(await screen.next())["appointmentRequests"]["appointment"]["id"] for screen in (first, second, kiosk)]
+    assert seen == [made] * 3
+    # the mutation's answer reads the booking once, and the three subscribers share one read
+    assert (await stack.calls())["GET /pos/v2/bookings/{booking_id}"] == 2
