@@ -16,10 +16,10 @@ from tests.direct import POS, WEBSHOP_AUTH
 from tests.harness import Stack, bearer
 from tests.subscribers import subscribed, until_streams, ws_url
 from tests.test_gateway_appointments import staff
-from tests.test_gateway_reservations import few_left
+from tests.test_gateway_reservations import STORE, few_left
 from tests.test_subscriptions import APPOINTMENTS, ORDERS, STOCK
 from tests.test_webhooks_events import WEBHOOKS, cached_stack, open_order, push_from_pos
-from tests.test_webhooks_receive import SETTLE_S, STORE, in_store, sell_at_the_till, variation_of
+from tests.test_webhooks_receive import SETTLE_S, in_store, sell_at_the_till, variation_of
 
 __all__ = ["cached_stack"]  # the fixture
 BOOKING_STORE = "PAR01"  # takes appointments
