@@ -16,8 +16,9 @@ const STATUS_TEXT = { CONFIRMED: "Confirmed", DECLINED: "Declined", DONE: "Done"
 const TICK_MS = 15000;
 
 export function mountAppointments(root, context) {
+  const takes = context.store.services.includes("APPOINTMENTS");
   const view = panel(root, "appointments", "Appointment requests",
-    context.role === "staff" ? null : "Staff answer requests; this kiosk shows them.");
+    !takes ? "This store does not take appointments." : context.role === "staff" ? null : "Staff answer requests; this kiosk shows them.");
   const waiting = h("ul", { className: "cards", id: "appointment-list", "aria-label": "Requests waiting for an answer" });
   const answered = h("ul", { className: "cards answered", id: "answered-list", "aria-label": "Answered here" });
   view.body.append(waiting, h("h3", { className: "sub" }, "Answered while this console was open"), answered);

@@ -72,6 +72,9 @@ export function mountBarcode(root, context) {
   }
 
   function reserveForm(product) {
+    if (!context.store.services.includes("RESERVE_AND_COLLECT")) {
+      return h("p", { className: "help" }, "This store does not offer reserve & collect.");
+    }
     const alert = h("p", { className: "error", role: "alert" });
     const done = h("p", { className: "ok", role: "status" });
     const quantity = field("reserve-quantity", "Quantity", { type: "number", min: "1", max: "99", value: "1", inputmode: "numeric" });
