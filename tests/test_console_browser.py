@@ -97,7 +97,8 @@ async def request_appointment(stack: Stack, topic: str) -> dict[str, Any]:
                            "topic": topic, "requestedFor": opening(stack)}}
     payload: dict[str, Any] = (await stack.data(REQUEST, variables, customer()))["requestAppointment"]
     assert payload["userErrors"] == []
-    return payload["appointment"]
+    appointment: dict[str, Any] = payload["appointment"]
+    return appointment
 
 
 @pytest.mark.timeout(120)
