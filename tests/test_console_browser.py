@@ -266,3 +266,47 @@ async def _in_stock_at(stack: Stack, store: str) -> str:
     sku: str = data["searchProducts"]["edges"][0]["node"]["sku"]
     return sku
 
+
+
+@pytest.mark.timeout(120)
+async def test_staff_without_a_store_name_one_and_a_reload_keeps_the_session(stack: Stack, browser: Browser) -> None:
+    # given staff whose token names no store (the demo's), signed in
+    watched = await Watched.open(browser, stack.gateway_url)
+    page = watched.page
+    await keyboard_sign_in(page, staff(None))
+
+    # when they are asked which store, type an unknown code, then the store's, and later reload the page
+    await expect(page.locator("#store-code")).to_be_focused()
+    await page.keyboard.type("NOPE99")
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#store-error")).to_contain_text("No store has the code NOPE99")
+    await page.locator("#store-code").fill(STORE.lower())
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#store-name")).to_contain_text(f"({STORE}) · staff")
+    await page.reload()
+
+    # then the console opens on that store again without signing in, until the tab signs out
+    await expect(page.locator("#store-name")).to_contain_text(f"({STORE}) · staff")
+    await expect(page.locator("#console-view")).to_be_visible()
+    await watched.close()
+
+
+@pytest.mark.timeout(120)
+async def test_a_back_office_down_is_said_in_words_where_it_matters(stack: Stack, browser: Browser) -> None:
+    # given the kiosk signed in, then the POS (stock, bookings) going down
+    watched = await Watched.open(browser, stack.gateway_url)
+    page = watched.page
+    await keyboard_sign_in(page, stack.keys.kiosk)
+    await expect(page.locator("#appointments-notice")).not_to_be_empty()
+    await stack.fault(system="pos", down=True)
+
+    # when it looks an article up
+    await page.locator("#barcode-input").fill(stack.world.products[0].sku)
+    await page.keyboard.press("Enter")
+
+    # then the article shows, its stock here is unknown, and the notice names the system that is not answering
+    await expect(page.locator("#barcode-result h3")).to_have_text(stack.world.products[0].name)
+    await expect(page.locator("#barcode-notice")).to_contain_text("The store system (POS) is not answering")
+    await expect(page.locator("#barcode-result")).to_contain_text("Here: unknown")
+    await stack.fault(system="pos", down=False)
+    await watched.close()

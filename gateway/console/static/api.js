@@ -42,7 +42,7 @@ export async function graphql(session, query, variables = {}) {
   if (!body.data) {
     throw failure(errors[0], response.status);
   }
-  return { data: body.data, warnings: errors.map(describe) };
+  return { data: body.data, warnings: [...new Set(errors.map(describe))] };
 }
 
 function failure(error, status) {
