@@ -310,3 +310,22 @@ async def test_a_back_office_down_is_said_in_words_where_it_matters(stack: Stack
     await expect(page.locator("#barcode-result")).to_contain_text("Here: unknown")
     await stack.fault(system="pos", down=False)
     await watched.close()
+
+
+@pytest.mark.timeout(120)
+async def test_a_gateway_out_of_reach_keeps_the_sign_in_for_a_retry(stack: Stack, browser: Browser) -> None:
+    # given the sign-in form, and the network to the gateway's GraphQL endpoint cut
+    watched = await Watched.open(browser, stack.gateway_url)
+    page = watched.page
+    await page.route("**/graphql", lambda route: route.abort("connectionrefused"))
+
+    # when staff sign in, then the network comes back and they choose Try again
+    await keyboard_sign_in(page, staff())
+    await expect(page.locator("#sign-in-error")).to_contain_text("The gateway cannot be reached")
+    await page.unroute("**/graphql")
+    await page.get_by_role("button", name="Try again").click()
+
+    # then the console opens on their store without typing the token again
+    await expect(page.locator("#store-name")).to_contain_text(f"({STORE}) · staff")
+    watched.problems = [p for p in watched.problems if "ERR_CONNECTION_REFUSED" not in p]
+    await watched.close()

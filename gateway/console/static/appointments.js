@@ -21,7 +21,8 @@ export function mountAppointments(root, context) {
     !takes ? "This store does not take appointments." : context.role === "staff" ? null : "Staff answer requests; this kiosk shows them.");
   const waiting = h("ul", { className: "cards", id: "appointment-list", "aria-label": "Requests waiting for an answer" });
   const answered = h("ul", { className: "cards answered", id: "answered-list", "aria-label": "Answered here" });
-  view.body.append(waiting, h("h3", { className: "sub" }, "Answered while this console was open"), answered);
+  const answeredTitle = h("h3", { className: "sub", hidden: true }, "Answered while this console was open");
+  view.body.append(waiting, answeredTitle, answered);
   const items = new Map(); // id -> { appointment, element, due }
 
   function upsert(appointment, arriving) {
@@ -57,6 +58,7 @@ export function mountAppointments(root, context) {
       h("h3", {}, appointment.topic), h("p", {}, when(appointment.requestedFor, context.store.timezone)),
       h("p", { className: "status" }, STATUS_TEXT[appointment.status] ?? appointment.status)));
     while (answered.children.length > 10) answered.lastElementChild.remove();
+    answeredTitle.hidden = false;
     emptyState();
   }
 

@@ -47,8 +47,11 @@ async function signIn(session) {
     if (store) openConsole(session, who.role, store);
     else showStoreChooser(session);
   } catch (error) {
-    sessions.clear();
-    showSignIn(error instanceof ApiError ? error.message : String(error));
+    // a refused credential is forgotten; a gateway or back office not answering keeps it for "Try again"
+    const refused = error instanceof ApiError && ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"].includes(error.code);
+    if (refused) sessions.clear();
+    else sessions.save(session);
+    showSignIn(error instanceof ApiError ? error.message : String(error), refused ? null : session);
   } finally {
     setBusy(byId("sign-in-form"), false);
   }
@@ -113,8 +116,11 @@ function signOut(message) {
   showSignIn(message);
 }
 
-function showSignIn(message) {
+function showSignIn(message, retry = null) {
   closeConsole();
+  const again = byId("sign-in-retry");
+  show(again, retry !== null);
+  again.onclick = retry ? () => signIn(retry) : null;
   byId("store-name").textContent = "";
   byId("live-status").textContent = "";
   show(byId("sign-out"), false);
