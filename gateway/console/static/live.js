@@ -6,7 +6,10 @@ import { CloseCode, createClient } from "./graphql-ws.client.js";
 import { describe } from "./api.js";
 import { headers } from "./session.js";
 
-const REFUSED = new Set([CloseCode.Forbidden, CloseCode.Unauthorized]);
+// closes graphql-ws does not retry (Forbidden added: a credential refused stays refused); the rest are retried
+const REFUSED = new Set([CloseCode.Forbidden, CloseCode.Unauthorized, CloseCode.BadRequest, CloseCode.BadResponse,
+  CloseCode.InternalServerError, CloseCode.InternalClientError, CloseCode.SubprotocolNotAcceptable,
+  CloseCode.SubscriberAlreadyExists, CloseCode.TooManyInitialisationRequests]);
 
 export function socketUrl(endpoint, location = window.location) {
   const url = new URL(endpoint, location.href);

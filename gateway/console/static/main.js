@@ -98,7 +98,8 @@ function openConsole(session, role, store) {
 
 function onLiveStatus(state, detail) {
   const status = byId("live-status");
-  status.textContent = STATUS[state] + (detail.attempts > 1 ? ` (attempt ${detail.attempts})` : "");
+  status.textContent = STATUS[state] + (detail.attempts > 1 ? ` (attempt ${detail.attempts})` : "")
+    + (detail.reason ? `: ${detail.reason}` : "");
   status.dataset.state = state;
   if (state === "live" && detail.caughtUp) opened?.panels.forEach((panel) => panel.refresh());
 }
