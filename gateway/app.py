@@ -43,6 +43,8 @@ from .schema import build_schema
 from .security import build_security
 from .settings import Settings
 from .shared import SharedState
+from .subscriptions import LiveView, upgrade_or
+from .subscriptions.connection import Connections
 from .telemetry import configure_tracing, server_spans, upstream_trace_config
 from .writes.replay import replay_undos
 from .writes.sweep import sweep_lapsed_holds
@@ -92,7 +94,9 @@ def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = (), cloc
     endpoint = GraphQLEndpoint(settings, schema, security.limits, seconds(clock))
     if shared is not None:
         shared.share_responses(endpoint.responses)
-    app.router.add_route("GET", "/graphql", endpoint.handle)
+    connections = Connections(settings.ws_connections_per_principal)
+    app.on_shutdown.append(lambda _: connections.shut(settings.request_deadline_s))  # after the hub ended streams
+    app.router.add_route("GET", "/graphql", upgrade_or(endpoint.handle, LiveView(endpoint, connections)))
     app.router.add_route("POST", "/graphql", endpoint.handle)
     if not settings.is_production:
         add_ide(app, ide_presets)
@@ -113,7 +117,8 @@ async def _backends_ctx(app: web.Application) -> AsyncIterator[None]:
         app[REFERENCE_KEY] = reference = ReferenceData(backends, app[SETTINGS_KEY], app[CLOCK_KEY],
                                                        app.get(SHARED_KEY))
         warming = asyncio.create_task(_warm(reference, app[READINESS_KEY]))
-        sweeping = asyncio.create_task(sweep_lapsed_holds(backends.reservations, app[CLOCK_KEY]))
+        sweeping = asyncio.create_task(sweep_lapsed_holds(backends.reservations, app[CLOCK_KEY],
+                                                          live=app[LIVE_KEY]))
         undoer = Undoer(backends.reservations, backends.web_order_changes, backends.store_sales,
                         backends.store_returns, app[CLOCK_KEY])
         replaying = asyncio.create_task(replay_undos(backends.journal, undoer, app[CLOCK_KEY]))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from graphql import GraphQLError
 
@@ -26,6 +26,22 @@ from .writes.undo import Undoer
 
 if TYPE_CHECKING:
     from .backends import Backends
+
+
+class Streaming(Protocol):
+    """What the WebSocket transport does for a subscription between its events."""
+
+    def fresh(self, principal: Principal) -> Context:
+        """A context as a new request of `principal` would get now."""
+
+    def following(self, delta: int) -> None:
+        """A subscription started listening to the hub (1) or stopped (-1)."""
+
+    def pushed(self, field_name: str, occurred_at: datetime) -> None:
+        """An event of `field_name` is about to be sent (counted, its delay measured)."""
+
+
+_KEPT_ACROSS_EVENTS = frozenset({"principal", "audit", "request_id", "streaming"})
 
 
 @dataclass
@@ -50,6 +66,17 @@ class Context:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     # errors of a field that still answered in part (e.g. a list missing one system's share)
     partial_errors: list[GraphQLError] = field(default_factory=list)
+    streaming: Streaming | None = None  # set for an operation over WebSocket
+
+    def renew(self) -> None:
+        """Before each event of a subscription: loaders, reads and "now" as a new request would have them, so an
+        event never answers from what an earlier one read; the principal stays the connection's."""
+        if self.streaming is None:
+            return
+        fresh = self.streaming.fresh(self.principal)
+        for each in fields(self):
+            if each.name not in _KEPT_ACROSS_EVENTS:
+                setattr(self, each.name, getattr(fresh, each.name))
 
     @classmethod
     def create(cls, settings: Settings, backends: Backends, reference: ReferenceData, live: LiveHub,

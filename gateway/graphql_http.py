@@ -151,7 +151,7 @@ class GraphQLEndpoint:
         request_error = 400 if media == GRAPHQL_RESPONSE else 200
         await security.persisted.recall(op.query, op.extensions)
         try:
-            document_text = security.persisted.resolve(op.query, op.extensions, self._safelist_only(principal))
+            document_text = security.persisted.resolve(op.query, op.extensions, self.safelist_only(principal))
         except PersistedQueryError as error:
             _outcome("rejected")
             return _errors([GraphQLError(str(error), extensions=coded(error.code))]), request_error
@@ -226,7 +226,7 @@ class GraphQLEndpoint:
         """With the cache off, strawberry parses and validates the document itself, as it did before the cache."""
         return executing(prepared) if self.operations.enabled else nullcontext()
 
-    def _safelist_only(self, principal: Principal) -> bool:
+    def safelist_only(self, principal: Principal) -> bool:
         """A key may be limited to the safelist; the strong option limits every anonymous caller too."""
         anonymous = principal.role is Role.ANONYMOUS
         return principal.safelist_only or (anonymous and self.settings.anonymous_safelist_only)

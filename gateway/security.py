@@ -5,6 +5,7 @@ anonymous), principals draw from rate buckets, documents come from the
 persisted-query store and pass the operation limits.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from aiohttp import web
@@ -37,8 +38,13 @@ class Security:
 
     async def principal(self, request: web.Request) -> Principal:
         """Raises AuthenticationError for a credential that is malformed, unknown, expired or ambiguous."""
-        authorization = request.headers.get("Authorization")
-        api_key = request.headers.get(API_KEY_HEADER)
+        return await self.principal_of(request.headers)
+
+    async def principal_of(self, headers: Mapping[str, str]) -> Principal:
+        """The principal of credentials as HTTP headers carry them (case-insensitive names, as a request's
+        headers or a WebSocket's `connection_init` payload hold them). Raises AuthenticationError."""
+        authorization = headers.get("Authorization")
+        api_key = headers.get(API_KEY_HEADER)
         if authorization is not None and api_key is not None:
             raise AuthenticationError("send one credential: a bearer token or an API key, not both")
         if api_key is not None:

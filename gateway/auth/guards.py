@@ -167,3 +167,28 @@ def check_appointment_answerer(principal: Principal) -> None:
     """Staff answer requests; staff of a store only their store's (checked on the record: `sees_held_at_store`)."""
     if principal.role is not Role.STAFF:
         raise forbidden("Only staff may answer an appointment request")
+
+
+def unauthenticated() -> GatewayError:
+    return GatewayError("send credentials: a bearer token or an API key", ErrorCode.UNAUTHENTICATED)
+
+
+def check_store_subscriber(principal: Principal, store_code: str, kiosk_too: bool) -> None:
+    """A store's live events: its staff and staff without a store, and (`kiosk_too`) the store's own kiosk. No
+    credentials is UNAUTHENTICATED; anyone else, another store's staff or kiosk included, FORBIDDEN."""
+    if principal.role is Role.ANONYMOUS:
+        raise unauthenticated()
+    if principal.role is Role.STAFF and principal.store in (None, store_code):
+        return
+    if kiosk_too and principal.role is Role.KIOSK and principal.store == store_code:
+        return
+    raise forbidden()
+
+
+def order_subscriber(principal: Principal) -> str:
+    """A signed-in customer follows their own orders: their CRM id. No credentials is UNAUTHENTICATED."""
+    if principal.role is Role.ANONYMOUS:
+        raise unauthenticated()
+    if principal.role is not Role.CUSTOMER or principal.subject is None:
+        raise forbidden("Only a signed-in customer follows their orders")
+    return principal.subject

@@ -29,6 +29,8 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 # GraphQL requests: most answer in tens of milliseconds, the deadline is seconds
 REQUEST_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 UPSTREAM_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0)
+# an event's trip from its system's change (or Omnigate's own write) to its push to a subscriber
+PUSH_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 BREAKER_STATES = {"closed": 0, "half_open": 1, "open": 2}
 # a `_created` series per counter would double the scrape for what Prometheus 2 ignores (process-wide switch)
 disable_created_metrics()  # type: ignore[no-untyped-call]
@@ -88,6 +90,15 @@ class Metrics:
                              ["cache", "result"], registry=r)
         self.undos_pending = Gauge("omnigate_saga_undos_pending", "steps of writes spanning systems waiting in the "
                                    "journal to be undone", registry=r)
+        self.websockets_open = Gauge("omnigate_websocket_connections", "WebSocket connections open on /graphql",
+                                     registry=r)
+        self.subscriptions_open = Gauge("omnigate_subscriptions_open", "GraphQL subscriptions running",
+                                        registry=r)
+        self.events_pushed = Counter("omnigate_subscription_events_pushed", "events sent to subscribers, by "
+                                     "subscription field", ["field"], registry=r)
+        self.push_delay = Histogram("omnigate_subscription_push_delay_seconds", "from an event's occurredAt to "
+                                    "its push to a subscriber, by subscription field", ["field"],
+                                    buckets=PUSH_BUCKETS, registry=r)
 
     def watch_systems(self, systems: Systems) -> None:
         self.registry.register(_SystemsCollector(systems))
@@ -110,6 +121,11 @@ class Metrics:
             self.cache.labels(cache, "hit").inc(hits)
         if misses:
             self.cache.labels(cache, "miss").inc(misses)
+
+    def observe_push(self, field: str, delay_s: float) -> None:
+        """`field` is a subscription field of the schema: a bounded label."""
+        self.events_pushed.labels(field).inc()
+        self.push_delay.labels(field).observe(delay_s)
 
     def text(self) -> bytes:
         return generate_latest(self.registry)

@@ -1,5 +1,5 @@
 """The schema: each domain's root fields merged into one Query and one Mutation, served as an Apollo
-Federation v2 subgraph."""
+Federation v2 subgraph; live events are its Subscription (over WebSocket, gateway/subscriptions/)."""
 
 from typing import Any
 
@@ -16,6 +16,8 @@ from .customers.mutations import CustomerMutations
 from .customers.queries import CustomerQueries
 from .errors import ErrorCodes
 from .federation_access import FederationAccess, SdlPolicy
+from .live.streamed import StreamedAudit
+from .live.subscriptions import LiveSubscriptions
 from .node import NodeQueries
 from .orders.mutations import OrderMutations
 from .orders.queries import OrderQueries
@@ -27,6 +29,7 @@ from .stores.queries import StoreQueries
 
 Query = merge_types("Query", (NodeQueries, ProductQueries, StoreQueries, CustomerQueries, OrderQueries))
 Mutation = merge_types("Mutation", (OrderMutations, CustomerMutations))
+Subscription = merge_types("Subscription", (LiveSubscriptions,))
 
 
 ENTITY_KEYS = {"Product": "sku", "Store": "id", "Customer": "id", "Order": "id"}
@@ -55,8 +58,9 @@ def build_schema(production: bool = False, sdl_access: SdlAccess = "public") -> 
                                             else MaxIntrospectionDepthRule]
     policy = SdlPolicy(sdl_access)
     extensions: list[Any] = [ErrorCodes, lambda: AddValidationRules(rules),  # classes and factories alike
-                             lambda: PreparedDocuments(policy), lambda: FederationAccess(policy)]
-    return GatewaySchema(query=Query, mutation=Mutation, types=[StoreReceipt, Order, Reservation],
+                             lambda: PreparedDocuments(policy), lambda: FederationAccess(policy), StreamedAudit]
+    return GatewaySchema(query=Query, mutation=Mutation, subscription=Subscription,
+                         types=[StoreReceipt, Order, Reservation],
                          extensions=extensions,
                          federation_version="2.0")  # the lowest with @key, @shareable, @inaccessible
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.types.execution import ExecutionResult, StreamExecutionResult
 
 from connectors.errors import ConnectorError, UpstreamTimeout, UpstreamUnavailable
 
@@ -44,6 +45,18 @@ class ErrorCodes(SchemaExtension):
         errors = [self._coded(e, request_id) for e in (result.errors or [])]
         errors += getattr(context, "partial_errors", [])
         result.errors = errors or None
+
+    def on_stream_result(self, result: StreamExecutionResult) -> Iterator[None]:
+        """Over WebSocket a result is sent as it comes, before the operation ends: coded here, each one."""
+        if isinstance(result, ExecutionResult):
+            context = self.execution_context.context
+            request_id = getattr(context, "request_id", "-")
+            errors = [self._coded(e, request_id) for e in (result.errors or [])]
+            partial: list[GraphQLError] = getattr(context, "partial_errors", [])
+            errors += partial
+            partial.clear()
+            result.errors = errors or None
+        yield
 
     def _coded(self, error: GraphQLError, request_id: str) -> GraphQLError:
         original = error.original_error

@@ -172,6 +172,22 @@ class Settings:
         v.count, "50", "open connections per client address; more are closed at once, before any byte is read. "
         "`0` = no cap. Trusted proxies (`OMNIGATE_TRUSTED_PROXIES`) are not capped: they carry many clients' "
         "connections")
+    ws_subscriptions_per_connection: int = setting(
+        v.positive_whole, "20", "GraphQL operations one WebSocket connection on `/graphql` may run at once "
+        "(subscriptions, and queries or mutations sent over it); more are refused with "
+        "`SUBSCRIPTION_LIMIT_EXCEEDED`")
+    ws_connections_per_principal: int = setting(
+        v.positive_whole, "10", "open WebSocket connections of one principal (one token subject or API key; an "
+        "anonymous client, one address) in this process; the next is closed after `connection_init` (4429)")
+    ws_keepalive_s: float = setting(
+        v.positive_decimal, "15", "a WebSocket ping every this often (and `ka` for the legacy `graphql-ws` "
+        "protocol); a client that answers no ping within it is disconnected")
+    ws_subscription_buffer: int = setting(
+        v.positive_whole, "100", "events one subscription may have waiting while its client reads; one more and it "
+        "ends with `SLOW_CONSUMER` and the connection closes, rather than buffering without bound")
+    ws_send_timeout_s: float = setting(
+        v.positive_decimal, "10", "longest wait for a WebSocket client to take a message once the socket's send "
+        "buffer is full; then the connection is dropped")
 
     max_in_flight: int = setting(
         v.positive_whole, "8", "GraphQL requests one worker process runs at once (admission control); more wait "

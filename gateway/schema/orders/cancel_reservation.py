@@ -8,6 +8,7 @@ from connectors.domain import HoldStatus
 from ...auth import guards
 from ...context import Context
 from ...errors import UserErrorCode
+from ...live import ChangeKind, ReservationChanged
 from ...writes.outcome import Outcome
 from ..relay import parse_global_id
 from .reservation import ReservationPayload
@@ -24,7 +25,8 @@ async def cancel_reservation(info: Info[Context, None], id: strawberry.ID) -> Re
     if await visible_by_id(info, hold) is None:
         return await ReservationPayload.of(info, Outcome.refused(UserErrorCode.NOT_FOUND, "no such reservation",
                                                                  "id"))
-    if await ctx.ledger.release(key, ctx.now) is not None:
+    if (released := await ctx.ledger.release(key, ctx.now)) is not None:
+        ctx.live.publish(ReservationChanged(ChangeKind.UPDATED, key, released.store_code, ctx.now))
         return await ReservationPayload.of(info, Outcome(record_id=key))
     [now] = await ctx.ledger.holds([key])
     if now is not None and now.status is HoldStatus.CANCELLED:

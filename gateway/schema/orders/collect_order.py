@@ -18,6 +18,7 @@ from ...writes.outcome import Outcome
 from ...writes.undo import complete_web_order
 from ..relay import parse_global_id
 from ..user_errors import UserError, user_errors
+from .order_changes import tell_order_changed
 from .types import Order, purchase_of
 
 OPEN = (OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.READY_FOR_PICKUP)
@@ -75,6 +76,7 @@ async def _hand_over(info: Info[Context, None], order: Purchase, store_code: str
         await ctx.sagas.begin().later(complete_web_order(order.id), str(error))
         return Outcome.refused(UserErrorCode.UPSTREAM_UNAVAILABLE, "collected and sold at the till; the web shop "
                                "will show the order completed once it is back", record_id=order.id)
+    await tell_order_changed(info, order)
     return Outcome(record_id=order.id)
 
 

@@ -17,6 +17,7 @@ from ...auth.channels import channel_of
 from ...auth.principals import Role
 from ...context import Context
 from ...errors import GatewayError, UserErrorCode
+from ...live import OrderChanged
 from ...writes.checkout import checkout
 from ...writes.outcome import Outcome
 from ...writes.saga import Saga
@@ -57,7 +58,11 @@ async def _place(info: Info[Context, None], input: PlaceOrderInput, crm_id: str 
     holds = await _holds(info, plan)
     if isinstance(holds, Outcome):
         return holds
-    return await info.context.sagas.run(lambda saga: _run(info, saga, plan, holds))
+    outcome = await info.context.sagas.run(lambda saga: _run(info, saga, plan, holds))
+    if outcome.record_id is not None and not outcome.problems:
+        ctx = info.context
+        ctx.live.publish(OrderChanged(outcome.record_id, plan.customer.id if plan.customer else None, ctx.now))
+    return outcome
 
 
 async def _holds(info: Info[Context, None], plan: OrderPlan) -> list[tuple[Hold, int]] | Outcome:

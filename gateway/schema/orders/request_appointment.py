@@ -14,6 +14,7 @@ from ...auth.principals import Principal, Role
 from ...context import Context
 from ...errors import GatewayError, UserErrorCode
 from ...hours import is_open
+from ...live import AppointmentChanged, ChangeKind
 from ...writes.bookings import booking_key
 from ...writes.outcome import Outcome
 from ..relay import parse_global_id
@@ -89,6 +90,7 @@ async def _request(info: Info[Context, None], input: AppointmentInput) -> Outcom
                                                         "loyalty card yet; retry later")
     await ctx.ledger.record_channel(booked.id, channel_of(ctx.principal))
     ctx.loaders.appointments_by_card.forget(customer.loyalty_card)
+    ctx.live.publish(AppointmentChanged(ChangeKind.CREATED, booked.id, store.code, ctx.now))
     return Outcome(record_id=booked.id)
 
 

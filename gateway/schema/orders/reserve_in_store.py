@@ -15,6 +15,7 @@ from ...auth.principals import Role
 from ...context import Context
 from ...errors import GatewayError, UserErrorCode
 from ...hours import after_open_time
+from ...live import ChangeKind, ReservationChanged
 from ...writes.outcome import Outcome
 from ..relay import parse_global_id
 from ..stores.stock import in_stock
@@ -86,6 +87,7 @@ async def _reserve(info: Info[Context, None], input: ReserveInStoreInput) -> Out
     if level is None or not await ctx.ledger.hold(hold, level.sellable):
         return Outcome.refused(UserErrorCode.OUT_OF_STOCK, "not enough units can be sold at this store",
                                "input", "quantity")
+    ctx.live.publish(ReservationChanged(ChangeKind.CREATED, hold.id, code, ctx.now))
     return Outcome(record_id=hold.id)
 
 

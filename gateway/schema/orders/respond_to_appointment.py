@@ -16,6 +16,7 @@ from ...answers import overlaid
 from ...auth import guards
 from ...context import Context
 from ...errors import UserErrorCode
+from ...live import AppointmentChanged, ChangeKind
 from ...writes.outcome import Outcome
 from ..relay import parse_global_id
 from .appointment_payload import AppointmentPayload
@@ -35,6 +36,8 @@ async def respond_to_appointment(info: Info[Context, None], id: strawberry.ID, a
     else:
         outcome = await _respond(info, found, AppointmentStatus.CONFIRMED if accept else AppointmentStatus.DECLINED)
         ctx.loaders.appointment_by_id.forget(found.id)
+        if not outcome.problems:
+            ctx.live.publish(AppointmentChanged(ChangeKind.UPDATED, found.id, found.store_code, ctx.now))
     return await AppointmentPayload.of(info, outcome)
 
 

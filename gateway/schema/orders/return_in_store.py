@@ -24,6 +24,7 @@ from ...writes.saga import Saga
 from ..relay import parse_global_id
 from ..stores.types import StoreService
 from ..user_errors import UserError, user_errors
+from .order_changes import tell_order_changed
 from .types import Order, purchase_of
 
 MAX_UNITS, MAX_REASON = 100, 500
@@ -67,7 +68,11 @@ async def _return(info: Info[Context, None], input: ReturnInput) -> Outcome:
                        input.reason, info.context.now)
     first = {sku: next(i for i, asked in enumerate(input.skus) if crosswalk.canonical_sku(asked) == sku)
              for sku in units}
-    return await info.context.sagas.run(lambda saga: _run(info, saga, order, returned, refund, list(first.values())))
+    outcome = await info.context.sagas.run(lambda saga: _run(info, saga, order, returned, refund,
+                                                             list(first.values())))
+    if not outcome.problems:
+        await tell_order_changed(info, order)
+    return outcome
 
 
 async def _run(info: Info[Context, None], saga: Saga, order: Purchase, returned: list[Sale], refund: NewRefund,
