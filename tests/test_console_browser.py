@@ -17,12 +17,17 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
+from gateway.appkeys import LIVE_KEY
 from gateway.auth.principals import Role
+from gateway.live import StockChanged
 from gateway.schema.relay import global_id, parse_global_id
-from tests.harness import Stack, api_key, bearer
+from simulators.world import World
+from tests.harness import Stack, api_key, bearer, running_stack
+from tests.subscribers import until_streams
 from tests.test_gateway_appointments import REQUEST, opening
-from tests.test_gateway_reservations import OWNER, customer
+from tests.test_gateway_reservations import OWNER, RESERVE, customer, reserve_input
 from tests.test_ide_browser import ARTEFACTS, CHROMIUM, CHROMIUM_FLAGS, _local_only
+from tests.test_subscriptions import _till_sale as till_sale
 
 STORE = "PAR01"  # takes appointments; the harness's first kiosk is bound to it
 OVERDUE = "query($store: ID) { overdueAppointments(storeId: $store) { id topic respondBy } }"
@@ -92,32 +97,52 @@ async def tab_to(page: Page, text: str, limit: int = 40) -> None:
     raise AssertionError(f"no control {text!r} within {limit} Tabs")
 
 
-async def request_appointment(stack: Stack, topic: str) -> dict[str, Any]:
-    variables = {"input": {"idempotencyKey": f"console-{topic}", "storeId": global_id("Store", STORE),
-                           "topic": topic, "requestedFor": opening(stack)}}
+async def request_appointment(stack: Stack, store: str, topic: str) -> dict[str, Any]:
+    variables = {"input": {"idempotencyKey": f"console-{topic}", "storeId": global_id("Store", store),
+                           "topic": topic, "requestedFor": opening(stack, store)}}
     payload: dict[str, Any] = (await stack.data(REQUEST, variables, customer()))["requestAppointment"]
     assert payload["userErrors"] == []
     appointment: dict[str, Any] = payload["appointment"]
     return appointment
 
 
+async def store_with_overdue_requests(stack: Stack) -> tuple[str, list[dict[str, Any]]]:
+    """A store whose seeded bookings include requests past their time to answer, and those requests."""
+    later = datetime.now(UTC) + timedelta(hours=1)
+    store_of = {b.id: b.store_code for b in stack.world.bookings if b.status == "PENDING" and b.start_at > later}
+    everywhere = (await stack.data(OVERDUE, {}, bearer(Role.STAFF, "x")))["overdueAppointments"]
+    store = next(store_of[booking] for booking in (parse_global_id(a["id"], "Appointment")[1] for a in everywhere)
+                 if booking in store_of)
+    overdue = await stack.data(OVERDUE, {"store": global_id("Store", store)}, bearer(Role.STAFF, "x", store))
+    return store, overdue["overdueAppointments"]
+
+
 @pytest.mark.timeout(120)
 async def test_staff_see_a_request_from_the_app_arrive_live_and_confirm_it(stack: Stack, browser: Browser) -> None:
-    # given staff of the store signed in at /console, live
+    # given staff of a store with overdue requests signed in at /console, live, serving a customer at the counter
+    store, overdue = await store_with_overdue_requests(stack)
     watched = await Watched.open(browser, stack.gateway_url)
     page = watched.page
-    await keyboard_sign_in(page, staff())
-    await expect(page.locator("#store-name")).to_contain_text(f"({STORE}) · staff")
+    await keyboard_sign_in(page, staff(store))
+    await expect(page.locator("#store-name")).to_contain_text(f"({store}) · staff")
     await expect(page.locator("#live-status")).to_have_text("Live", timeout=15000)
+    await expect(page.locator("#appointment-list li")).to_have_count(len(overdue))
+    await page.locator("#barcode-input").fill(stack.world.products[0].sku)
+    await page.keyboard.press("Enter")
+    await page.locator("#customer-input").fill(next(c.card for c in stack.world.customers if c.crm_id == OWNER) or "")
+    await page.keyboard.press("Enter")
+    await expect(page.locator("#customer-result h3")).not_to_be_empty()
 
     # when the customer asks for an appointment in the app (over HTTP, with the app's token)
-    asked = await request_appointment(stack, "Test drive of the e-bike")
+    asked = await request_appointment(stack, store, "Test drive of the e-bike")
 
-    # then it appears without a reload, with the time left to answer, announced to screen readers
+    # then it appears without a reload, after the overdue ones, with the time left, announced to screen readers
     card = page.locator(f'#appointment-list li[data-id="{asked["id"]}"]')
     await expect(card).to_contain_text("Test drive of the e-bike", timeout=5000)
     await expect(card.locator(".due")).to_contain_text("left")
     await expect(page.locator("#announcer")).to_contain_text("New appointment request: Test drive of the e-bike")
+    listed = await page.locator("#appointment-list li").evaluate_all("items => items.map(i => i.dataset.id)")
+    assert listed == [a["id"] for a in sorted(overdue, key=lambda a: a["respondBy"])] + [asked["id"]]
     ARTEFACTS.mkdir(exist_ok=True)
     await page.screenshot(path=ARTEFACTS / "console.png", full_page=True)
     if os.environ.get("CONSOLE_SCREENSHOT"):
@@ -137,13 +162,8 @@ async def test_staff_see_a_request_from_the_app_arrive_live_and_confirm_it(stack
 @pytest.mark.timeout(120)
 async def test_keyboard_alone_signs_in_and_answers_the_oldest_overdue_request(stack: Stack, browser: Browser) -> None:
     # given a store with unanswered requests past their time to answer
-    later = datetime.now(UTC) + timedelta(hours=1)
-    store_of = {b.id: b.store_code for b in stack.world.bookings if b.status == "PENDING" and b.start_at > later}
-    everywhere = (await stack.data(OVERDUE, {}, bearer(Role.STAFF, "x")))["overdueAppointments"]
-    store = next(store_of[booking] for booking in (parse_global_id(a["id"], "Appointment")[1] for a in everywhere)
-                 if booking in store_of)
+    store, overdue = await store_with_overdue_requests(stack)
     at_store = {"store": global_id("Store", store)}
-    overdue = (await stack.data(OVERDUE, at_store, bearer(Role.STAFF, "x", store)))["overdueAppointments"]
     oldest = min(overdue, key=lambda a: a["respondBy"])
     watched = await Watched.open(browser, stack.gateway_url)
     page = watched.page
@@ -328,4 +348,66 @@ async def test_a_gateway_out_of_reach_keeps_the_sign_in_for_a_retry(stack: Stack
     # then the console opens on their store without typing the token again
     await expect(page.locator("#store-name")).to_contain_text(f"({STORE}) · staff")
     watched.problems = [p for p in watched.problems if "ERR_CONNECTION_REFUSED" not in p]
+    await watched.close()
+
+
+@pytest.mark.timeout(120)
+async def test_a_hold_made_in_the_app_is_listed_live_to_prepare_and_collected_at_the_till(
+        stack: Stack, browser: Browser) -> None:
+    # given staff of a reserve & collect store, live
+    store = next(s.code for s in stack.world.stores if s.active and "RESERVE_AND_COLLECT" in s.services)
+    sku = await _in_stock_at(stack, store)
+    watched = await Watched.open(browser, stack.gateway_url)
+    page = watched.page
+    await keyboard_sign_in(page, staff(store))
+    await expect(page.locator("#live-status")).to_have_text("Live", timeout=15000)
+
+    # when the customer reserves two in the app
+    held = (await stack.data(RESERVE, reserve_input(sku, quantity=2, key="console-live", store=store), customer()))
+    hold = held["reserveInStore"]["reservation"]
+
+    # then the hold is listed to prepare without a reload
+    listed = page.locator(f'#reservation-list li[data-id="{hold["id"]}"]')
+    await expect(listed).to_contain_text("2 × ", timeout=5000)
+
+    # and when staff record the collection at the till, it leaves the list and the app reads COLLECTED
+    await listed.get_by_role("button", name="Collected at the till").click()
+    await expect(listed).to_have_count(0)
+    mine = await stack.data("{ me { reservations { edges { node { id status } } } } }", {}, customer())
+    assert {"id": hold["id"], "status": "COLLECTED"} in [e["node"] for e in mine["me"]["reservations"]["edges"]]
+    await watched.close()
+
+
+@pytest.mark.timeout(120)
+async def test_a_till_sale_changes_the_stock_the_kiosk_shows_without_a_reload(live_world: World,
+                                                                              browser: Browser) -> None:
+    # stock kept a millisecond: the figure pushed is read afresh without the POS events' cache invalidation
+    # (the webhook receivers' part, tested with them)
+    async with running_stack(live_world, {"OMNIGATE_STOCK_TTL_S": "0.001"}) as stack:
+        await _kiosk_sees_a_till_sale(stack, browser)
+
+
+async def _kiosk_sees_a_till_sale(stack: Stack, browser: Browser) -> None:
+    # given the store's kiosk, live, showing an article's stock here
+    product = next(p for p in stack.world.products if p.gtin)
+    watched = await Watched.open(browser, stack.gateway_url)
+    page = watched.page
+    await keyboard_sign_in(page, stack.keys.kiosk)
+    await expect(page.locator("#live-status")).to_have_text("Live", timeout=15000)
+    await until_streams(stack.app, 1)  # the store's appointment requests
+    await page.locator("#barcode-input").fill(product.gtin)
+    await page.keyboard.press("Enter")
+    here = page.locator("#barcode-result p", has_text="Here:").locator(".quantity")
+    await expect(here).to_contain_text("(")
+    before = int((await here.text_content() or "").split(" ")[0])
+    assert before >= 1
+    await until_streams(stack.app, 2)  # and this article's stock
+
+    # when the till sells one (the POS's inventory API) and the hub hears of it with the new count, as the POS's
+    # webhook tells it (no hold here: sellable is the till's count)
+    await till_sale(stack, product, STORE, 1)
+    stack.app[LIVE_KEY].publish(StockChanged(product.gtin, STORE, datetime.now(UTC), quantity=before - 1))
+
+    # then the figure here drops by one without a reload
+    await expect(here).to_contain_text(f"{before - 1} (", timeout=5000)
     await watched.close()

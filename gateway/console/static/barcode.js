@@ -60,7 +60,7 @@ export function mountBarcode(root, context) {
         h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Store"), h("th", { scope: "col" }, "Distance"), h("th", { scope: "col" }, "Stock"))),
         h("tbody", {}, nearby.map((a) => h("tr", {}, h("th", { scope: "row" }, `${a.store.name} (${a.store.code})`),
           h("td", {}, a.distanceKm === null ? "–" : `${a.distanceKm.toFixed(1)} km`), h("td", {}, quantity(a, a.store.id))))))
-        : h("p", {}, "No other store nearby has it."),
+        : h("p", {}, "No other store nearby has it in stock."),
       reserveForm(product)));
     unsubscribe = context.live.subscribe(STOCK, { skus: [product.sku], stores: [...cells.keys()] }, {
       next: (data) => {

@@ -53,7 +53,9 @@ export function when(iso, timeZone, withYear = false) {
 export function timeLeft(iso, now = Date.now()) {
   const minutes = Math.round((new Date(iso).getTime() - now) / 60000);
   const span = Math.abs(minutes);
-  const text = span >= 60 ? `${Math.floor(span / 60)} h ${String(span % 60).padStart(2, "0")} min` : `${span} min`;
+  const hours = Math.floor(span / 60);
+  const text = hours >= 48 ? `${Math.floor(hours / 24)} d ${hours % 24} h`
+    : hours >= 1 ? `${hours} h ${String(span % 60).padStart(2, "0")} min` : `${span} min`;
   return minutes < 0 ? { overdue: true, text: `overdue by ${text}` } : { overdue: false, text: `${text} left` };
 }
 
