@@ -7,6 +7,7 @@ TESTS_REQUIRE_CHROMIUM=1). CONSOLE_SCREENSHOT=docs/console.png also saves the sc
 there (tests/artefacts/console.png always).
 """
 
+import asyncio
 import os
 import re
 from collections.abc import AsyncIterator
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+from playwright.async_api import Browser, BrowserContext, Page, WebSocketRoute, async_playwright, expect
 
 from gateway.appkeys import LIVE_KEY
 from gateway.auth.principals import Role
@@ -33,6 +34,8 @@ STORE = "PAR01"  # takes appointments; the harness's first kiosk is bound to it
 OVERDUE = "query($store: ID) { overdueAppointments(storeId: $store) { id topic respondBy } }"
 MINE = "{ me { appointments { id status } } }"
 SESSION = "() => sessionStorage.getItem('omnigate.console.session')"
+# a lost network closes with 1006, which no one may send: 1012 (service restart) is retried the same way
+BROKEN = 1012
 EXPECTED = re.compile(r"^WebSocket connection to|status of 401 \(Unauthorized\)")
 
 
@@ -410,4 +413,43 @@ async def _kiosk_sees_a_till_sale(stack: Stack, browser: Browser) -> None:
 
     # then the figure here drops by one without a reload
     await expect(here).to_contain_text(f"{before - 1} (", timeout=5000)
+    await watched.close()
+
+
+@pytest.mark.timeout(120)
+async def test_a_lost_connection_says_so_reconnects_and_reads_what_it_missed(stack: Stack, browser: Browser) -> None:
+    # given staff of a reserve & collect store, live through a WebSocket the test can cut
+    store = next(s.code for s in stack.world.stores if s.active and "RESERVE_AND_COLLECT" in s.services)
+    sku = await _in_stock_at(stack, store)
+    watched = await Watched.open(browser, stack.gateway_url)
+    page = watched.page
+    sockets: list[WebSocketRoute] = []
+    cut = asyncio.Event()
+
+    async def through(route: WebSocketRoute) -> None:
+        route.connect_to_server()
+        if cut.is_set():  # the network is down: the socket opens, then breaks at once
+            await route.close(code=BROKEN, reason="network down")
+        else:
+            sockets.append(route)
+
+    await page.route_web_socket("**/graphql", through)
+    await keyboard_sign_in(page, staff(store))
+    await expect(page.locator("#live-status")).to_have_text("Live", timeout=15000)
+
+    # when the connection drops and stays down while the app makes a hold, then comes back
+    cut.set()
+    for socket in sockets:
+        await socket.close(code=BROKEN, reason="network down")
+    await expect(page.locator("#live-status")).to_contain_text("Connection lost: reconnecting")
+    held = await stack.data(RESERVE, reserve_input(sku, key="console-gap", store=store), customer())
+    hold = held["reserveInStore"]["reservation"]
+    await page.wait_for_timeout(500)
+    missed = await page.locator(f'#reservation-list li[data-id="{hold["id"]}"]').count()
+    cut.clear()
+
+    # then it is live again and lists the hold made while it was away, without a reload
+    await expect(page.locator("#live-status")).to_have_text("Live", timeout=20000)
+    await expect(page.locator(f'#reservation-list li[data-id="{hold["id"]}"]')).to_have_count(1)
+    assert missed == 0
     await watched.close()

@@ -5,7 +5,7 @@ import { ApiError, graphql, userErrorText } from "./api.js";
 import { h, idempotencyKey, money, when } from "./dom.js";
 import { field, panel } from "./panel.js";
 
-const PURCHASES = `purchaseHistory(first: 10) { totalCount unavailableSources edges { node {
+const PURCHASES = `purchaseHistory(first: 5) { totalCount unavailableSources edges { node {
   __typename id channel occurredAt total { amount currencyCode } store { name } lines { name quantity }
   ... on Order { orderNumber status } ... on StoreReceipt { receiptNumber } } } }`;
 const NOTE = "id text topics channel createdAt store { name }";

@@ -17,8 +17,12 @@ export function socketUrl(endpoint, location = window.location) {
   return url.href;
 }
 
+// graphql-ws gives up on the other 1xxx closes too, as a WebSocket's own failures
+const RETRIED = new Set([1000, 1001, 1005, 1006, 1012, 1013, 1014]);
+const final = (code) => REFUSED.has(code) || (code >= 1000 && code <= 1999 && !RETRIED.has(code));
+
 // onStatus(state, detail): state is "connecting", "live", "reconnecting" (after a loss), "unavailable" (never
-// connected yet, retrying) or "refused"; detail.caughtUp after a gap.
+// connected yet, retrying), "refused" or "stopped" (not retried); detail.caughtUp after a gap.
 export function connect(session, endpoint, onStatus) {
   let attempts = 0;
   let everConnected = false;
@@ -45,6 +49,7 @@ export function connect(session, endpoint, onStatus) {
       },
       closed: (event) => {
         if (REFUSED.has(event?.code)) onStatus("refused", { reason: event.reason });
+        else if (final(event?.code)) onStatus("stopped", { reason: event.reason || `closed ${event.code}` });
         else onStatus(retrying(), { attempts });
       },
     },
@@ -59,7 +64,7 @@ export function connect(session, endpoint, onStatus) {
         },
         error: (error) => {
           if (Array.isArray(error) && error.length) handlers.error(describe(error[0]), error[0].extensions?.code);
-          else if (!REFUSED.has(error?.code)) handlers.error("Live updates stopped.", "CLOSED");
+          else if (!final(error?.code)) handlers.error("Live updates stopped.", "CLOSED");
         },
         complete: () => {},
       });

@@ -17,6 +17,7 @@ const STATUS = {
   reconnecting: "Connection lost: reconnecting…",
   unavailable: "Live updates unavailable: retrying…",
   refused: "Live updates refused for this sign-in",
+  stopped: "Live updates stopped (reload the page to try again)",
 };
 let opened = null; // { live, panels } while the console is shown
 
