@@ -1,4 +1,4 @@
-"""The sweep marks lapsed holds EXPIRED as of the gateway's clock and leaves active ones alone."""
+"""The sweep marks lapsed holds EXPIRED as of the gateway's clock, leaves active ones alone, and tells the live hub."""
 
 import asyncio
 from datetime import UTC, datetime, timedelta
@@ -7,6 +7,7 @@ from pathlib import Path
 from connectors.domain import Hold, HoldStatus
 from connectors.ledger.database import open_database
 from connectors.ledger.holds import LedgerReservations
+from gateway.live import ChangeKind, LiveHub, ReservationChanged
 from gateway.writes.sweep import sweep_lapsed_holds
 
 NOW = datetime(2026, 5, 2, 9, 30, tzinfo=UTC)
@@ -25,3 +26,17 @@ async def test_lapsed_holds_are_marked_expired_and_active_ones_kept(tmp_path: Pa
 
         assert [h.status if h else None for h in await ledger.holds(["old", "new"])] == [
             HoldStatus.EXPIRED, HoldStatus.ACTIVE]
+
+
+async def test_each_hold_the_sweep_marks_is_told_to_its_stores_subscribers(tmp_path: Path) -> None:
+    async with open_database(tmp_path / "ledger.sqlite3") as database:
+        ledger = LedgerReservations(database)
+        await ledger.hold(Hold("old", "SKU-1", "L7", 1, None, None, NOW, NOW + timedelta(hours=1)), 5)
+        hub = LiveHub()
+        async with hub.stream(lambda _: True) as told:
+            sweeping = asyncio.create_task(sweep_lapsed_holds(ledger, lambda: NOW + timedelta(hours=2),
+                                                              every_s=0.01, live=hub))
+            event = await anext(told)
+            sweeping.cancel()
+
+        assert event == ReservationChanged(ChangeKind.UPDATED, "old", "L7", NOW + timedelta(hours=2))

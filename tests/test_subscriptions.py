@@ -17,6 +17,8 @@ from tests.harness import Stack, api_key, bearer
 from tests.ordering import PICKUP_STORE, online_with_few_left, place, shopper
 from tests.subscribers import LEGACY_WS, TRANSPORT_WS, subscribed, until_streams, ws_url
 from tests.test_gateway_appointments import ELSEWHERE, STORE, opening, request, respond, staff
+from tests.test_gateway_collect_order import COLLECT as COLLECT_ORDER
+from tests.test_gateway_collect_order import pickup_order
 from tests.test_gateway_reservations import CANCEL, customer, few_left, reserve
 from tests.test_gateway_reservations import STORE as HOLDING_STORE
 
@@ -33,6 +35,7 @@ subscription Stock($skus: [String!]!, $stores: [ID!]!) {
   stockChanges(skus: $skus, storeIds: $stores) { sku availability { quantity store { code } } }
 }"""
 ORDERS = "subscription Mine { myOrderUpdates { order { id status } } }"
+COLLECT_RESERVATION = "mutation C($id: ID!) { collectReservation(id: $id) { userErrors { code } } }"
 POS = {"Authorization": "Bearer demo-pos-token"}
 
 
@@ -199,3 +202,25 @@ async def _till_sale(stack: Stack, product: DemoProduct, store: str, units: int)
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+async def test_an_order_handed_over_at_the_counter_reaches_its_buyer_completed(stack: Stack) -> None:
+    order, _, _ = await pickup_order(stack)
+    buyer = bearer(Role.CUSTOMER, shopper(stack).crm_id)
+    async with subscribed(ws_url(stack.gateway_url), ORDERS, {}, buyer) as buyer_sees:
+        await until_streams(stack.app, 1, buyer_sees)
+        await stack.data(COLLECT_ORDER, {"id": order}, staff(PICKUP_STORE))
+        event = await buyer_sees.next()
+    assert event == {"myOrderUpdates": {"order": {"id": order, "status": "COMPLETED"}}}
+
+
+async def test_a_reservation_collected_at_the_till_reaches_the_stores_staff(stack: Stack) -> None:
+    product, _ = few_left(stack)
+    held = (await reserve(stack, customer(), sku=product.sku, quantity=1))["reservation"]
+    async with subscribed(ws_url(stack.gateway_url), RESERVATIONS, store_id(HOLDING_STORE),
+                          staff(HOLDING_STORE)) as staff_sees:
+        await until_streams(stack.app, 1, staff_sees)
+        await stack.data(COLLECT_RESERVATION, {"id": held["id"]}, staff(HOLDING_STORE))
+        event = await staff_sees.next()
+    assert event["reservationEvents"]["kind"] == "UPDATED"
+    assert event["reservationEvents"]["reservation"]["status"] == "COLLECTED"

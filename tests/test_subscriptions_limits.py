@@ -2,6 +2,7 @@
 connections per principal, the operation limits, keep-alive pings, a slow consumer let go, and errors with
 codes for queries and mutations sent over the socket too."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
@@ -10,7 +11,7 @@ import aiohttp
 import pytest
 from aiohttp import WSMsgType
 
-from gateway.appkeys import LIVE_KEY
+from gateway.appkeys import LIVE_KEY, METRICS_KEY
 from gateway.live import StockChanged
 from gateway.schema.relay import global_id
 from simulators.world import World
@@ -26,6 +27,8 @@ DEEP = """
 subscription Deep($store: ID!) {
   appointmentRequests(storeId: $store) { appointment { store { availability(skus: ["X"]) { store { code } } } } }
 }"""
+STORES = ("{ stores(first: 40) { edges { node { id code name phone timezone services "
+          "address { line1 postalCode city countryCode } openingHours { day opens closes } } } } }")
 LIMITS = {"OMNIGATE_WS_SUBSCRIPTIONS_PER_CONNECTION": "2", "OMNIGATE_WS_CONNECTIONS_PER_PRINCIPAL": "1",
           "OMNIGATE_WS_SUBSCRIPTION_BUFFER": "3", "OMNIGATE_WS_KEEPALIVE_S": "0.2", "OMNIGATE_MAX_DEPTH": "4"}
 
@@ -162,6 +165,35 @@ async def test_a_subscriber_that_falls_behind_is_let_go(bounded: Stack) -> None:
     assert completed == {"id": "1", "type": "complete"}
     assert (closing.type, ws.close_code) == (WSMsgType.CLOSE, 1013)
     assert bounded.app[LIVE_KEY].open_streams == 0
+
+
+@pytest.mark.timeout(120)
+async def test_a_client_that_stops_reading_is_dropped_once_the_socket_is_full(live_world: World) -> None:
+    async with running_stack(live_world, {"OMNIGATE_WS_SEND_TIMEOUT_S": "0.5"}) as stack:
+        sent = await _until_dropped(stack)
+    assert sent < 20000
+
+
+async def _until_dropped(stack: Stack) -> int:
+    """Sends operations and never reads their answers, until the gateway drops the connection."""
+    registry = stack.app[METRICS_KEY].registry
+
+    def open_sockets() -> float:
+        return registry.get_sample_value("omnigate_websocket_connections") or 0.0
+
+    async with await acked(stack, staff()) as ws:
+        sent = 0
+        while open_sockets() > 0 and sent < 20000:
+            try:
+                for _ in range(20):
+                    await subscribe(ws, str(sent), {"query": STORES})
+                    sent += 1
+            except ConnectionError:
+                break
+            await asyncio.sleep(0.05)
+    # once a message waited OMNIGATE_WS_SEND_TIMEOUT_S for room, the gateway dropped the connection
+    await until(lambda: open_sockets() == 0)
+    return sent
 
 
 async def test_metrics_count_connections_subscriptions_and_pushes(bounded: Stack) -> None:

@@ -9,11 +9,12 @@ own while the handler keeps the connection's.
 import asyncio
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from typing import Any
 
 from graphql import GraphQLError, OperationType
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ErrorMessage as TransportError
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
@@ -74,7 +75,7 @@ class Admitting:
         streaming = OperationStreaming(self._connection.request.app, uuid.uuid4().hex)
         token = _OPERATION.set(streaming.fresh(admitted.principal))
         try:
-            with executing(admitted.prepared) if self.endpoint.operations.enabled else _nothing():
+            with executing(admitted.prepared) if self.endpoint.operations.enabled else nullcontext():
                 yield
         finally:
             _OPERATION.reset(token)
@@ -84,11 +85,6 @@ class Admitting:
         if task is not None and admitted.operation.operation is OperationType.MUTATION:
             self.endpoint.responses.written()
             task.add_done_callback(lambda _: self.endpoint.responses.written())
-
-
-@contextmanager
-def _nothing() -> Iterator[None]:
-    yield
 
 
 def _formatted(errors: list[GraphQLError]) -> list[Any]:
@@ -116,6 +112,11 @@ class TransportWsHandler(Admitting, BaseGraphQLTransportWSHandler[Any, None]):
 
     def live_tasks(self) -> list["asyncio.Task[Any]"]:
         return [op.task for op in self.operations.values() if op.task is not None]
+
+    async def handle_task_exception(self, error: Exception) -> None:
+        """A client that went away (or was let go) mid-operation is no server error."""
+        if not isinstance(error, WebSocketDisconnected):
+            await super().handle_task_exception(error)
 
 
 class LegacyWsHandler(Admitting, BaseGraphQLWSHandler[Any, None]):
