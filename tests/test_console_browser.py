@@ -20,6 +20,7 @@ from playwright.async_api import Browser, BrowserContext, Page, WebSocketRoute, 
 
 from gateway.appkeys import LIVE_KEY
 from gateway.auth.principals import Role
+from gateway.ide import HeaderPreset
 from gateway.live import StockChanged
 from gateway.schema.relay import global_id, parse_global_id
 from simulators.world import World
@@ -453,3 +454,20 @@ async def test_a_lost_connection_says_so_reconnects_and_reads_what_it_missed(sta
     await expect(page.locator(f'#reservation-list li[data-id="{hold["id"]}"]')).to_have_count(1)
     assert missed == 0
     await watched.close()
+
+
+@pytest.mark.timeout(120)
+async def test_the_demo_presets_sign_in_with_one_press(live_world: World, browser: Browser) -> None:
+    # given a development gateway handed a staff token without a store, as the demo's
+    presets = [HeaderPreset("staff", {"Authorization": f"Bearer {staff(None)}"})]
+    async with running_stack(live_world, ide_presets=presets) as stack:
+        watched = await Watched.open(browser, stack.gateway_url)
+        page = watched.page
+
+        # when the staff preset is chosen with the keyboard
+        await tab_to(page, "Sign in as staff")
+        await page.keyboard.press("Enter")
+
+        # then the console asks which store, as for the demo's staff token
+        await expect(page.locator("#store-code")).to_be_focused()
+        await watched.close()
