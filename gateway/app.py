@@ -23,6 +23,7 @@ from .appkeys import (
 )
 from .backends import open_backends
 from .clock import Clock, seconds, utc_now
+from .console import add_console
 from .graphql_http import GraphQLEndpoint
 from .http import health
 from .http.admission import Admission
@@ -103,6 +104,8 @@ def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = (), cloc
     app.cleanup_ctx.append(catching_up)  # after the processor it wakes
     if not settings.is_production:
         add_ide(app, ide_presets)
+    # the store console runs in production too; the demo's credentials are offered in development only
+    add_console(app, () if settings.is_production else [(p.label, p.headers) for p in ide_presets])
     return app
 
 

@@ -26,7 +26,7 @@ BY_ID = "query($id: ID!) { customer(id: $id) { firstName email phone notes { tex
 BY_CARD = "query($card: String!) { customerByLoyaltyCard(cardNumber: $card) { firstName email notes { text } } }"
 ME = "{ me { firstName email } }"
 REQUEST_ID = "audit-test-0001"
-STAFF = bearer(Role.STAFF, "staff-audit", store="PAR01") | {"X-Request-Id": REQUEST_ID}
+STAFF = bearer(Role.STAFF, "staff-audit", store="PAR01", ttl_s=3600) | {"X-Request-Id": REQUEST_ID}
 
 
 def shopper(world: World) -> DemoCustomer:

@@ -21,7 +21,7 @@ COMPOSITE = "POST /crm/services/data/v60.0/composite"
 CONTACT = "/crm/services/data/v60.0/sobjects/Contact/"
 CRM_AUTH = {"Authorization": "Bearer demo-crm-token"}
 REQUEST_ID = "search-test-0001"
-STAFF = bearer(Role.STAFF, "staff-search", store="PAR01") | {"X-Request-Id": REQUEST_ID}
+STAFF = bearer(Role.STAFF, "staff-search", store="PAR01", ttl_s=3600) | {"X-Request-Id": REQUEST_ID}
 
 
 def ids(customers: list[DemoCustomer]) -> list[dict[str, str]]:

@@ -22,7 +22,7 @@ CUSTOMER, OTHER = "003OG0000000000AAA", "003OG0000000002AAA"
 STORE = "MAR01"
 CRM_CONTACT = "/crm/services/data/v60.0/sobjects/Contact/"
 CRM_AUTH = {"Authorization": "Bearer demo-crm-token"}
-STAFF = bearer(Role.STAFF, "staff-mar", store=STORE)
+STAFF = bearer(Role.STAFF, "staff-mar", store=STORE, ttl_s=3600)
 
 
 def customer(crm_id: str = CUSTOMER) -> dict[str, str]:
