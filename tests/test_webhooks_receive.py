@@ -212,6 +212,9 @@ REFUSALS: dict[str, tuple[int, str, Callable[[bytes], str], Callable[[bytes], by
 }
 
 
+CODES = {400: "BAD_REQUEST", 401: "UNAUTHENTICATED", 413: "PAYLOAD_TOO_LARGE"}
+
+
 @pytest.mark.parametrize("case", list(REFUSALS))
 async def test_a_delivery_not_signed_as_registered_is_refused_counted_and_changes_nothing(
         webhook_stack: Stack, case: str) -> None:
@@ -223,10 +226,14 @@ async def test_a_delivery_not_signed_as_registered_is_refused_counted_and_change
     body = inventory_event(await variation_of(stack.http, stack.sim_url, product), 1)
     sent = alter(body) if alter else body
 
-    answer = await to_pos(stack, sent, sign(sent if case == "malformed" else body))
+    headers = {"Content-Type": "application/json",
+               "x-square-hmacsha256-signature": sign(sent if case == "malformed" else body)}
+    async with stack.http.post(f"{stack.gateway_url}/webhooks/pos", data=io.BytesIO(sent), headers=headers) as r:
+        answer, error = r.status, (await r.json())["errors"][0]["extensions"]
 
     inbox, stock = stack.app[BACKENDS_KEY].inbox, stack.app[REFERENCE_KEY].caches.stock
     assert answer == status
+    assert error == {"code": CODES[status], "reason": reason}
     assert await inbox.unprocessed() == [] and await inbox.last_event(System.POS) is None
     assert (product.gtin, STORE) in stock.held_keys()
     assert await metric(stack, "omnigate_webhook_deliveries_rejected_total", system="pos", reason=reason) == 1
