@@ -27,6 +27,7 @@ from .test_sim_webshop_support import KEY, SECRET
 from .webhook_receiver import Delivery, Receiver, receiving
 
 SECRET_OF_HOOK = "s3cr3t-omnigate"
+TIMEOUT = 30  # a listing across every customer's orders can be slow on a loaded machine
 
 
 @dataclass
@@ -78,7 +79,7 @@ async def shop(world: World) -> AsyncIterator[Shop]:
     try:
         async with aiohttp.ClientSession() as http:
             yield Shop(url, f"{url}/webshop", API(url=f"{url}/webshop", consumer_key=KEY, consumer_secret=SECRET,
-                                                  version="wc/v3", timeout=10), http)
+                                                  version="wc/v3", timeout=TIMEOUT), http)
     finally:
         await host.stop()
 
@@ -279,7 +280,7 @@ async def test_stopping_the_shop_cancels_a_delivery_still_waiting_for_its_receiv
     url = await host.start()
     async with receiving() as receiver, aiohttp.ClientSession() as http:
         shop = Shop(url, f"{url}/webshop", API(url=f"{url}/webshop", consumer_key=KEY, consumer_secret=SECRET,
-                                               version="wc/v3", timeout=10), http)
+                                               version="wc/v3", timeout=TIMEOUT), http)
         await shop.hook(receiver, "order.updated")
         receiver.hold = asyncio.Event()
         order = await shop.an_order()
