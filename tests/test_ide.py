@@ -129,7 +129,8 @@ async def test_production_has_neither_the_page_nor_its_files(live_world: World, 
             assert (page.status, file.status) == (400, 404)
             assert "staff-token" not in text and "graphiql" not in text.lower()
         routes = [r.canonical for r in production.app.router.resources()]
-        assert routes == ["/healthz", "/readyz", "/status", "/metrics", "/graphql"]
+        assert routes == ["/healthz", "/readyz", "/status", "/metrics", "/graphql", "/webhooks/pos",
+                          "/webhooks/webshop"]
 
 
 def test_the_page_opens_on_the_readmes_first_query() -> None:
