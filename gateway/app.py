@@ -46,6 +46,7 @@ from .shared import SharedState
 from .subscriptions import LiveView, upgrade_or
 from .subscriptions.connection import Connections
 from .telemetry import configure_tracing, server_spans, upstream_trace_config
+from .webhooks import add_webhooks
 from .writes.replay import replay_undos
 from .writes.sweep import sweep_lapsed_holds
 from .writes.undo import Undoer
@@ -98,6 +99,7 @@ def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = (), cloc
     app.on_shutdown.append(lambda _: connections.shut(settings.request_deadline_s))  # after the hub ended streams
     app.router.add_route("GET", "/graphql", upgrade_or(endpoint.handle, LiveView(endpoint, connections)))
     app.router.add_route("POST", "/graphql", endpoint.handle)
+    add_webhooks(app, endpoint.responses)
     if not settings.is_production:
         add_ide(app, ide_presets)
     # the store console runs in production too; the demo's credentials are offered in development only

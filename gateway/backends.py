@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import aiohttp
 
-from connectors import ports
+from connectors import ports, webhook_ports
+from connectors.changes import WebhookFormat
 from connectors.crm.adapter import CrmAdapter
 from connectors.domain import System
 from connectors.erp.adapter import ErpAdapter
@@ -41,7 +42,10 @@ class Backends:
     reservations: ports.Reservations
     idempotency: ports.IdempotencyResults
     journal: ports.UndoJournal
+    inbox: webhook_ports.Inbox
+    registrations: webhook_ports.WebhookRegistrations
     health: tuple[ports.Health, ...]
+    webhook_formats: tuple[WebhookFormat, ...]  # how each system that pushes signs and frames its events
 
 
 @asynccontextmanager
@@ -77,7 +81,9 @@ async def open_backends(settings: Settings, tracing: Callable[[str], list[aiohtt
             customers=crm, customer_profiles=crm, customer_notes=crm, web_orders=webshop, web_order_changes=webshop,
             receipts=pos, appointments=pos, appointment_bookings=pos,
             appointment_answers=ledger.appointment_answers, reservations=ledger.reservations,
-            idempotency=ledger.idempotency, journal=ledger.journal, health=(erp, pos, crm, webshop),
+            idempotency=ledger.idempotency, journal=ledger.journal, inbox=ledger.inbox,
+            registrations=ledger.registrations, health=(erp, pos, crm, webshop),
+            webhook_formats=(pos.events, webshop.events),
         )
 
 

@@ -156,6 +156,10 @@ class Refreshing(Generic[T]):
             log.warning("serving stale %s after a failed refresh (%.0f s old)", self.name, age)
             return self._value
 
+    def expire(self) -> None:
+        """The value is out of date (the system said so): the next `get` loads it again."""
+        self._loaded_at = float("-inf")
+
     def revalidate(self, retry_after_s: float) -> None:
         """For a value requests can do without meanwhile: past its TTL, starts a refresh in the background and
         returns at once (stale-while-revalidate); after a failed load, not again before `retry_after_s`."""
@@ -236,6 +240,10 @@ class KeyedCache(Generic[K, V]):
         """Invalidated in this process only: another replica's write, told through the second level."""
         for key in keys:
             self._entries.pop(key, None)
+
+    def held_keys(self) -> list[K]:
+        """The keys held in this process (an event that does not say which keys it changed outdates them all)."""
+        return list(self._entries.keys())
 
     async def _settle(self, keys: list[K]) -> list[V | ConnectorError]:
         """One upstream call for the keys nobody is fetching yet; the others join the call in flight."""

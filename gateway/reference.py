@@ -31,6 +31,7 @@ POS_ARTICLES_RETRY_S = 15.0
 log = logging.getLogger("omnigate.reference")
 
 T = TypeVar("T")
+ERP_KEYS, WEBSHOP_KEYS = "erp-product-keys", "webshop-product-keys"
 ErpKeys = list[tuple[str, str | None]]
 WebshopKeys = list[tuple[str, str]]
 
@@ -80,6 +81,13 @@ class ReferenceData:
         await asyncio.gather(self.price_audit.stop(), self.stores.stop(), self.crosswalk.stop(),
                              self.pos_articles.stop())
 
+    def listing_changed(self, system: System, here: bool) -> None:
+        """`system` added or removed articles: the crosswalk is built again on next use; `here` (the replica
+        that heard it from the system) also forgets Redis' copy of that system's keys, for every replica."""
+        if here and self._shared is not None and system in (System.ERP, System.WEBSHOP):
+            self._shared.values.forget(ERP_KEYS if system is System.ERP else WEBSHOP_KEYS)
+        self.crosswalk.expire()
+
     def keep_pos_articles_fresh(self) -> None:
         """Called on each store stock read: refreshes the POS article index in the background once past its
         TTL; meanwhile the adapter still knows every article it indexed and looks up any other."""
@@ -92,8 +100,8 @@ class ReferenceData:
 
     async def _load_crosswalk(self) -> Aged[Crosswalk]:
         erp, webshop = await asyncio.gather(
-            self._through("erp-product-keys", ErpKeys, CROSSWALK_TTL_S, self._backends.catalog.product_keys),
-            self._through("webshop-product-keys", WebshopKeys, CROSSWALK_TTL_S,
+            self._through(ERP_KEYS, ErpKeys, CROSSWALK_TTL_S, self._backends.catalog.product_keys),
+            self._through(WEBSHOP_KEYS, WebshopKeys, CROSSWALK_TTL_S,
                           self._backends.online_catalog.product_keys), return_exceptions=True)
         if isinstance(erp, BaseException):
             raise erp

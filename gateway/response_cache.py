@@ -86,6 +86,11 @@ class ResponseCache:
         """Every kept response holding stock is out of date (a write here or on another replica)."""
         self._stock_generation += 1
 
+    def clear(self) -> None:
+        """Every kept response is out of date (the catalog or prices changed in a back office)."""
+        self._kept.clear()
+        self._stock_generation += 1
+
     def on_written(self, tell: Callable[[], None]) -> None:
         """`tell()` after each write in this process: how other replicas hear of it."""
         self._written.append(tell)

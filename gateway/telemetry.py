@@ -25,7 +25,7 @@ non-recording span, so `traceparent`, `tracestate` and `baggage` still reach the
 import hashlib
 import os
 import random
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from importlib.metadata import entry_points
 from types import SimpleNamespace
@@ -172,6 +172,24 @@ def operation_span(name: str | None, operation_type: str, document: str) -> Iter
         attributes["graphql.operation.name"] = name
     with TRACER.start_as_current_span(f"{operation_type} {name or ''}".strip(), attributes=attributes):
         yield
+
+
+@contextmanager
+def operation_span_started(name: str | None, operation_type: str, document: str) -> Iterator[Callable[[], None]]:
+    """As `operation_span`, for an operation that runs in a task started inside the block and outlives it (over
+    WebSocket): the span is current for what starts in the block, and ends when the yielded function is called."""
+    if not tracing_on():
+        yield lambda: None
+        return
+    attributes = {"graphql.operation.type": operation_type, "graphql.document.sha256": document_hash(document)}
+    if name:
+        attributes["graphql.operation.name"] = name
+    span = TRACER.start_span(f"{operation_type} {name or ''}".strip(), attributes=attributes)
+    token = otel_context.attach(trace.set_span_in_context(span))
+    try:
+        yield span.end
+    finally:
+        otel_context.detach(token)
 
 
 def upstream_trace_config() -> aiohttp.TraceConfig:

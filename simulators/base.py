@@ -10,6 +10,7 @@ from simulators.world import World
 
 from .control import MAX_LINE_SIZE, Control, Handler
 from .openapi.builder import OPENAPI_PATH, OPENAPI_ROUTE, ApiDescription, Json, build, served_routes
+from .webhooks.control import ControlRoute
 
 
 class Simulator(ABC):
@@ -42,6 +43,10 @@ class Simulator(ABC):
         app.router.add_get(OPENAPI_PATH, self._openapi, name=OPENAPI_ROUTE)
         self.add_routes(app)
         return app
+
+    def control_routes(self) -> list[ControlRoute]:
+        """Test and demo hooks of this system, served by the host under `/_sim/<system>` (none by default)."""
+        return []
 
     @abstractmethod
     def api_description(self) -> ApiDescription:

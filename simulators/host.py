@@ -9,6 +9,7 @@ from connectors.credentials import DEMO_CREDENTIALS, Credentials
 from simulators.crm.simulator import CrmSimulator
 from simulators.erp.simulator import ErpSimulator
 from simulators.pos.simulator import PosSimulator
+from simulators.webhooks.courier import WebhookSettings
 from simulators.webshop.simulator import WebshopSimulator
 from simulators.world import World
 
@@ -22,16 +23,19 @@ class SimulatorHost:
     """Mounts ERP under /erp, POS under /pos, CRM under /crm and the web shop under /webshop."""
 
     def __init__(self, world: World, credentials: Credentials = DEMO_CREDENTIALS, latency_ms: int = 0,
-                 identity: str | None = None) -> None:
+                 identity: str | None = None, webhooks: WebhookSettings | None = None) -> None:
         """`identity` is answered on `/_sim/identity`, so the process that started this host can tell it from
-        another server on the same port."""
+        another server on the same port; `webhooks` times the POS's and the web shop's deliveries (also
+        `POST /_sim/<system>/webhooks/settings`)."""
         self.world = world
         self.identity = identity
         self.control = Control(seed=world.seed, latency_ms=latency_ms)
         self.simulators: dict[str, Simulator] = {
             sim.system: sim for sim in (
-                ErpSimulator(world, credentials, self.control), PosSimulator(world, credentials, self.control),
-                CrmSimulator(world, credentials, self.control), WebshopSimulator(world, credentials, self.control))
+                ErpSimulator(world, credentials, self.control),
+                PosSimulator(world, credentials, self.control, webhooks=webhooks),
+                CrmSimulator(world, credentials, self.control),
+                WebshopSimulator(world, credentials, self.control, webhooks=webhooks))
         }
         self._runner: web.AppRunner | None = None
 
@@ -52,6 +56,9 @@ class SimulatorHost:
         app.router.add_delete("/_sim/faults", _clear_faults)
         app.router.add_get("/_sim/traceparents", _traceparents)
         app.router.add_get("/_sim/identity", self._identity)
+        for system, sim in self.simulators.items():
+            for method, path, handler in sim.control_routes():
+                app.router.add_route(method, f"/_sim/{system}{path}", handler)
         app.on_shutdown.append(self._release)
         return app
 

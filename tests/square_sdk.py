@@ -30,19 +30,25 @@ from square.types.batch_get_orders_response import BatchGetOrdersResponse
 from square.types.booking import Booking
 from square.types.bulk_retrieve_customers_response import BulkRetrieveCustomersResponse
 from square.types.business_hours_period import BusinessHoursPeriod
+from square.types.cancel_booking_response import CancelBookingResponse
 from square.types.catalog_item import CatalogItem
 from square.types.catalog_item_variation import CatalogItemVariation
 from square.types.catalog_object import CatalogObject_Item, CatalogObject_ItemVariation
 from square.types.coordinates import Coordinates
+from square.types.create_booking_response import CreateBookingResponse
+from square.types.create_webhook_subscription_response import CreateWebhookSubscriptionResponse
 from square.types.customer import Customer
+from square.types.delete_webhook_subscription_response import DeleteWebhookSubscriptionResponse
 from square.types.error import Error
 from square.types.get_booking_response import GetBookingResponse
 from square.types.get_customer_response import GetCustomerResponse
 from square.types.get_location_response import GetLocationResponse
+from square.types.get_webhook_subscription_response import GetWebhookSubscriptionResponse
 from square.types.inventory_adjustment import InventoryAdjustment
 from square.types.inventory_count import InventoryCount
 from square.types.list_bookings_response import ListBookingsResponse
 from square.types.list_locations_response import ListLocationsResponse
+from square.types.list_webhook_subscriptions_response import ListWebhookSubscriptionsResponse
 from square.types.location import Location
 from square.types.loyalty_account import LoyaltyAccount
 from square.types.money import Money
@@ -50,8 +56,15 @@ from square.types.order import Order
 from square.types.order_line_item import OrderLineItem
 from square.types.search_catalog_objects_response import SearchCatalogObjectsResponse
 from square.types.search_customers_response import SearchCustomersResponse
+from square.types.search_events_response import SearchEventsResponse
 from square.types.search_loyalty_accounts_response import SearchLoyaltyAccountsResponse
 from square.types.search_orders_response import SearchOrdersResponse
+from square.types.test_webhook_subscription_response import TestWebhookSubscriptionResponse
+from square.types.update_webhook_subscription_response import UpdateWebhookSubscriptionResponse
+from square.types.update_webhook_subscription_signature_key_response import (
+    UpdateWebhookSubscriptionSignatureKeyResponse,
+)
+from square.types.webhook_subscription import WebhookSubscription
 
 from connectors.pos.square_client import SQUARE_VERSION
 
@@ -78,6 +91,7 @@ READ_BY_OMNIGATE: dict[Model, tuple[str, ...]] = {
     AppointmentSegment: ("service_variation_id", "team_member_id", "duration_minutes"),
     Money: ("amount", "currency"),
     Error: ("category", "code", "detail"),
+    WebhookSubscription: ("id", "enabled", "event_types", "notification_url", "api_version"),
 }
 
 # Fields of the sheet's version that the SDK's later models no longer have (Square changelog 2026-07-15:
@@ -100,6 +114,16 @@ RESPONSE_MODELS: list[tuple[str, Model]] = [
     (r"POST /v2/loyalty/accounts/search", SearchLoyaltyAccountsResponse),
     (r"GET /v2/bookings", ListBookingsResponse),
     (r"GET /v2/bookings/[^/]+", GetBookingResponse),
+    (r"POST /v2/bookings", CreateBookingResponse),
+    (r"POST /v2/bookings/[^/]+/cancel", CancelBookingResponse),
+    (r"POST /v2/webhooks/subscriptions", CreateWebhookSubscriptionResponse),
+    (r"GET /v2/webhooks/subscriptions", ListWebhookSubscriptionsResponse),
+    (r"GET /v2/webhooks/subscriptions/[^/]+", GetWebhookSubscriptionResponse),
+    (r"DELETE /v2/webhooks/subscriptions/[^/]+", DeleteWebhookSubscriptionResponse),
+    (r"PUT /v2/webhooks/subscriptions/[^/]+", UpdateWebhookSubscriptionResponse),
+    (r"POST /v2/webhooks/subscriptions/[^/]+/signature-key", UpdateWebhookSubscriptionSignatureKeyResponse),
+    (r"POST /v2/webhooks/subscriptions/[^/]+/test", TestWebhookSubscriptionResponse),
+    (r"POST /v2/events", SearchEventsResponse),
 ]
 
 

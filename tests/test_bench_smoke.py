@@ -46,3 +46,12 @@ def test_the_benchmark_runs_end_to_end_and_writes_its_report_and_plot(tmp_path: 
     assert "| floor |" in report and "| omnigate ×1 |" in report
     assert "OVERLOADED" not in report  # admission control sized for the benchmark's clients
     assert (tmp_path / "results.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.timeout(180)
+def test_the_live_latency_benchmark_runs_and_sees_every_till_sale() -> None:
+    run = subprocess.run([sys.executable, "-m", "bench.live_latency", "--changes", "3"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=170, check=False,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "3 changes seen, 0 missed" in run.stdout and "p99" in run.stdout

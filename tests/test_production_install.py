@@ -15,6 +15,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from connectors.ledger.postgres.migrations import migrations
 from simulators.host import SimulatorHost
 from simulators.world import World
 
@@ -27,6 +28,8 @@ FIRST_STORES = "{ stores(first: 2) { totalCount edges { node { code } } } }"
 BUILD_WHEEL = "python -m pip wheel --no-cache-dir --no-deps --wheel-dir /wheels ."
 INSTALL_WHEEL = 'python -m pip --python /opt/omnigate/bin/python install --no-cache-dir "${wheel}[otlp]"'
 HEALTHCHECK = '["python", "-m", "gateway.http.healthcheck"]'
+
+APPLIED = "".join(f"applied {m.name}\n" for m in migrations())  # every file shipped, in order
 
 
 def installed_only(**extra: str) -> dict[str, str]:
@@ -162,4 +165,4 @@ def test_migrate_applies_the_migrations_the_install_ships(production_venv: Path,
     urls = {f"OMNIGATE_{s.upper()}_URL": f"http://127.0.0.1:9/{s}" for s in ("erp", "pos", "crm", "webshop")}
     result = subprocess.run([production_venv / "bin" / "omnigate", "migrate"], capture_output=True, text=True,
                             timeout=60, cwd="/", env=environment(OMNIGATE_DATABASE_URL=postgres.new_database(), **urls))
-    assert (result.returncode, result.stdout) == (0, "applied 0001_initial.sql\n"), result.stderr
+    assert (result.returncode, result.stdout) == (0, APPLIED), result.stderr

@@ -41,6 +41,7 @@ CONTACT_QUERY = "SELECT Id, Webshop_Customer_Id__c FROM Contact ORDER BY Id"
 # query parameters a documented operation requires, by name (ids: a real contact's, added by `samples_of`)
 REQUIRED_QUERY = {"q": "SELECT Id FROM Contact LIMIT 1", "fields": "Id,LastName"}
 _PARAMETER = re.compile(r"\{(\w+)\}")
+UNREACHABLE = "http://127.0.0.1:9/hooks"  # webhook deliveries of the samples fail at once (nothing listens)
 
 
 @dataclass
@@ -144,6 +145,12 @@ async def samples_of(sims: Sims) -> Samples:
     samples["/pos/v2/customers/{customer_id}"] = f"/pos/v2/customers/{pos_customer}"
     for template in ("/pos/v2/bookings/{booking_id}", "/pos/v2/bookings/{booking_id}/cancel"):
         samples[template] = template.replace("{booking_id}", booking)
+    for suffix in ("", "/signature-key", "/test"):  # one subscription each: the first is deleted
+        async with http.post("/pos/v2/webhooks/subscriptions", headers=pos_auth, json={"subscription": {
+                "event_types": ["booking.created"], "notification_url": UNREACHABLE}}) as r:
+            subscription = (await r.json())["subscription"]["id"]
+        samples[f"/pos/v2/webhooks/subscriptions/{{subscription_id}}{suffix}"] = (
+            f"/pos/v2/webhooks/subscriptions/{subscription}{suffix}")
 
     crm_auth = {**CREDENTIALS["crm"], "Sforce-Query-Options": "batchSize=200"}
     async with http.get(f"/crm{CRM_API}/query", params={"q": CONTACT_QUERY}, headers=crm_auth) as r:
@@ -168,6 +175,9 @@ async def samples_of(sims: Sims) -> Samples:
         key = (await r.json())[0]["share_key"]
     async with http.get(f"{shop}/wishlist/{key}/get_products", headers=shop_auth) as r:
         item = (await r.json())[0]["item_id"]
+    async with http.post(f"{shop}/webhooks", headers=shop_auth, json={
+            "topic": "order.updated", "delivery_url": UNREACHABLE}) as r:
+        ids["webhooks"] = (await r.json())["id"]
     for collection, identifier in ids.items():
         samples[f"{shop}/{collection}/{{id}}"] = f"{shop}/{collection}/{identifier}"
     for suffix in ("/refunds",):
@@ -204,7 +214,7 @@ async def test_every_documented_operation_answers_as_documented(sims: Sims) -> N
         for path, item in doc["paths"].items():
             template = prefix + path
             url = samples.paths[template] if _PARAMETER.search(path) else template
-            for method, operation in item.items():
+            for method, operation in sorted(item.items(), key=lambda m: m[0] == "delete"):  # deletions last
                 async with sims.http.request(method.upper(), url, headers={**CREDENTIALS[system], **JSON},
                                              **minimal_request(operation, samples.query)) as r:
                     tried += 1

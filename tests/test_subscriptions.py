@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from aiohttp import WSMsgType
 from gql.transport.exceptions import TransportQueryError
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from gateway.appkeys import LIVE_KEY
 from gateway.auth.principals import Role
@@ -15,7 +16,7 @@ from gateway.schema.relay import global_id
 from simulators.world.records import DemoProduct
 from tests.harness import Stack, api_key, bearer
 from tests.ordering import PICKUP_STORE, online_with_few_left, place, shopper
-from tests.subscribers import LEGACY_WS, TRANSPORT_WS, subscribed, until_streams, ws_url
+from tests.subscribers import LEGACY_WS, TRANSPORT_WS, subscribed, until, until_streams, ws_url
 from tests.test_gateway_appointments import ELSEWHERE, STORE, opening, request, respond, staff
 from tests.test_gateway_collect_order import COLLECT as COLLECT_ORDER
 from tests.test_gateway_collect_order import pickup_order
@@ -224,3 +225,35 @@ async def test_a_reservation_collected_at_the_till_reaches_the_stores_staff(stac
         event = await staff_sees.next()
     assert event["reservationEvents"]["kind"] == "UPDATED"
     assert event["reservationEvents"]["reservation"]["status"] == "COLLECTED"
+
+
+async def test_a_subscription_is_one_operation_span_with_each_events_reads_beneath(
+        stack: Stack, exporter: InMemorySpanExporter) -> None:
+    exporter.clear()
+    async with subscribed(ws_url(stack.gateway_url), APPOINTMENTS, store_id(STORE), staff(STORE)) as staff_sees:
+        await until_streams(stack.app, 1, staff_sees)
+        await request(stack)
+        await staff_sees.next()
+    await until(lambda: any(s.name == "subscription Requests" for s in exporter.get_finished_spans()))
+    spans = {s.context.span_id: s for s in exporter.get_finished_spans() if s.context}
+    [operation] = [s for s in spans.values() if s.name == "subscription Requests"]
+    assert operation.attributes is not None and operation.attributes["graphql.operation.type"] == "subscription"
+    beneath = [s for s in spans.values() if s.parent and s.parent.span_id == operation.context.span_id]
+    assert beneath, "the event's re-read is traced under the subscription"
+
+
+async def test_three_staff_screens_cost_the_pos_one_read_of_the_appointment(stack: Stack) -> None:
+    url, here = ws_url(stack.gateway_url), store_id(STORE)
+    async with subscribed(url, APPOINTMENTS, here, staff(STORE)) as first, \
+            subscribed(url, APPOINTMENTS, here, staff(None)) as second, \
+            subscribed(url, APPOINTMENTS, here, api_key(stack.keys.kiosk)) as kiosk:
+        await until_streams(stack.app, 3, first, second, kiosk)
+        await request(stack, key="warm")  # the customer's card and the store's bookings seen once
+        for screen in (first, second, kiosk):
+            await screen.next()
+        await stack.reset_calls()
+        made = (await request(stack, key="counted"))["appointment"]["id"]
+        seen = [(await screen.next())["appointmentRequests"]["appointment"]["id"] for screen in (first, second, kiosk)]
+    assert seen == [made] * 3
+    # the mutation's answer reads the booking once, and the three subscribers share one read
+    assert (await stack.calls())["GET /pos/v2/bookings/{booking_id}"] == 2

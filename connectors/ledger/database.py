@@ -36,6 +36,15 @@ CREATE INDEX IF NOT EXISTS undo_journal_due ON undo_journal (due_us);
 CREATE INDEX IF NOT EXISTS undo_journal_saga ON undo_journal (saga_id);
 CREATE TABLE IF NOT EXISTS appointment_answers (
     appointment_id TEXT PRIMARY KEY, channel TEXT, answer TEXT, answered_by TEXT, answered_us INTEGER);
+CREATE TABLE IF NOT EXISTS webhook_inbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, system TEXT NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL,
+    created_us INTEGER NOT NULL, received_us INTEGER NOT NULL, body BLOB NOT NULL, delivered INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0, processed_us INTEGER, due_us INTEGER NOT NULL, UNIQUE (system, event_id));
+CREATE INDEX IF NOT EXISTS webhook_inbox_due ON webhook_inbox (due_us, seq) WHERE processed_us IS NULL;
+CREATE INDEX IF NOT EXISTS webhook_inbox_newest ON webhook_inbox (system, created_us);
+CREATE TABLE IF NOT EXISTS webhook_registrations (
+    system TEXT PRIMARY KEY, subscription_id TEXT NOT NULL, notification_url TEXT NOT NULL, secret TEXT NOT NULL,
+    registered_us INTEGER NOT NULL, previous_secret TEXT, previous_until_us INTEGER);
 """
 
 

@@ -6,12 +6,14 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import ports
+from .. import ports, webhook_ports
 from .answers import LedgerAppointmentAnswers
 from .database import open_database
 from .holds import LedgerReservations
 from .idempotency import LedgerIdempotency
+from .inbox import LedgerInbox
 from .journal import LedgerJournal
+from .registrations import LedgerRegistrations
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,8 @@ class LedgerPorts:
     idempotency: ports.IdempotencyResults
     journal: ports.UndoJournal
     appointment_answers: ports.AppointmentAnswers
+    inbox: webhook_ports.Inbox
+    registrations: webhook_ports.WebhookRegistrations
 
 
 @asynccontextmanager
@@ -29,7 +33,8 @@ async def open_ledger(path: Path, database_url: str | None = None) -> AsyncItera
     if database_url is None:
         async with open_database(path) as database:
             yield LedgerPorts(LedgerReservations(database), LedgerIdempotency(database), LedgerJournal(database),
-                              LedgerAppointmentAnswers(database))
+                              LedgerAppointmentAnswers(database), LedgerInbox(database),
+                              LedgerRegistrations(database))
         return
     from .postgres.connect import open_postgres_ledger  # psycopg is loaded only by those who use it
 

@@ -23,6 +23,7 @@ from .booking_reader import BookingReader
 from .booking_writer import BookingWriter
 from .card_lookup import CardLookup
 from .catalog_index import CatalogIndex
+from .events import SquareEvents
 from .receipt_reader import ReceiptReader
 from .square_client import Json, SquareClient, chunked, gather_map, objects
 
@@ -49,6 +50,7 @@ class PosAdapter:
     def __init__(self, api: SquareClient, clock: Clock = _utcnow) -> None:
         self.api = api
         self.catalog = CatalogIndex(api)
+        self.events = SquareEvents(self.catalog)  # what Square pushes, read with the same catalog index
         self.clock = clock
         self._locations: tuple[float, list[Json]] | None = None
         self._locations_lock = asyncio.Lock()

@@ -20,6 +20,7 @@ from connectors.http import UpstreamClient, basic_auth
 from connectors.resilience.policy import DEFAULT_RESILIENCE, Resilience
 from connectors.resilience.snapshot import UpstreamHealth
 
+from .events import WooEvents
 from .listing import PER_PAGE, Lister, chunks, shop_ids
 from .order_writes import OrderWriter
 from .read_orders import purchase
@@ -41,6 +42,7 @@ class WebshopAdapter:
         self._wishlists = WishlistWriter(client, self._lister)
         self._orders = OrderWriter(client, self._lister)
         self._shop_zone = shop_zone
+        self.events = WooEvents()  # what WooCommerce pushes
 
     @classmethod
     def connect(cls, session: aiohttp.ClientSession, base_url: str, key: str, secret: str, *,

@@ -18,6 +18,8 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disa
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from .webhook_metrics import WebhookMetrics
+
 if TYPE_CHECKING:
     from .systems import Systems
 
@@ -99,6 +101,7 @@ class Metrics:
         self.push_delay = Histogram("omnigate_subscription_push_delay_seconds", "from an event's occurredAt to "
                                     "its push to a subscriber, by subscription field", ["field"],
                                     buckets=PUSH_BUCKETS, registry=r)
+        self.webhooks = WebhookMetrics(r)
 
     def watch_systems(self, systems: Systems) -> None:
         self.registry.register(_SystemsCollector(systems))

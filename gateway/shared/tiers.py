@@ -93,6 +93,11 @@ class SharedValues:
         self._link.spawn(lambda redis: redis.set(key, written, px=milliseconds))
         return value, 0.0
 
+    def forget(self, name: str) -> None:
+        """Redis's copy is out of date (the system said so): the next `through` loads it again."""
+        key = f"{self._link.prefix}value:{name}"
+        self._link.spawn(lambda redis: redis.delete(key))
+
 
 def key_of(data: Any) -> Any:
     """A key as published (JSON) back to the cache's own: lists were tuples, as (GTIN, store code)."""

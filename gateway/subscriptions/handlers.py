@@ -8,7 +8,7 @@ own while the handler keeps the connection's.
 
 import asyncio
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from typing import Any
@@ -27,6 +27,7 @@ from ..context import Context
 from ..errors import ErrorCode
 from ..graphql_http import GraphQLEndpoint
 from ..operation_cache import executing
+from ..telemetry import operation_span_started
 from .admission import Admitted, Refused, admit, refused
 from .connection import Connection
 from .operation import OperationStreaming
@@ -69,20 +70,29 @@ class Admitting:
                            payload if isinstance(payload, dict) else {})
 
     @contextmanager
-    def running(self, admitted: Admitted, payload: dict[str, Any]) -> Iterator[None]:
-        """Around strawberry's start of the operation: its own context, and the document prepared once."""
+    def running(self, admitted: Admitted, payload: dict[str, Any]) -> Iterator[Callable[[], None]]:
+        """Around strawberry's start of the operation: its own context, the document prepared once, and its span
+        (current in the block; the yielded function ends it)."""
         payload["query"] = admitted.prepared.text  # the same object, so strawberry takes the prepared document
         streaming = OperationStreaming(self._connection.request.app, uuid.uuid4().hex)
         token = _OPERATION.set(streaming.fresh(admitted.principal))
+        operation = admitted.operation
         try:
-            with executing(admitted.prepared) if self.endpoint.operations.enabled else nullcontext():
-                yield
+            with executing(admitted.prepared) if self.endpoint.operations.enabled else nullcontext(), \
+                    operation_span_started(operation.name.value if operation.name else None,
+                                           operation.operation.value, admitted.prepared.text) as end_span:
+                yield end_span
         finally:
             _OPERATION.reset(token)
 
-    def started(self, admitted: Admitted, task: "asyncio.Task[Any] | None") -> None:
-        """A mutation outdates the kept responses, as over HTTP (when it starts and when it ends)."""
-        if task is not None and admitted.operation.operation is OperationType.MUTATION:
+    def started(self, admitted: Admitted, task: "asyncio.Task[Any] | None", end_span: Callable[[], None]) -> None:
+        """The operation's span ends with its task; a mutation outdates the kept responses, as over HTTP (when it
+        starts and when it ends)."""
+        if task is None:
+            end_span()
+            return
+        task.add_done_callback(lambda _: end_span())
+        if admitted.operation.operation is OperationType.MUTATION:
             self.endpoint.responses.written()
             task.add_done_callback(lambda _: self.endpoint.responses.written())
 
@@ -105,10 +115,10 @@ class TransportWsHandler(Admitting, BaseGraphQLTransportWSHandler[Any, None]):
             await self.send_message(TransportError(id=message["id"], type="error",
                                                    payload=_formatted(refusal.errors)))
             return
-        with self.running(admitted, payload):  # type: ignore[arg-type]
+        with self.running(admitted, payload) as end_span:  # type: ignore[arg-type]
             await super().handle_subscribe(message)
         operation = self.operations.get(message["id"])
-        self.started(admitted, operation.task if operation else None)
+        self.started(admitted, operation.task if operation else None, end_span)
 
     def live_tasks(self) -> list["asyncio.Task[Any]"]:
         return [op.task for op in self.operations.values() if op.task is not None]
@@ -135,9 +145,9 @@ class LegacyWsHandler(Admitting, BaseGraphQLWSHandler[Any, None]):
             await self.send_message(LegacyError(type="error", id=message["id"],
                                                 payload=_formatted(refusal.errors)[0]))
             return
-        with self.running(admitted, payload):  # type: ignore[arg-type]
+        with self.running(admitted, payload) as end_span:  # type: ignore[arg-type]
             await super().handle_start(message)
-        self.started(admitted, self.tasks.get(message["id"]))
+        self.started(admitted, self.tasks.get(message["id"]), end_span)
 
     def live_tasks(self) -> list["asyncio.Task[Any]"]:
         return list(self.tasks.values())

@@ -89,6 +89,15 @@ SCHEMAS: dict[str, Json] = {
         "appointment_segments": array(ref("AppointmentSegment")),
     }, ["id", "version", "status"]),
     "TeamMemberBookingProfile": obj({"team_member_id": STRING, "display_name": STRING, "is_bookable": BOOLEAN}),
+    "WebhookSubscription": obj({
+        "id": STRING, "name": STRING, "enabled": BOOLEAN, "event_types": array(STRING),
+        "notification_url": {"type": "string", "format": "uri"}, "api_version": STRING,
+        "signature_key": {**STRING, "description": "Square-generated; absent from lists"},
+        "created_at": DATE_TIME, "updated_at": DATE_TIME}, ["id", "enabled", "event_types", "notification_url"]),
+    "Event": obj({
+        "merchant_id": STRING, "location_id": STRING, "type": STRING, "event_id": STRING, "created_at": DATE_TIME,
+        "data": obj({"type": STRING, "id": STRING, "object": {"type": "object"}})},
+        ["merchant_id", "type", "event_id", "created_at", "data"]),
 }
 
 
@@ -201,10 +210,60 @@ OPERATIONS: dict[str, Json] = {
         "CancelBooking"),
 }
 
+SUBSCRIPTION_INPUT = obj({"name": STRING, "enabled": BOOLEAN, "event_types": array(STRING),
+                          "notification_url": STRING, "api_version": STRING})
+SUBSCRIPTION = obj({"subscription": ref("WebhookSubscription")}, ["subscription"])
+WEBHOOKS = "/v2/webhooks/subscriptions"
+OPERATIONS |= {
+    "GET /v2/webhooks/event-types": _get(
+        "ListWebhookEventTypes", obj({"event_types": array(STRING), "metadata": array(obj({
+            "event_type": STRING, "api_version_introduced": STRING, "release_status": STRING}))}),
+        "Webhooks", "ListWebhookEventTypes"),
+    f"POST {WEBHOOKS}": _post(
+        "CreateWebhookSubscription", obj({"idempotency_key": {"type": "string", "maxLength": 45},
+                                          "subscription": SUBSCRIPTION_INPUT}, ["subscription"]),
+        SUBSCRIPTION, "Webhooks", "CreateWebhookSubscription"),
+    f"GET {WEBHOOKS}": _get(
+        "ListWebhookSubscriptions", obj({"subscriptions": array(ref("WebhookSubscription")), **CURSOR}), "Webhooks",
+        "ListWebhookSubscriptions", [query("include_disabled", BOOLEAN, "default false"),
+                                     query("sort_order", {"type": "string", "enum": ["ASC", "DESC"]}),
+                                     *LIMIT_CURSOR]),
+    f"GET {WEBHOOKS}/{{subscription_id}}": _get("RetrieveWebhookSubscription", SUBSCRIPTION, "Webhooks",
+                                                 "RetrieveWebhookSubscription"),
+    f"PUT {WEBHOOKS}/{{subscription_id}}": operation(
+        "UpdateWebhookSubscription", _reply(SUBSCRIPTION, "UpdateWebhookSubscription"),
+        body=json_body(obj({"subscription": SUBSCRIPTION_INPUT})), parameters=[VERSION], tags=["Webhooks"],
+        operationId="UpdateWebhookSubscription"),
+    f"DELETE {WEBHOOKS}/{{subscription_id}}": operation(
+        "DeleteWebhookSubscription", _reply(obj({}), "DeleteWebhookSubscription"), parameters=[VERSION],
+        tags=["Webhooks"], operationId="DeleteWebhookSubscription"),
+    f"POST {WEBHOOKS}/{{subscription_id}}/signature-key": _post(
+        "UpdateWebhookSubscriptionSignatureKey", obj({"idempotency_key": STRING}),
+        obj({"signature_key": STRING}), "Webhooks", "UpdateWebhookSubscriptionSignatureKey"),
+    f"POST {WEBHOOKS}/{{subscription_id}}/test": _post(
+        "TestWebhookSubscription", obj({"event_type": STRING}),
+        obj({"subscription_test_result": obj({"id": STRING, "status_code": INTEGER, "payload": {"type": "object"},
+                                              "notification_url": STRING, "passes_filter": BOOLEAN,
+                                              "created_at": DATE_TIME, "updated_at": DATE_TIME})}),
+        "Webhooks", "TestWebhookSubscription"),
+    "POST /v2/events": _post(
+        "SearchEvents", obj({"cursor": STRING, "limit": {"type": "integer", "minimum": 1, "maximum": 100},
+                             "query": obj({"filter": obj({
+                                 "event_types": array(STRING), "merchant_ids": array(STRING),
+                                 "location_ids": array(STRING),
+                                 "created_at": obj({"start_at": DATE_TIME, "end_at": DATE_TIME})}),
+                                 "sort": obj({"field": {"type": "string", "enum": ["DEFAULT"]},
+                                              "order": {"type": "string", "enum": ["ASC", "DESC"]}})})}),
+        obj({"events": array(ref("Event")), "metadata": array(obj({"event_id": STRING, "api_version": STRING})),
+             **CURSOR}), "Events", "SearchEvents"),
+}
+
 DESCRIPTION = ApiDescription(
     title="Square API v2 (Omnigate POS simulator)", version="2025-08-20",
-    summary=("Locations, catalog, inventory, customers, loyalty, orders and bookings: the subset Omnigate uses. "
-             "Money in minor units, inventory quantities as decimal strings, `cursor` paging."),
+    summary=("Locations, catalog, inventory, customers, loyalty, orders and bookings: the subset Omnigate uses, "
+             "plus webhook subscriptions and SearchEvents. Money in minor units, inventory quantities as decimal "
+             "strings, `cursor` paging. Webhook deliveries are POSTed to each subscription's `notification_url`, "
+             "signed in `x-square-hmacsha256-signature` (base64 HMAC-SHA256 of URL + body)."),
     operations=OPERATIONS, schemas=SCHEMAS,
     security_schemes={"bearerAuth": {"type": "http", "scheme": "bearer",
                                      "description": "access token (demo `demo-pos-token`)"}},

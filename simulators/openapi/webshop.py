@@ -8,6 +8,9 @@ from simulators.webshop import customers, orders, products
 from simulators.webshop.batch import BATCH_LIMIT
 from simulators.webshop.order_model import ORDER_STATUSES
 from simulators.webshop.params import MAX_PER_PAGE
+from simulators.webshop.webhook_book import STATUSES as WEBHOOK_STATUSES
+from simulators.webshop.webhooks_api import ORDER_BY as WEBHOOK_ORDER_BY
+from simulators.webshop.webhooks_api import STATUS_FILTER as WEBHOOK_FILTER
 from simulators.webshop.wishlist import DEFAULT_COUNT
 from simulators.webshop.wp import API_ROOT
 
@@ -117,6 +120,21 @@ def _op(summary: str, status: str, answer: Json, tag: str, operation_id: str, *,
 PRODUCT_BATCH, PRODUCT_BATCH_ANSWER = _batch("Product")
 ORDER_BATCH, ORDER_BATCH_ANSWER = _batch("Order")
 SHARE_KEY = "/wishlist/{share_key}"
+MODIFIED = [query("modified_after", STRING, "ISO 8601 modification date"),
+            query("modified_before", STRING, "ISO 8601 modification date")]
+SCHEMAS["Webhook"] = obj({
+    "id": INTEGER, "name": STRING, "status": _enum(WEBHOOK_STATUSES), "topic": STRING, "resource": STRING,
+    "event": STRING, "hooks": array(STRING), "delivery_url": STRING, "secret": STRING,
+    "date_created": LOCAL_TIME, "date_created_gmt": STRING, "date_modified": LOCAL_TIME,
+    "date_modified_gmt": STRING, "_links": {"type": "object"}}, ["id", "status", "topic", "delivery_url"])
+SCHEMAS["WebhookInput"] = obj({"name": STRING, "status": _enum(WEBHOOK_STATUSES),
+                               "topic": {**STRING, "description": "e.g. order.updated, product.created"},
+                               "delivery_url": STRING, "secret": STRING})
+WEBHOOK_BATCH = obj({"create": array(ref("WebhookInput")),
+                     "update": array({"allOf": [ref("WebhookInput"), obj({"id": INTEGER}, ["id"])]}),
+                     "delete": array(INTEGER)}, description=f"at most {BATCH_LIMIT} items in all (else 413)")
+WEBHOOK_BATCH_ANSWER = obj({k: array({"description": "a webhook, or `{id, error}` for a failed one"})
+                            for k in ("create", "update", "delete")})
 OPERATIONS: dict[str, Json] = {
     "GET /products": _op("List products", "200", array(ref("Product")), "Products", "listProducts", listing=True,
                          parameters=[
@@ -124,7 +142,7 @@ OPERATIONS: dict[str, Json] = {
         query("search", STRING), query("category", STRING, "category id(s)"),
         query("status", _enum(products.STATUS_FILTER, "any")), query("stock_status", _enum(products.STOCK_FILTER)),
         query("orderby", _enum(products.ORDER_BY, "date")), query("order", _enum(("asc", "desc"), "desc")),
-        query("_fields", STRING, "trim the output"), *PAGING]),
+        query("_fields", STRING, "trim the output"), query("dates_are_gmt", BOOLEAN), *MODIFIED, *PAGING]),
     "GET /products/{id}": _op("Retrieve a product", "200", ref("Product"), "Products", "getProduct"),
     "POST /products/batch": _op("Batch update products", "200", PRODUCT_BATCH_ANSWER, "Products",
                                 "batchProducts", body=PRODUCT_BATCH),
@@ -133,13 +151,13 @@ OPERATIONS: dict[str, Json] = {
         query("email", {"type": "string", "format": "email"}), query("search", STRING), query("include", ID_LIST),
         query("exclude", ID_LIST), query("role", _enum(customers.ROLES, "customer")),
         query("orderby", _enum(customers.ORDER_BY, "name")), query("order", _enum(("asc", "desc"), "asc")),
-        *PAGING]),
+        query("dates_are_gmt", BOOLEAN), *MODIFIED, *PAGING]),
     "GET /customers/{id}": _op("Retrieve a customer", "200", ref("Customer"), "Customers", "getCustomer"),
     "GET /orders": _op("List orders", "200", array(ref("Order")), "Orders", "listOrders", listing=True, parameters=[
         query("customer", INTEGER, "one customer id (0 = guests)"),
         query("status", STRING, f"comma list of {', '.join(orders.STATUS_FILTER)}"),
         query("after", STRING, "ISO 8601 creation date"), query("before", STRING, "ISO 8601 creation date"),
-        query("dates_are_gmt", BOOLEAN), query("include", ID_LIST), query("exclude", ID_LIST),
+        query("dates_are_gmt", BOOLEAN), *MODIFIED, query("include", ID_LIST), query("exclude", ID_LIST),
         query("orderby", _enum(orders.ORDER_BY, "date")), query("order", _enum(("asc", "desc"), "desc")), *PAGING]),
     "POST /orders": _op("Create an order", "201", ref("Order"), "Orders", "createOrder", body=ref("OrderInput")),
     "POST /orders/batch": _op("Batch create, update or delete orders", "200", ORDER_BATCH_ANSWER, "Orders",
@@ -151,6 +169,21 @@ OPERATIONS: dict[str, Json] = {
                                           parameters=[query("order", _enum(("asc", "desc"), "desc")), *PAGING]),
     "POST /orders/{order_id}/refunds": _op("Refund an order", "201", ref("Refund"), "Refunds", "createRefund",
                                            body=ref("RefundInput")),
+    "GET /webhooks": _op("List webhooks", "200", array(ref("Webhook")), "Webhooks", "listWebhooks", listing=True,
+                         parameters=[query("status", _enum(WEBHOOK_FILTER, "all")), query("search", STRING),
+                                     query("include", ID_LIST), query("exclude", ID_LIST),
+                                     query("orderby", _enum(WEBHOOK_ORDER_BY, "date")),
+                                     query("order", _enum(("asc", "desc"), "desc")), *PAGING]),
+    "POST /webhooks": _op("Create a webhook (pinged at its delivery URL when active)", "201", ref("Webhook"),
+                          "Webhooks", "createWebhook", body=ref("WebhookInput")),
+    "POST /webhooks/batch": _op("Batch create, update or delete webhooks", "200", WEBHOOK_BATCH_ANSWER,
+                                "Webhooks", "batchWebhooks", body=WEBHOOK_BATCH),
+    "GET /webhooks/{id}": _op("Retrieve a webhook", "200", ref("Webhook"), "Webhooks", "getWebhook"),
+    "PUT /webhooks/{id}": _op("Update a webhook (set active again: pinged, failure count cleared)", "200",
+                              ref("Webhook"), "Webhooks", "updateWebhook", body=ref("WebhookInput")),
+    "DELETE /webhooks/{id}": _op("Delete a webhook (`force=true`; no trash: 501 without it)", "200",
+                                 ref("Webhook"), "Webhooks", "deleteWebhook",
+                                 parameters=[query("force", BOOLEAN, "must be true")]),
     "GET /wishlist/get_by_share_key/{share_key}": _op("Wishlist by share key", "200", ref("Wishlist"), "Wishlist",
                                                       "wishlistByShareKey", public=True),
     "GET /wishlist/get_by_user/{user_id}": _op("A customer's wishlists", "200", array(ref("Wishlist")), "Wishlist",
@@ -170,7 +203,8 @@ OPERATIONS: dict[str, Json] = {
 }
 # update = PUT, with POST and PATCH as WordPress's aliases
 for _path, _name in (("/products/batch", "batchProducts"), ("/orders/batch", "batchOrders"),
-                     ("/orders/{id}", "updateOrder")):
+                     ("/orders/{id}", "updateOrder"), ("/webhooks/batch", "batchWebhooks"),
+                     ("/webhooks/{id}", "updateWebhook")):
     _base = OPERATIONS.get(f"PUT {_path}") or OPERATIONS[f"POST {_path}"]
     for _method in ("POST", "PUT", "PATCH"):
         OPERATIONS.setdefault(f"{_method} {_path}", {**_base, "operationId": f"{_name}{_method.title()}"})
@@ -179,8 +213,10 @@ OPERATIONS = {f"{method} {API_ROOT}{path}": op for (method, path), op in
 
 DESCRIPTION = ApiDescription(
     title="WooCommerce REST API v3 + TI WooCommerce Wishlist (Omnigate web shop simulator)", version="3",
-    summary=("Products, customers, orders, refunds and wishlists. Consumer key and secret over HTTP Basic or as "
-             "the `consumer_key`/`consumer_secret` query parameters (OAuth 1.0a signatures are accepted too)."),
+    summary=("Products, customers, orders, refunds, wishlists and webhooks (deliveries signed in "
+             "`X-WC-Webhook-Signature`, base64 HMAC-SHA256 of the body with the webhook's secret). Consumer key "
+             "and secret over HTTP Basic or as the `consumer_key`/`consumer_secret` query parameters (OAuth 1.0a "
+             "signatures are accepted too)."),
     operations=OPERATIONS, schemas=SCHEMAS,
     security_schemes={
         "basicAuth": {"type": "http", "scheme": "basic", "description": "consumer key / consumer secret"},

@@ -4,6 +4,7 @@ Status is read-only in the API; `set_status` is the seller answering in the
 dashboard (tests and the host control route use it).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -70,6 +71,7 @@ class BookingBook:
         self.catalog = catalog
         self.duration_of = {v: APPOINTMENT_SERVICES[k][1] for k, v in enumerate(catalog.service_variations)}
         self.records = {b.id: self._seeded(world, b) for b in world.bookings}
+        self.listeners: list[Callable[[BookingRecord, bool], None]] = []  # (booking, created?) after each change
 
     def _seeded(self, world: World, b: Booking) -> BookingRecord:
         customer = world.customers[b.customer_index] if b.customer_index is not None else None
@@ -84,6 +86,8 @@ class BookingBook:
 
     def add(self, record: BookingRecord) -> BookingRecord:
         self.records[record.id] = record
+        for listener in self.listeners:
+            listener(record, True)
         return record
 
     def between(self, start_min: datetime, start_max: datetime) -> list[BookingRecord]:
@@ -94,4 +98,6 @@ class BookingBook:
         """Applies changes as one new version of the booking."""
         revised = replace(record, **changes, version=record.version + 1, updated_at=at)
         self.records[record.id] = revised
+        for listener in self.listeners:
+            listener(revised, False)
         return revised

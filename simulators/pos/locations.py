@@ -30,13 +30,18 @@ def _period(period: Period) -> dict[str, str]:
             "end_local_time": f"{period.closes}:00"}
 
 
+def merchant_id(world: World) -> str:
+    """The seller's account: every location and every event names it."""
+    return opaque_id("merchant", world.seed, length=13)
+
+
 def location_json(store: DemoStore, world: World) -> dict[str, Any]:
     """A Square Location as ListLocations returns it."""
     periods = sorted(store.hours, key=lambda p: (p.weekday + 1) % 7)  # Square's week starts on Sunday
     return {
         "id": store.code, "name": store.name, "business_name": BUSINESS_NAME,
         "status": "ACTIVE" if store.active else "INACTIVE", "type": "PHYSICAL",
-        "merchant_id": opaque_id("merchant", world.seed, length=13),
+        "merchant_id": merchant_id(world),
         "created_at": rfc3339(world.now - timedelta(days=900 + 7 * store.index)),
         "timezone": store.timezone, "country": COUNTRY, "language_code": "fr-FR", "currency": CURRENCY,
         "capabilities": ["CREDIT_CARD_PROCESSING"],

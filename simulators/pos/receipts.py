@@ -36,8 +36,15 @@ class Receipts:
         self._by_customer: OrderedDict[int, tuple[Receipt, ...]] = OrderedDict()
         self._anonymous: dict[str, tuple[Receipt, ...]] = {}
         self._visitors: dict[str, list[int]] | None = None
+        self._sales: dict[str, Receipt] = {}  # rung up at a till since the simulator started
+
+    def record_sale(self, receipt: Receipt) -> None:
+        self._sales[receipt.id] = receipt
 
     def of_customer(self, index: int) -> tuple[Receipt, ...]:
+        return self._history(index) + tuple(r for r in self._sales.values() if r.customer_index == index)
+
+    def _history(self, index: int) -> tuple[Receipt, ...]:
         if index in self._by_customer:
             self._by_customer.move_to_end(index)
             return self._by_customer[index]
@@ -57,11 +64,13 @@ class Receipts:
         if code not in self.world.store_by_code:
             return []
         visitors = self._visitor_index().get(code, [])
-        known = (r for c in visitors for r in self.of_customer(c) if r.store_code == code)
-        return [*self.anonymous(code), *known]
+        known = (r for c in visitors for r in self._history(c) if r.store_code == code)
+        return [*self.anonymous(code), *known, *(r for r in self._sales.values() if r.store_code == code)]
 
     def by_id(self, order_id: str) -> Receipt | None:
         """Finds a receipt from its id alone: the world's ids encode the customer or the store."""
+        if order_id in self._sales:
+            return self._sales[order_id]
         n = unbase32(order_id[1:]) if order_id.startswith("R") else None
         if n is None or receipt_id(n) != order_id:
             return None

@@ -6,7 +6,7 @@ tracked states have counts; SOLD and NONE are where stock goes to or comes from.
 """
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -46,6 +46,7 @@ class Overdraw(Exception):
 
 
 Key = tuple[str, int, str]  # (store code, product index, state)
+Listener = Callable[[list[tuple[DemoStore, DemoProduct]]], None]
 
 
 class StockBook:
@@ -56,6 +57,7 @@ class StockBook:
         self._touched: dict[str, set[int]] = {}
         self._carried: dict[str, tuple[int, ...]] = {}
         self._synced: dict[str, datetime] = {}
+        self.listeners: list[Listener] = []  # told of each (store, product) whose IN_STOCK count changed
 
     def counts(self, store: DemoStore, product: DemoProduct, also: Iterable[str] = ()) -> list[Count]:
         """IN_STOCK for a tracked (store, product), other states when non-zero or listed in `also`."""
@@ -101,6 +103,9 @@ class StockBook:
         for key, quantity in pending.items():
             self._overlay[key] = (quantity, at)
             self._touched.setdefault(key[0], set()).add(key[1])
+        changed = list(dict.fromkeys((m.store, m.product) for m in moves if "IN_STOCK" in (m.from_state, m.to_state)))
+        for listener in self.listeners:
+            listener(changed)
 
     def _quantity(self, store: DemoStore, product: DemoProduct, state: str) -> Decimal:
         counts = self.counts(store, product, also=TRACKED_STATES)

@@ -13,6 +13,7 @@ from datetime import datetime, time, timedelta
 from simulators.world import CATEGORIES, DemoProduct, World
 from simulators.world.rand import mix
 
+from .changes import Changes
 from .wp import SHOP_TZ
 
 CATEGORY_BASE_ID = 16  # term ids after WooCommerce's "Uncategorized" (15)
@@ -92,8 +93,9 @@ class Catalog:
         self._skus: dict[str, int] = {}
         self._slugs: set[str] = set()
         online = sorted((p for p in world.products if p.webshop_id is not None), key=lambda p: p.webshop_id or 0)
+        self.changes = Changes()
         for demo in online:
-            self.add(self._from_world(world, demo))
+            self._insert(self._from_world(world, demo))  # seeding is no change
 
     def get(self, product_id: int) -> Product | None:
         return self._products.get(product_id)
@@ -122,6 +124,10 @@ class Catalog:
         return slug
 
     def add(self, product: Product) -> None:
+        self._insert(product)
+        self.changes.note("product", product.id, "created")
+
+    def _insert(self, product: Product) -> None:
         self._products[product.id] = product
         self._slugs.add(product.slug)
         if product.sku:
@@ -137,6 +143,7 @@ class Catalog:
         product = self._products.pop(product_id, None)
         if product is not None:
             self._skus.pop(product.sku.casefold(), None)
+            self.changes.note("product", product_id, "deleted")
         return product
 
     def adjust_stock(self, product_id: int, delta: int, at: datetime) -> None:
@@ -145,6 +152,7 @@ class Catalog:
         if product is not None and product.manage_stock:
             product.stock_quantity = (product.stock_quantity or 0) + delta
             product.modified = at
+            self.changes.note("product", product_id, "updated")
 
     def _from_world(self, world: World, demo: DemoProduct) -> Product:
         shop_id = demo.webshop_id or 0

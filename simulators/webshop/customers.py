@@ -61,11 +61,15 @@ class CustomersApi:
         role = args.enum("role", "customer", ROLES)
         orderby = args.enum("orderby", "name", ORDER_BY)
         descending = args.enum("order", "asc", ("asc", "desc")) == "desc"
+        gmt = args.boolean("dates_are_gmt", False)
+        modified_after, modified_before = args.date("modified_after", gmt), args.date("modified_before", gmt)
         args.check()
         rows = [c for c in self.directory.by_id.values()
                 if role in ("all", "customer") and (not include or c.webshop_id in include)
                 and c.webshop_id not in exclude and (email is None or c.email.casefold() == email.casefold())
-                and (search is None or _found(c, search))]
+                and (search is None or _found(c, search))
+                and (modified_after is None or c.last_modified > modified_after)
+                and (modified_before is None or c.last_modified < modified_before)]
         rows.sort(key=self._sort_key(orderby, include), reverse=descending)
         return collection(request, [self._json(c, request) for c in page.cut(rows)], len(rows), page)
 

@@ -10,6 +10,7 @@ import itertools
 from simulators.world import World
 from simulators.world.history import MAX_PER_CUSTOMER, WEB_ORDER_BASE
 
+from .changes import Changes
 from .customers import Directory
 from .order_history import ITEMS_PER_ORDER, METAS_PER_ITEM, HistoryOrders
 from .order_model import Order
@@ -31,6 +32,7 @@ class OrderBook:
         self._by_id: dict[int, Order] = {}
         self._by_customer: dict[int, list[Order]] = {GUEST: []}
         self._everyone_loaded = False
+        self.changes = Changes()
 
     def new_post_id(self) -> int:
         """Orders and refunds share WordPress's post ids."""
@@ -63,6 +65,7 @@ class OrderBook:
     def add(self, order: Order) -> None:
         self._load(order.customer_id).append(order)
         self._by_id[order.id] = order
+        self.changes.note("order", order.id, "created")
 
     def move(self, order: Order, customer_id: int) -> None:
         """Re-files an order whose customer changed."""
@@ -73,6 +76,7 @@ class OrderBook:
     def delete(self, order: Order) -> None:
         self._load(order.customer_id).remove(order)
         del self._by_id[order.id]
+        self.changes.note("order", order.id, "deleted")
 
     def _load(self, customer_id: int) -> list[Order]:
         if customer_id in self._by_customer:

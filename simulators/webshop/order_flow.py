@@ -39,6 +39,7 @@ class OrderFlow:
             return
         order.status = status
         order.modified = now
+        self.book.changes.note("order", order.id, "updated")
         if status in ("processing", "completed") and order.paid is None:
             order.paid = now
         if status == "completed":
@@ -81,6 +82,7 @@ class OrderFlow:
             upsert_meta(refund.meta, key, value, None, self.book.new_meta_id)
         order.refunds.insert(0, refund)
         order.modified = now
+        self.book.changes.note("order", order.id, "updated")
         if order.remaining <= 0:
             self.set_status(order, "refunded", now)
         return refund

@@ -53,6 +53,7 @@ class OrderWriter:
             moved_to, order.customer_id = order.customer_id, before
             self.book.move(order, moved_to)
         order.modified = now
+        self.book.changes.note("order", order.id, "updated")
         self._finish(order, posted, now, creating=False)
         return order
 

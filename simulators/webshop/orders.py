@@ -38,6 +38,7 @@ class OrdersApi:
         statuses = args.enum_list("status", "any", STATUS_FILTER)
         gmt = args.boolean("dates_are_gmt", False)
         after, before = args.date("after", gmt), args.date("before", gmt)
+        modified_after, modified_before = args.date("modified_after", gmt), args.date("modified_before", gmt)
         orderby = args.enum("orderby", "date", ORDER_BY)
         descending = args.enum("order", "desc", ("asc", "desc")) == "desc"
         args.check()
@@ -45,7 +46,9 @@ class OrdersApi:
         rows = [o for o in pool
                 if (("any" in statuses and o.status != "trash") or o.status in statuses)
                 and (not include or o.id in include) and o.id not in exclude
-                and (after is None or o.created > after) and (before is None or o.created < before)]
+                and (after is None or o.created > after) and (before is None or o.created < before)
+                and (modified_after is None or o.modified > modified_after)
+                and (modified_before is None or o.modified < modified_before)]
         rows.sort(key=_sort_key(orderby, include), reverse=descending)
         return collection(request, [self.render.order(o, request) for o in page.cut(rows)], len(rows), page)
 

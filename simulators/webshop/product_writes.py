@@ -62,6 +62,7 @@ def apply_fields(catalog: Catalog, product: Product, posted: Mapping[str, Any], 
         product.categories = tuple(known[c["id"]] for c in posted["categories"]
                                    if isinstance(c, dict) and c.get("id") in known)
     product.modified = now
+    catalog.changes.note("product", product.id, "updated")
 
 
 def _apply_stock(product: Product, posted: Mapping[str, Any]) -> None:

@@ -36,7 +36,7 @@ class ProductsApi:
         descending = args.enum("order", "desc", ("asc", "desc")) == "desc"
         skus, search = _sku_set(args.raw("sku")), args.text("search")
         gmt = args.boolean("dates_are_gmt", False)
-        modified_after = args.date("modified_after", gmt)
+        modified_after, modified_before = args.date("modified_after", gmt), args.date("modified_before", gmt)
         args.check()
         rows = [p for p in self.catalog.all()
                 if (not include or p.id in include) and p.id not in exclude
@@ -44,7 +44,8 @@ class ProductsApi:
                 and (not stock_status or p.stock_status == stock_status)
                 and (categories is None or any(c.id in categories for c in p.categories))
                 and (skus is None or p.sku.casefold() in skus) and (not search or _found(p, search))
-                and (modified_after is None or p.modified > modified_after)]
+                and (modified_after is None or p.modified > modified_after)
+                and (modified_before is None or p.modified < modified_before)]
         rows.sort(key=self._sort_key(orderby, include), reverse=descending)
         return collection(request, [self._json(p, request) for p in page.cut(rows)], len(rows), page)
 

@@ -1,4 +1,4 @@
-"""The PostgreSQL ledger opened for serving: a pool, a schema at the version this code expects, the four ports."""
+"""The PostgreSQL ledger opened for serving: a pool, a schema at the version this code expects, its ports."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,8 +11,10 @@ from .answers import PostgresAppointmentAnswers
 from .database import SYSTEM, WAIT_S, Connection, PostgresDatabase, open_pool
 from .holds import PostgresReservations
 from .idempotency import PostgresIdempotency
+from .inbox import PostgresInbox
 from .journal import PostgresJournal
 from .migrations import applied, apply, pending
+from .registrations import PostgresRegistrations
 
 
 class SchemaBehind(UpstreamUnavailable):
@@ -31,7 +33,8 @@ async def open_postgres_ledger(url: str) -> AsyncIterator[LedgerPorts]:
                 raise SchemaBehind(SYSTEM, f"the ledger's schema lacks {', '.join(missing)}: run `omnigate migrate`")
         database = PostgresDatabase(pool)
         yield LedgerPorts(PostgresReservations(database), PostgresIdempotency(database), PostgresJournal(database),
-                          PostgresAppointmentAnswers(database))
+                          PostgresAppointmentAnswers(database), PostgresInbox(database),
+                          PostgresRegistrations(database))
 
 
 async def migrate(url: str) -> list[str]:

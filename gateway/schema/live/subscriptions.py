@@ -23,6 +23,7 @@ from ..relay import parse_global_id
 from ..stores.stock import stock_levels
 from ..stores.types import StoreAvailability
 from .follow import follow
+from .once import read_once
 from .types import AppointmentEvent, OrderEvent, ReservationEvent, StockChangeEvent
 
 MAX_STOCK_PAIRS = 50
@@ -38,7 +39,8 @@ class LiveSubscriptions:
         code = await _store_code(info, store_id, kiosk_too=True)
 
         async def build(event: AppointmentChanged) -> list[AppointmentEvent]:
-            found = await info.context.loaders.appointment_by_id.load(event.appointment_id)
+            found = await read_once(event, "appointment",
+                                    lambda: info.context.loaders.appointment_by_id.load(event.appointment_id))
             shown = await Appointment.visible(info, [found]) if found else []
             return [AppointmentEvent(kind=event.kind, occurred_at=event.occurred_at, appointment=a) for a in shown]
 
@@ -51,7 +53,8 @@ class LiveSubscriptions:
         code = await _store_code(info, store_id, kiosk_too=False)
 
         async def build(event: ReservationChanged) -> list[ReservationEvent]:
-            holds = [h for h in await info.context.ledger.holds([event.reservation_id]) if h is not None]
+            read = await read_once(event, "holds", lambda: info.context.ledger.holds([event.reservation_id]))
+            holds = [h for h in read if h is not None]
             return [ReservationEvent(kind=event.kind, occurred_at=event.occurred_at,
                                      reservation=Reservation.of(h, info.context.now))
                     for h in await visible(info, holds)]
@@ -78,7 +81,8 @@ class LiveSubscriptions:
         async def build(event: StockChanged) -> list[StockChangeEvent]:
             store = (await info.context.reference.stores.get()).by_code[event.store_code]
             wanted = asked[event.item]
-            levels = await stock_levels(info, [(sku, event.store_code) for sku in wanted])
+            pairs = tuple((sku, event.store_code) for sku in wanted)
+            levels = await read_once(event, pairs, lambda: stock_levels(info, pairs))
             return [StockChangeEvent(occurred_at=event.occurred_at, sku=sku,
                                      availability=StoreAvailability.of(info, store, level, sku=sku))
                     for sku, level in zip(wanted, levels, strict=True)]
