@@ -128,8 +128,9 @@ async def test_production_has_neither_the_page_nor_its_files(live_world: World, 
             # then neither exists, and the token appears nowhere
             assert (page.status, file.status) == (400, 404)
             assert "staff-token" not in text and "graphiql" not in text.lower()
-        # the store console runs in production (tests/test_console.py): nothing else is added
-        routes = [r.canonical for r in production.app.router.resources() if not r.canonical.startswith("/console")]
+        # the store console (tests/test_console.py) and the webhook receivers run in production: nothing else is added
+        routes = [r.canonical for r in production.app.router.resources()
+                  if not r.canonical.startswith(("/console", "/webhooks/"))]
         assert routes == ["/healthz", "/readyz", "/status", "/metrics", "/graphql"]
 
 
