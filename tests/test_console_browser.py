@@ -1,6 +1,8 @@
 """The store console in a real browser: Debian's headless Chromium, allowed 127.0.0.1 only. Staff sign in with
 the keyboard, a request made with the app's token arrives without a reload and is confirmed, and the app reads
-CONFIRMED; a wrong token is refused with a sentence; a kiosk sees what a kiosk may do and no more.
+CONFIRMED; a hold made in the app is listed to prepare and collected; a till sale pushed by the POS changes the
+kiosk's stock figure; a lost connection reconnects and catches up; a wrong token is refused with a sentence; a kiosk
+sees what a kiosk may do and no more.
 
 scripts/test.sh installs Chromium when it is missing; without it these tests skip and say so (fail with
 TESTS_REQUIRE_CHROMIUM=1). CONSOLE_SCREENSHOT=docs/console.png also saves the screenshot of a request listed
@@ -18,19 +20,20 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, WebSocketRoute, async_playwright, expect
 
-from gateway.appkeys import LIVE_KEY
 from gateway.auth.principals import Role
 from gateway.ide import HeaderPreset
-from gateway.live import StockChanged
 from gateway.schema.relay import global_id, parse_global_id
 from simulators.world import World
 from tests.harness import Stack, api_key, bearer, running_stack
 from tests.subscribers import until_streams
 from tests.test_gateway_appointments import REQUEST, opening
-from tests.test_gateway_reservations import OWNER, RESERVE, customer, reserve_input
+from tests.test_gateway_reservations import OWNER, RESERVE, customer, few_left, reserve_input
+from tests.test_gateway_reservations import STORE as HOLDING_STORE
 from tests.test_ide_browser import ARTEFACTS, CHROMIUM, CHROMIUM_FLAGS, _local_only
-from tests.test_subscriptions import _till_sale as till_sale
+from tests.test_webhooks_events import cached_stack, push_from_pos
+from tests.test_webhooks_receive import SETTLE_S, sell_at_the_till, variation_of
 
+__all__ = ["cached_stack"]  # the fixture
 STORE = "PAR01"  # takes appointments; the harness's first kiosk is bound to it
 OVERDUE = "query($store: ID) { overdueAppointments(storeId: $store) { id topic respondBy } }"
 MINE = "{ me { appointments { id status } } }"
@@ -383,37 +386,29 @@ async def test_a_hold_made_in_the_app_is_listed_live_to_prepare_and_collected_at
 
 
 @pytest.mark.timeout(120)
-async def test_a_till_sale_changes_the_stock_the_kiosk_shows_without_a_reload(live_world: World,
+async def test_a_till_sale_changes_the_stock_the_kiosk_shows_without_a_reload(cached_stack: Stack,
                                                                               browser: Browser) -> None:
-    # stock kept a millisecond: the figure pushed is read afresh without the POS events' cache invalidation
-    # (the webhook receivers' part, tested with them)
-    async with running_stack(live_world, {"OMNIGATE_STOCK_TTL_S": "0.001"}) as stack:
-        await _kiosk_sees_a_till_sale(stack, browser)
-
-
-async def _kiosk_sees_a_till_sale(stack: Stack, browser: Browser) -> None:
-    # given the store's kiosk, live, showing an article's stock here
-    product = next(p for p in stack.world.products if p.gtin)
+    # given the POS pushing its stock events to the gateway (stock otherwise cached ten minutes), and the kiosk of
+    # its store, live, showing an article's stock here
+    stack = cached_stack
+    await push_from_pos(stack, "inventory.count.updated")
+    product, left = few_left(stack)
     watched = await Watched.open(browser, stack.gateway_url)
     page = watched.page
-    await keyboard_sign_in(page, stack.keys.kiosk)
+    await keyboard_sign_in(page, stack.keys.other_kiosk)
+    await expect(page.locator("#store-name")).to_contain_text(f"({HOLDING_STORE}) · kiosk")
     await expect(page.locator("#live-status")).to_have_text("Live", timeout=15000)
-    await until_streams(stack.app, 1)  # the store's appointment requests
     await page.locator("#barcode-input").fill(product.gtin)
     await page.keyboard.press("Enter")
     here = page.locator("#barcode-result p", has_text="Here:").locator(".quantity")
-    await expect(here).to_contain_text("(")
-    before = int((await here.text_content() or "").split(" ")[0])
-    assert before >= 1
-    await until_streams(stack.app, 2)  # and this article's stock
+    await expect(here).to_contain_text(f"{left} (")
+    await until_streams(stack.app, 2)  # the store's appointment requests, and this article's stock
 
-    # when the till sells one (the POS's inventory API) and the hub hears of it with the new count, as the POS's
-    # webhook tells it (no hold here: sellable is the till's count)
-    await till_sale(stack, product, STORE, 1)
-    stack.app[LIVE_KEY].publish(StockChanged(product.gtin, STORE, datetime.now(UTC), quantity=before - 1))
+    # when the till sells two (the POS's inventory API; the POS simulator pushes the change as Square does)
+    await sell_at_the_till(stack.http, stack.sim_url, await variation_of(stack.http, stack.sim_url, product), 2)
 
-    # then the figure here drops by one without a reload
-    await expect(here).to_contain_text(f"{before - 1} (", timeout=5000)
+    # then the figure here drops by two without a reload
+    await expect(here).to_contain_text(f"{left - 2} (", timeout=SETTLE_S * 1000)
     await watched.close()
 
 
