@@ -201,32 +201,48 @@ async def test_the_same_event_twice_is_processed_once(webhook_stack: Stack) -> N
                         type="inventory.count.updated", outcome="done") == 1
 
 
-REFUSALS: dict[str, tuple[int, str, Callable[[bytes], str], Callable[[bytes], bytes] | None]] = {
-    "wrong key": (401, "bad_signature", lambda body: square_signature(body, key="another-key"), None),
-    "wrong url": (401, "bad_signature", lambda body: square_signature(body, url="https://omnigate.example/x"), None),
+def dated(body: bytes, days_ago: int) -> bytes:
+    event = json.loads(body)
+    event["created_at"] = (datetime.now(UTC) - timedelta(days=days_ago)).isoformat().replace("+00:00", "Z")
+    return json.dumps(event).encode()
+
+
+Sign = Callable[[bytes], str]
+Alter = Callable[[bytes], bytes] | None
+# case: (status, reason, signature of what, how the body sent differs, whether it is signed as sent)
+REFUSALS: dict[str, tuple[int, str, Sign, Alter, bool]] = {
+    "wrong key": (401, "bad_signature", lambda body: square_signature(body, key="another-key"), None, True),
+    "wrong url": (401, "bad_signature", lambda body: square_signature(body, url="https://omnigate.example/x"), None,
+                  True),
     "altered body": (401, "bad_signature", square_signature, lambda body: body.replace(b'"quantity": "1"',
-                                                                                         b'"quantity": "9"')),
-    "missing header": (401, "unsigned", lambda body: "", None),
-    "oversized body": (413, "too_large", square_signature, lambda body: body + b" " * (1 << 20)),
-    "malformed": (400, "malformed", square_signature, lambda body: b'{"event_id": 3}'),
+                                                                                         b'"quantity": "9"'), False),
+    "missing header": (401, "unsigned", lambda body: "", None, True),
+    "stale": (401, "stale", square_signature, lambda body: dated(body, days_ago=4), True),
+    "oversized body": (413, "too_large", square_signature, lambda body: body + b" " * (1 << 20), False),
+    "malformed": (400, "malformed", square_signature, lambda body: b'{"event_id": 3}', True),
 }
+CODES = {400: "BAD_REQUEST", 401: "UNAUTHENTICATED", 413: "PAYLOAD_TOO_LARGE"}
 
 
 @pytest.mark.parametrize("case", list(REFUSALS))
 async def test_a_delivery_not_signed_as_registered_is_refused_counted_and_changes_nothing(
         webhook_stack: Stack, case: str) -> None:
     stack = webhook_stack
-    status, reason, sign, alter = REFUSALS[case]
+    status, reason, sign, alter, signed_as_sent = REFUSALS[case]
     await register(stack)
     product, left = few_left(stack)
     assert await in_store(stack, product) == left
     body = inventory_event(await variation_of(stack.http, stack.sim_url, product), 1)
     sent = alter(body) if alter else body
 
-    answer = await to_pos(stack, sent, sign(sent if case == "malformed" else body))
+    headers = {"Content-Type": "application/json",
+               "x-square-hmacsha256-signature": sign(sent if signed_as_sent else body)}
+    async with stack.http.post(f"{stack.gateway_url}/webhooks/pos", data=io.BytesIO(sent), headers=headers) as r:
+        answer, error = r.status, (await r.json())["errors"][0]["extensions"]
 
     inbox, stock = stack.app[BACKENDS_KEY].inbox, stack.app[REFERENCE_KEY].caches.stock
     assert answer == status
+    assert error == {"code": CODES[status], "reason": reason}
     assert await inbox.unprocessed() == [] and await inbox.last_event(System.POS) is None
     assert (product.gtin, STORE) in stock.held_keys()
     assert await metric(stack, "omnigate_webhook_deliveries_rejected_total", system="pos", reason=reason) == 1
@@ -249,8 +265,9 @@ async def test_woocommerce_ping_then_an_order_update_reaches_the_hub_with_the_bu
                          {"Content-Type": "application/x-www-form-urlencoded"})
     await register(stack)
     buyer = next(c for c in stack.world.customers if c.webshop_id is not None)
+    modified = datetime.now(UTC).replace(microsecond=0)
     order = {"id": 9001, "status": "completed", "customer_id": buyer.webshop_id,
-             "date_modified_gmt": "2026-11-20T10:00:00"}
+             "date_modified_gmt": modified.strftime("%Y-%m-%dT%H:%M:%S")}
     body = json.dumps(order).encode()
     async with stack.app[LIVE_KEY].stream(lambda e: isinstance(e, OrderChanged)) as stream:
         unsigned = await deliver(stack, "/webhooks/webshop", body,
@@ -261,8 +278,7 @@ async def test_woocommerce_ping_then_an_order_update_reaches_the_hub_with_the_bu
     assert (ping, unsigned, accepted) == (200, 401, 200)
     assert isinstance(event, OrderChanged)
     assert (event.order_id, event.customer_id) == ("9001", buyer.crm_id)
-    assert await stack.app[BACKENDS_KEY].inbox.last_event(System.WEBSHOP) == (
-        "d-2", datetime(2026, 11, 20, 10, tzinfo=UTC))
+    assert await stack.app[BACKENDS_KEY].inbox.last_event(System.WEBSHOP) == ("d-2", modified)
 
 
 async def test_an_event_a_crash_left_unprocessed_is_processed_on_start(live_world: World, tmp_path: Path) -> None:

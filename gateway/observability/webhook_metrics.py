@@ -4,7 +4,7 @@ and the inbox's backlog. Labels are bounded: `system` is ours, `type` one the sy
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
-REASONS = ("unregistered", "unsigned", "bad_signature", "too_large", "malformed")
+REASONS = ("unregistered", "unsigned", "bad_signature", "too_large", "malformed", "stale")
 OUTCOMES = ("done", "retry", "given_up")
 OTHER = "other"
 

@@ -181,7 +181,7 @@ class Settings:
         "anonymous client, one address) in this process; the next is closed after `connection_init` (4429)")
     ws_keepalive_s: float = setting(
         v.positive_decimal, "15", "a WebSocket ping every this often (and `ka` for the legacy `graphql-ws` "
-        "protocol); a client that answers no ping within it is disconnected")
+        "protocol); a client that answers no ping within half of it is disconnected")
     ws_subscription_buffer: int = setting(
         v.positive_whole, "100", "events one subscription may have waiting while its client reads; one more and it "
         "ends with `SLOW_CONSUMER` and the connection closes, rather than buffering without bound")

@@ -9,7 +9,8 @@ insert). Checked in this order, each refusal counted and logged, nothing kept:
   right); both Square and WooCommerce treat it as a failed delivery, retried or counted;
 - no signature header, or one no current secret (nor the one a rotation replaced, during its grace) yields:
   401, compared in constant time;
-- a signed body that is not an event of the documented shape: 400.
+- a signed body that is not an event of the documented shape: 400;
+- a signed event older than MAX_AGE (a replay past what the inbox remembers): 401.
 A WooCommerce ping (form body `webhook_id=<id>`, no topic) is answered 200 unsigned: WooCommerce sends it while
 the registration is being created, before its id can be stored, and it carries nothing.
 """
@@ -17,6 +18,7 @@ the registration is being created, before its id can be stored, and it carries n
 import hmac
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from aiohttp import web
 
@@ -28,6 +30,9 @@ from ..errors import ErrorCode, error_body
 from ..observability.webhook_metrics import OTHER, WebhookMetrics
 
 MAX_BODY_BYTES = 1 << 20
+# Older than this, a signed event is a replay, not a delivery (Square retries for 24 h, WooCommerce delivers
+# within minutes); under the inbox's keep (processor.KEEP), so a replay younger than this is a duplicate there.
+MAX_AGE = timedelta(days=3)
 log = logging.getLogger("omnigate.webhooks")
 
 
@@ -71,6 +76,9 @@ class Receiver:
             delivery = form.delivery(request.headers, body)
         except Malformed as error:
             return self._refuse(400, "malformed", str(error), ErrorCode.BAD_REQUEST)
+        if delivery.created_at is not None and now - delivery.created_at > MAX_AGE:
+            return self._refuse(401, "stale", f"the event is from {delivery.created_at.isoformat()}",
+                                ErrorCode.UNAUTHENTICATED)
         event = InboxEvent(form.system, delivery.event_id, delivery.type, delivery.created_at or now, now, body)
         kind = delivery.type if delivery.type in form.types else OTHER
         if await self._record(event):
