@@ -25,6 +25,7 @@ mutation Respond($id: ID!, $accept: Boolean!) {
 }"""
 MINE = "{ me { appointments { id status channel topic } } }"
 OVERDUE = "query($store: ID) { overdueAppointments(storeId: $store) { id status } }"
+PENDING = "query($store: ID) { pendingAppointments(storeId: $store) { id status respondBy store { code } } }"
 NODE = "query($id: ID!) { node(id: $id) { ... on Appointment { id status channel } } }"
 STORE = "PAR01"  # takes appointments; the first kiosk's store
 ELSEWHERE = "LYO01"  # takes appointments too
@@ -229,6 +230,23 @@ async def test_an_answered_request_leaves_the_overdue_list(stack: Stack) -> None
     assert answered["userErrors"] == [] and answered["appointment"]["status"] == "CONFIRMED"
     after = (await stack.data(OVERDUE, {}, staff(store)))["overdueAppointments"]
     assert [a["id"] for a in after] == [a["id"] for a in listed if a["id"] != target]
+
+
+async def test_a_new_request_is_pending_at_its_store_at_once_and_leaves_when_answered(stack: Stack) -> None:
+    made = (await request(stack, key="pending-1"))["appointment"]
+
+    pending = (await stack.data(PENDING, {}, staff(STORE)))["pendingAppointments"]
+    overdue = (await stack.data(OVERDUE, {}, staff(STORE)))["overdueAppointments"]
+    elsewhere = await stack.graphql(PENDING, {"store": global_id("Store", STORE)}, staff(ELSEWHERE))
+
+    assert made["id"] in [a["id"] for a in pending] and made["id"] not in [a["id"] for a in overdue]
+    assert {a["status"] for a in pending} == {"REQUESTED"} and {a["store"]["code"] for a in pending} == {STORE}
+    assert [a["respondBy"] for a in pending] == sorted(a["respondBy"] for a in pending)
+    assert {a["id"] for a in overdue} <= {a["id"] for a in pending}
+    assert elsewhere["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    await respond(stack, made["id"], False, staff(STORE))
+    after = (await stack.data(PENDING, {}, staff(STORE)))["pendingAppointments"]
+    assert made["id"] not in [a["id"] for a in after]
 
 
 async def test_answers_are_read_in_one_ledger_query_per_level(stack: Stack, exporter: InMemorySpanExporter) -> None:

@@ -68,7 +68,7 @@ def _serve_gateway(port: int, simulators: SimulatorChild, credentials: DemoCrede
 
     def on_ready() -> None:
         simulators.watch(on_stop=lambda: os.kill(os.getpid(), signal.SIGTERM))
-        _print_welcome(port, credentials)
+        _print_welcome(port, credentials, simulators.url)
         _register_webhooks(settings, simulators)
 
     settings = load_settings(environ)
@@ -98,9 +98,13 @@ def _register_webhooks(settings: Settings, simulators: SimulatorChild) -> None:
     threading.Thread(target=run, name="webhooks-register", daemon=True).start()
 
 
-def _print_welcome(port: int, credentials: DemoCredentials) -> None:
+def _print_welcome(port: int, credentials: DemoCredentials, simulators_url: str) -> None:
+    store = credentials.document["kiosk"]["storeCode"]
     print(f"\nOmnigate demo is up.\n  GraphiQL: http://127.0.0.1:{port}/graphql\n"
+          f"  Store console: http://127.0.0.1:{port}/console (staff: store {store})\n"
           f"  Health:   http://127.0.0.1:{port}/readyz\n\nA first query to paste:\n{DEMO_QUERY}\n\n"
+          f"A sale at {store}'s till (its stock changes at once in the console and every channel):\n"
+          f"  curl -s -XPOST {simulators_url}/_sim/pos/sales -d '{{\"location_id\":\"{store}\",\"sku\":\"<sku>\"}}'\n\n"
           f"Client credentials (add the header in GraphiQL's Headers tab):\n{credentials.describe()}\n\n"
           "Demo back-office credentials: ERP omnigate/demo-erp, POS token demo-pos-token, "
           "CRM token demo-crm-token, web shop ck_demo/cs_demo.\nCtrl-C stops the gateway and the simulators.",

@@ -7,7 +7,7 @@ import { announce, h, timeLeft, when } from "./dom.js";
 import { panel } from "./panel.js";
 
 const FIELDS = "id topic requestedFor status respondBy channel product { sku name }";
-const OVERDUE = `query ConsoleOverdue($store: ID!) { overdueAppointments(storeId: $store) { ${FIELDS} } }`;
+const PENDING = `query ConsolePending($store: ID!) { pendingAppointments(storeId: $store) { ${FIELDS} } }`;
 const EVENTS = `subscription ConsoleRequests($store: ID!) {
   appointmentRequests(storeId: $store) { kind occurredAt appointment { ${FIELDS} } } }`;
 const RESPOND = `mutation ConsoleRespond($id: ID!, $accept: Boolean!) {
@@ -110,8 +110,8 @@ export function mountAppointments(root, context) {
 
   async function refresh() {
     try {
-      const { data, warnings } = await graphql(context.session, OVERDUE, { store: context.store.id });
-      data.overdueAppointments.forEach((appointment) => upsert(appointment, false));
+      const { data, warnings } = await graphql(context.session, PENDING, { store: context.store.id });
+      data.pendingAppointments.forEach((appointment) => upsert(appointment, false));
       emptyState();
       if (warnings.length) view.notice(warnings.join(" "), "warning");
     } catch (error) {
