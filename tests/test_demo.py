@@ -4,6 +4,7 @@ is taken or its simulators stop, one line, a non-zero exit and no process left b
 import http.server
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -55,6 +56,9 @@ class Demo:
     stderr: Path
 
 
+STOCK_TTL_S = "600"  # far past any test's wait: a stock change seen at once was pushed, not re-read at expiry
+
+
 @pytest.fixture
 def demo(tmp_path: Path) -> Iterator[Demo]:
     """A demo up and answering /healthz; its output goes to files, which never fill up as a pipe can."""
@@ -63,7 +67,8 @@ def demo(tmp_path: Path) -> Iterator[Demo]:
     with stdout.open("w") as out, stderr.open("w") as err:
         process = subprocess.Popen(
             [*OMNIGATE, "demo", "--port", str(port), "--sim-port", str(sim_port), "--scale", "small",
-             "--credentials-file", str(credentials)], stdout=out, stderr=err, text=True, cwd=ROOT, env=environment())
+             "--credentials-file", str(credentials)], stdout=out, stderr=err, text=True, cwd=ROOT,
+            env=environment(OMNIGATE_STOCK_TTL_S=STOCK_TTL_S))
     running = Demo(process, f"http://127.0.0.1:{port}", sim_port, credentials, stdout, stderr)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
@@ -225,6 +230,9 @@ def test_the_readme_walkthrough_runs_on_the_demo(demo: Demo) -> None:
     returned = walk.run("return", order=order, sku=sku, store=store)["returnInStore"]
     assert returned["userErrors"] == [] and walk.stock(sku, store) == after_pickup + 1
 
+    sold = till_sale(demo, readme_till_sale(), credentials["kiosk"]["storeCode"], sku)
+    assert sold == 200 and stock_becomes(walk, sku, store, after_pickup)
+
     delivered = walk.run("delivered home", sku=sku, customer=customer)["placeOrder"]
     assert delivered["userErrors"] == [] and delivered["order"]["channel"] == "KIOSK"
 
@@ -235,3 +243,29 @@ def test_the_readme_walkthrough_runs_on_the_demo(demo: Demo) -> None:
     assert confirmed == {"appointment": {"status": "CONFIRMED"}, "userErrors": []}
     mine = {a["id"]: a for a in walk.run("my appointments")["me"]["appointments"]}
     assert (mine[appointment]["status"], mine[appointment]["channel"]) == ("CONFIRMED", "MOBILE_APP")
+
+
+def readme_till_sale() -> str:
+    """The README's till sale, as a newcomer copies it: `curl -s -XPOST <url> -d '<body>'`."""
+    found = re.search(r"curl -s -XPOST (http://\S+/_sim/pos/sales) -d '(.*?)'", (ROOT / "README.md").read_text())
+    assert found is not None, "the README shows no till sale"
+    return found[0]
+
+
+def till_sale(demo: Demo, command: str, store_code: str, sku: str) -> int:
+    """The README's command run against this demo's simulators, with the store and the article filled in."""
+    url, body = re.match(r"curl -s -XPOST (\S+) -d '(.*)'", command).groups()  # type: ignore[union-attr]
+    url = url.replace("127.0.0.1:8100", f"127.0.0.1:{demo.sim_port}")
+    data = body.replace("<store code>", store_code).replace("<sku>", sku).encode()
+    with urllib.request.urlopen(urllib.request.Request(url, data, method="POST"), timeout=30) as response:
+        return int(response.status)
+
+
+def stock_becomes(walk: Walk, sku: str, store: str, expected: int) -> bool:
+    """The pushed sale reaches the next reads within seconds (the stock TTL is far longer)."""
+    deadline = time.monotonic() + 10
+    while walk.stock(sku, store) != expected:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
