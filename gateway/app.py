@@ -109,8 +109,10 @@ async def _backends_ctx(app: web.Application) -> AsyncIterator[None]:
         systems.attach(backends.health)
         app[REFERENCE_KEY] = reference = ReferenceData(backends, app[SETTINGS_KEY], app[CLOCK_KEY],
                                                        app.get(SHARED_KEY))
+        app[LIVE_KEY].on_change(reference.availability.on_change)
         warming = asyncio.create_task(_warm(reference, app[READINESS_KEY]))
-        sweeping = asyncio.create_task(sweep_lapsed_holds(backends.reservations, app[CLOCK_KEY]))
+        sweeping = asyncio.create_task(sweep_lapsed_holds(backends.reservations, app[CLOCK_KEY], app[LIVE_KEY],
+                                                         reference.crosswalk))
         undoer = Undoer(backends.reservations, backends.web_order_changes, backends.store_sales,
                         backends.store_returns, app[CLOCK_KEY])
         replaying = asyncio.create_task(replay_undos(backends.journal, undoer, app[CLOCK_KEY]))

@@ -1,4 +1,4 @@
-"""The sweep marks lapsed holds EXPIRED as of the gateway's clock and leaves active ones alone."""
+"""The sweep marks lapsed holds EXPIRED as of the gateway's clock, leaves active ones alone, and tells the live hub."""
 
 import asyncio
 from datetime import UTC, datetime, timedelta
@@ -7,6 +7,9 @@ from pathlib import Path
 from connectors.domain import Hold, HoldStatus
 from connectors.ledger.database import open_database
 from connectors.ledger.holds import LedgerReservations
+from gateway.cache import Refreshing
+from gateway.crosswalk import Crosswalk, DataQualityLog
+from gateway.live import LiveEvent, LiveHub, StockChanged
 from gateway.writes.sweep import sweep_lapsed_holds
 
 NOW = datetime(2026, 5, 2, 9, 30, tzinfo=UTC)
@@ -18,10 +21,20 @@ async def test_lapsed_holds_are_marked_expired_and_active_ones_kept(tmp_path: Pa
         for hold_id, hours in (("old", 1), ("new", 48)):
             await ledger.hold(Hold(hold_id, "SKU-1", "L7", 1, None, None, NOW, NOW + timedelta(hours=hours)), 5)
 
-        sweeping = asyncio.create_task(sweep_lapsed_holds(ledger, lambda: NOW + timedelta(hours=2), every_s=0.01))
-        while (await ledger.holds(["old"]))[0].status is not HoldStatus.EXPIRED:  # type: ignore[union-attr]
+        live, told = LiveHub(), list[LiveEvent]()
+        live.on_change(told.append)
+
+        async def crosswalk() -> Crosswalk:
+            return Crosswalk([("SKU-1", "3601234567890")], None, DataQualityLog())
+
+        later = NOW + timedelta(hours=2)
+        sweeping = asyncio.create_task(sweep_lapsed_holds(ledger, lambda: later, live,
+                                                          Refreshing("crosswalk", "erp", crosswalk, 60, 0),
+                                                          every_s=0.01))
+        while not told or (await ledger.holds(["old"]))[0].status is not HoldStatus.EXPIRED:  # type: ignore[union-attr]
             await asyncio.sleep(0.01)
         sweeping.cancel()
 
         assert [h.status if h else None for h in await ledger.holds(["old", "new"])] == [
             HoldStatus.EXPIRED, HoldStatus.ACTIVE]
+        assert told[:1] == [StockChanged("3601234567890", "L7", later)]  # keyed by GTIN, as every stock event

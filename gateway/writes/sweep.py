@@ -9,19 +9,26 @@ import logging
 
 from connectors.ports import Reservations
 
+from ..availability.publish import holds_changed
+from ..cache import Refreshing
 from ..clock import Clock
+from ..crosswalk import Crosswalk
+from ..live import LiveHub
 
 SWEEP_EVERY_S = 600.0
 LOG = logging.getLogger("omnigate.ledger")
 
 
-async def sweep_lapsed_holds(reservations: Reservations, clock: Clock, every_s: float = SWEEP_EVERY_S) -> None:
-    """Runs until cancelled; a failed sweep is logged and tried again next time."""
+async def sweep_lapsed_holds(reservations: Reservations, clock: Clock, live: LiveHub, crosswalk: Refreshing[Crosswalk],
+                             every_s: float = SWEEP_EVERY_S) -> None:
+    """Runs until cancelled; a failed sweep is logged and tried again next time. Each lapsed hold is told to the
+    live hub (the availability index lapses holds by their time already; subscribers learn of it here)."""
     while True:
         try:
             expired = await reservations.expire(clock())
             if expired:
                 LOG.info("ledger: %d holds expired", len(expired))
+            await holds_changed(live, crosswalk, [(h.sku, h.store_code) for h in expired], clock())
         except Exception as error:  # whatever failed (disk, lock), the next round may succeed
             LOG.warning("ledger: sweeping lapsed holds failed: %s", error)
         await asyncio.sleep(every_s)

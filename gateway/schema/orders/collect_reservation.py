@@ -13,6 +13,7 @@ from connectors.errors import ConnectorError
 from ...auth import guards
 from ...context import Context
 from ...errors import UserErrorCode
+from ...live import StockChanged
 from ...writes.outcome import Outcome
 from ..relay import parse_global_id
 from .reservation import ReservationPayload
@@ -47,6 +48,7 @@ async def _collect(info: Info[Context, None], hold: Hold | None) -> Outcome:
                                record_id=hold.id)
     ctx.reference.caches.stock.invalidate([(sale.gtin, sale.store_code)])
     closed = await ctx.ledger.collect(hold.id, ctx.now)
+    ctx.live.publish(StockChanged(sale.gtin, sale.store_code, ctx.now))
     if closed is None:
         [now] = await ctx.ledger.holds([hold.id])
         return Outcome(record_id=hold.id) if now and now.status is HoldStatus.COLLECTED else _conflict(now or hold)

@@ -15,6 +15,7 @@ from connectors.errors import ConnectorError
 from ...auth import guards
 from ...auth.channels import channel_of
 from ...auth.principals import Role
+from ...availability.publish import holds_changed
 from ...context import Context
 from ...errors import GatewayError, UserErrorCode
 from ...writes.checkout import checkout
@@ -57,7 +58,10 @@ async def _place(info: Info[Context, None], input: PlaceOrderInput, crm_id: str 
     holds = await _holds(info, plan)
     if isinstance(holds, Outcome):
         return holds
-    return await info.context.sagas.run(lambda saga: _run(info, saga, plan, holds))
+    outcome = await info.context.sagas.run(lambda saga: _run(info, saga, plan, holds))
+    await holds_changed(info.context.live, info.context.reference.crosswalk, [(h.sku, h.store_code) for h, _ in holds],
+                        info.context.now)  # held, or held and given back by the saga's undo
+    return outcome
 
 
 async def _holds(info: Info[Context, None], plan: OrderPlan) -> list[tuple[Hold, int]] | Outcome:
