@@ -22,6 +22,7 @@ from tests.direct import POS
 from tests.harness import STAFF, Stack, api_key, running_stack
 from tests.test_gateway_reservations import customer, reserve
 
+ANONYMOUS: dict[str, str] = {}
 PARIS = {"latitude": 48.8566, "longitude": 2.3522}
 LYON = {"latitude": 45.7640, "longitude": 4.8357}
 SEARCH = """
@@ -50,12 +51,12 @@ def within(world: World, center: dict[str, float], radius_km: float) -> list[Dem
             and haversine_km(point, GeoPoint(s.latitude, s.longitude)) <= radius_km]
 
 
-async def walk(stack: Stack, variables: dict[str, Any]) -> tuple[list[str], int]:
-    """Every sku of every page, and the first page's totalCount."""
+async def walk(stack: Stack, variables: dict[str, Any], headers: dict[str, str] | None = None) -> tuple[list[str], int]:
+    """Every sku of every page, and the first page's totalCount (as staff unless other headers are given)."""
     skus: list[str] = []
     total, after = None, None
     while True:
-        page = (await stack.data(SEARCH, {**variables, "after": after}))["searchProducts"]
+        page = (await stack.data(SEARCH, {**variables, "after": after}, headers))["searchProducts"]
         total = page["totalCount"] if total is None else total
         skus += [e["node"]["sku"] for e in page["edges"]]
         if not page["pageInfo"]["hasNextPage"]:
@@ -130,9 +131,11 @@ async def test_a_till_sale_of_the_last_unit_takes_the_product_out_at_once(stack:
     await sell_at_till(stack, product, "PAR01", units - 1)
     stack.app[LIVE_KEY].publish(StockChanged(product.gtin, "PAR01", datetime.now(UTC), quantity=1))
     assert (await walk(stack, near))[0] == [product.sku]
+    assert (await walk(stack, near, ANONYMOUS))[0] == [product.sku]  # kept by the response cache too
     await sell_at_till(stack, product, "PAR01", 1)  # the last unit
     stack.app[LIVE_KEY].publish(StockChanged(product.gtin, "PAR01", datetime.now(UTC), quantity=0))
     assert await walk(stack, near) == ([], 0)
+    assert await walk(stack, near, ANONYMOUS) == ([], 0)  # the kept response is outdated by the event
 
 
 async def test_a_sale_no_event_told_of_is_found_by_the_interval_check(live_world: World) -> None:
