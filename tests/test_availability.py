@@ -199,3 +199,18 @@ async def test_before_the_first_build_completes_the_answer_says_it_is_warming(li
             [error] = body["errors"]
             assert error["extensions"]["code"] == "WARMING_UP" and error["extensions"]["retryAfterS"] > 0
             assert next(iter(body["data"].values()))["totalCount"] == 0
+
+
+async def test_when_the_pos_stops_answering_the_index_the_answers_say_they_are_stale(live_world: World) -> None:
+    lagging = {"OMNIGATE_AVAILABILITY_CHECK_S": "0.2", "OMNIGATE_AVAILABILITY_STALE_S": "1"}
+    async with running_stack(live_world, lagging) as stack:
+        await stack.warm()
+        fresh = await stack.graphql(SEARCH, {"at": {"near": PARIS, "radiusKm": 30}})
+        assert "errors" not in fresh and "staleSources" not in fresh.get("extensions", {})
+
+        await stack.fault(system="pos", down=True)
+        await asyncio.sleep(1.5)
+        stale = await stack.graphql(SEARCH, {"at": {"near": PARIS, "radiusKm": 30}})
+
+        assert "errors" not in stale and stale["data"] == fresh["data"]  # the last known truth, from the index
+        assert stale["extensions"]["staleSources"] == ["pos"] and stale["extensions"]["staleAges"]["pos"] >= 1
