@@ -43,8 +43,9 @@ async def gateway_process(sim_url: str, ledger: Path, **extra: str) -> AsyncIter
     """Started and listening (`/healthz` 200); stopped however the test ends. `extra`: more settings."""
     port = free_port()
     # One process: the tests read its behaviour, stop it or kill -9 it as one.
+    settings = {**settings_for(sim_url, ledger, port), **extra}  # `extra` may change a default of the suite's
     process = subprocess.Popen([*OMNIGATE, "serve", "--workers", "1"], cwd=ROOT, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, env=environment(**settings_for(sim_url, ledger, port), **extra))
+                               stderr=subprocess.PIPE, env=environment(**settings))
     gateway = GatewayProcess(f"http://127.0.0.1:{port}", process)
     try:
         await _ready(gateway)
