@@ -2,7 +2,8 @@
 
 A stock-filtered search needs every product matching the text and category (to count them exactly), so it
 asks the ERP for all of them, in sku order, once per catalog TTL and (text, category); past the TTL the last
-answer keeps serving while one refresh runs in the background. No text and no category is the whole listed
+answer keeps serving while one refresh runs in the background (named in `staleSources` once a refresh has
+failed). No text and no category is the whole listed
 catalog: delisted articles are never candidates. Concurrent misses for one key make one search.
 """
 
@@ -15,8 +16,10 @@ from dataclasses import dataclass, field
 from cachetools import LRUCache
 from pyroaring import BitMap
 
-from connectors.domain import SearchPage
+from connectors.domain import SearchPage, System
+from connectors.errors import ConnectorError
 
+from ..cache import mark_stale
 from .sets import SellableSets
 
 SEARCH_ALL = 1_000_000  # every match: the ERP pages it (5,000 a page)
@@ -39,6 +42,7 @@ class SearchCandidates:
         self._clock = clock
         self._entries: LRUCache[Key, _Entry] = LRUCache(maxsize=KEPT)
         self._inflight: dict[Key, asyncio.Task[_Entry]] = {}
+        self._failing: set[Key] = set()
 
     async def skus(self, search: Search, text: str | None, category: str | None) -> tuple[str, ...]:
         """The matching skus, in the catalog's (sku) order."""
@@ -55,8 +59,11 @@ class SearchCandidates:
         entry = self._entries.get(key)
         if entry is None:
             return await asyncio.shield(self._fetch(search, key))
-        if self._clock() - entry.fetched_at > self._ttl_s:
+        age_s = self._clock() - entry.fetched_at
+        if age_s > self._ttl_s:
             self._fetch(search, key).add_done_callback(_logged)
+            if key in self._failing:  # the catalog did not answer the last refresh: the answer says so
+                mark_stale(System.ERP.value, age_s)
         return entry
 
     def _fetch(self, search: Search, key: Key) -> "asyncio.Task[_Entry]":
@@ -67,7 +74,12 @@ class SearchCandidates:
         return task
 
     async def _search(self, search: Search, key: Key) -> _Entry:
-        page = await search(key[0], key[1], 0, SEARCH_ALL)
+        try:
+            page = await search(key[0], key[1], 0, SEARCH_ALL)
+        except ConnectorError:
+            self._failing.add(key)
+            raise
+        self._failing.discard(key)
         entry = self._entries[key] = _Entry(page.skus, self._clock())
         return entry
 
