@@ -184,7 +184,7 @@ class AvailabilityIndex:
 
     async def _read_holds(self, sets: SellableSets, codes: Sequence[str]) -> None:
         """The active holds at these stores, replacing what `sets` knew of them: one ledger query for all, then
-        more pages for a store holding more than one."""
+        the next pages of a store holding more than a page."""
         now = self._clock()
         listing = HoldListing(at=now, first=HOLDS_PAGE, status=HoldStatus.ACTIVE)
         pages = await self._backends.reservations.holds_at(list(codes), listing) if codes else []
@@ -207,8 +207,8 @@ class AvailabilityIndex:
         after = self._watermark - WATERMARK_MARGIN if self._watermark is not None else None
         codes = sets.stores
         await self._read_holds(sets, codes)
-        await self._count_pairs(sets, crosswalk, [(crosswalk.gtin_of[sku], code) for code in codes
-                                                  for sku in sets.needs_count(code) if sku in crosswalk.gtin_of])
+        await self._count_pairs(sets, crosswalk, [(crosswalk.gtin_of[sku], code) for sku, code in sets.uncounted()
+                                                  if sku in crosswalk.gtin_of])
         newest: list[datetime] = []
         for start in range(0, len(codes), STORES_PER_CHECK):
             newest += await self._read_counts(sets, crosswalk, codes[start:start + STORES_PER_CHECK], after)
@@ -256,8 +256,8 @@ class AvailabilityIndex:
             self._dirty_stores.clear()
             try:
                 await self._read_holds(sets, stores)
-                pairs += [(crosswalk.gtin_of[sku], code) for code in stores for sku in sets.needs_count(code)
-                          if sku in crosswalk.gtin_of]
+                pairs += [(crosswalk.gtin_of[sku], code) for sku, code in sets.uncounted()
+                          if code in stores and sku in crosswalk.gtin_of]
                 await self._count_pairs(sets, crosswalk, list(dict.fromkeys(pairs)))
             except ConnectorError as error:
                 log.warning("availability index: re-reading %d counts failed, left to the next check: %s",

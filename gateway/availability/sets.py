@@ -91,7 +91,11 @@ class SellableSets:
 
     def needs_count(self, store: str) -> list[str]:
         """Skus held at `store` whose POS count is not known yet (a hold that appeared since the last read)."""
-        return [self.skus[n] for n, code in self._holds if code == store and (n, store) not in self._counts]
+        return [sku for sku, code in self.uncounted() if code == store]
+
+    def uncounted(self) -> list[tuple[str, str]]:
+        """Every held (sku, store) whose POS count is not known yet."""
+        return [(self.skus[n], code) for n, code in self._holds if (n, code) not in self._counts]
 
     def _hold(self, n: int, store: str, held: tuple[HeldUnits, ...]) -> None:
         pair = (n, store)
