@@ -92,6 +92,14 @@ class Relation:
 
 
 @dataclass(frozen=True, slots=True)
+class StockPage:
+    """One page of a store system's counts (`levels`, sellable = its IN_STOCK) and where the next one starts."""
+
+    levels: tuple["StockLevel", ...]
+    cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class SearchPage:
     total: int
     skus: tuple[str, ...]

@@ -38,6 +38,7 @@ from .domain import (
     SearchPage,
     ShownPrice,
     StockLevel,
+    StockPage,
     Store,
     System,
     WishEntry,
@@ -91,6 +92,11 @@ class StoreInventory(Protocol):
     async def index_articles(self) -> frozenset[str]:
         """Reads ahead how the system keys every article it sells, so a stock read needs no lookup first;
         the GTINs it sells. A GTIN not indexed is still looked up when asked for."""
+
+    async def counts_page(self, store_codes: Sequence[str], updated_after: datetime | None,
+                          cursor: str | None) -> StockPage:
+        """One page of every article's count at these stores (changed after `updated_after`, when given), by
+        GTIN; `cursor` from the previous page resumes the same read. For indexes that hold the whole estate."""
 
 
 class StoreSales(Protocol):

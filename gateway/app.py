@@ -32,7 +32,7 @@ from .http.forwarded import client_addresses
 from .http.probe_listener import ProbeListener
 from .http.readiness import Readiness
 from .ide import HeaderPreset, add_ide
-from .live import LiveHub
+from .live import LiveHub, StockChanged
 from .middleware import cors, masked_errors, request_ids, server_name
 from .observability.logs import observed
 from .observability.metrics import Metrics, OperationNames, safelisted_names
@@ -94,6 +94,7 @@ def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = (), cloc
     app.router.add_get("/metrics", health.metrics)
     schema = build_schema(production=settings.is_production, sdl_access=settings.sdl_access)
     endpoint = GraphQLEndpoint(settings, schema, security.limits, seconds(clock))
+    live.on_change(lambda event: endpoint.responses.outdate() if isinstance(event, StockChanged) else None)
     if shared is not None:
         shared.share_responses(endpoint.responses)
     connections = Connections(settings.ws_connections_per_principal)
@@ -120,9 +121,10 @@ async def _backends_ctx(app: web.Application) -> AsyncIterator[None]:
         systems.attach(backends.health)
         app[REFERENCE_KEY] = reference = ReferenceData(backends, app[SETTINGS_KEY], app[CLOCK_KEY],
                                                        app.get(SHARED_KEY))
+        app[LIVE_KEY].on_change(reference.availability.on_change)
         warming = asyncio.create_task(_warm(reference, app[READINESS_KEY]))
-        sweeping = asyncio.create_task(sweep_lapsed_holds(backends.reservations, app[CLOCK_KEY],
-                                                          live=app[LIVE_KEY]))
+        sweeping = asyncio.create_task(sweep_lapsed_holds(backends.reservations, app[CLOCK_KEY], app[LIVE_KEY],
+                                                         reference.crosswalk))
         undoer = Undoer(backends.reservations, backends.web_order_changes, backends.store_sales,
                         backends.store_returns, app[CLOCK_KEY])
         replaying = asyncio.create_task(replay_undos(backends.journal, undoer, app[CLOCK_KEY]))

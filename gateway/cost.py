@@ -62,15 +62,12 @@ FieldCost: TypeAlias = Callable[[Arguments, Estate], int]
 
 
 def _search(args: Arguments, estate: Estate) -> int:
-    """`availableAt` checks every article of the catalog (the search text narrows it; statically, nothing
-    says how much) in each place it names: the store, every store in the radius, online."""
+    """`availableAt`: a store or a radius is answered from the availability index (gateway/availability/),
+    which reads nothing per article; `online` still checks every article of the catalog at the web shop."""
     where = args.get("availableAt")
     if not isinstance(where, Mapping):
         return 0
-    places = (where.get("storeId") is not None) + (where.get("online") is True)
-    if where.get("near") is not None:
-        places += estate.stores_within(where["near"], _km(where.get("radiusKm"), estate))
-    return estate.catalog * places
+    return estate.catalog if where.get("online") is True else 0
 
 
 def _nearest(args: Arguments, estate: Estate) -> int:
@@ -78,14 +75,6 @@ def _nearest(args: Arguments, estate: Estate) -> int:
     stores = estate.stores_within(args.get("near"), _km(args.get("radiusKm"), estate))
     first = _count(args.get("first"))
     return min(stores, first) if args.get("inStockOnly") is False and first is not None else stores
-
-
-def _basket(args: Arguments, estate: Estate) -> int:
-    """`inStockSkus`: the stock of each sku in each store of the radius, or of the whole estate."""
-    skus = args.get("inStockSkus")
-    if not isinstance(skus, list):
-        return 0
-    return len(skus) * estate.stores_within(args.get("near"), _float(args.get("radiusKm")))
 
 
 def _purchases(_: Arguments, estate: Estate) -> int:
@@ -110,7 +99,6 @@ def _overdue(args: Arguments, estate: Estate) -> int:
 
 READS: dict[str, FieldCost] = {
     "Query.searchProducts": _search,
-    "Query.stores": _basket,
     "Query.overdueAppointments": _overdue,
     "Product.nearestAvailability": _nearest,
     "Customer.purchaseHistory": _purchases,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from connectors.domain import Store, System
 from connectors.errors import ConnectorError
 
+from .availability import AvailabilityIndex, SearchCandidates, Tuning
 from .cache import Aged, Refreshing
 from .clock import Clock, seconds, utc_now
 from .crosswalk import Crosswalk, DataQualityLog
@@ -62,13 +63,21 @@ class ReferenceData:
                                        backends.store_inventory.index_articles, POS_ARTICLES_TTL_S, stale_s, now)
         self.price_audit = PriceAuditIndex(backends, self.crosswalk, settings.price_audit_refresh_s)
         self._audit_at_start = settings.price_audit_at_start
+        # which stores can sell which articles, for stock-filtered reads (gateway/availability/)
+        self.availability = AvailabilityIndex(backends, self.crosswalk, self.stores, self.pos_articles, Tuning(
+            settings.availability_check_s, settings.availability_reads_at_once, settings.availability_reads_per_s),
+            clock)
+        self.search_candidates = SearchCandidates(settings.catalog_ttl_s)
+        self._availability_at_start = settings.availability_at_start
 
     async def warm(self) -> None:
         """Loads the store index, the crosswalk and the POS article index at start-up so the first request does
-        not pay for them; failures wait for first use. The price-audit index starts building in the background
-        too (unless it waits for its first audit)."""
+        not pay for them; failures wait for first use. The price-audit and availability indexes start building in
+        the background too (unless they wait for their first use)."""
         if self._audit_at_start:
             self.price_audit.start()
+        if self._availability_at_start:
+            self.availability.start()
         results: list[object] = list(await asyncio.gather(self.stores.get(), self.crosswalk.get(),
                                                           return_exceptions=True))
         # then, not beside them: its pages would compete with the crosswalk's for the back offices' first seconds
@@ -78,8 +87,8 @@ class ReferenceData:
                 log.warning("reference data not loaded at start-up: %s", result)
 
     async def stop(self) -> None:
-        await asyncio.gather(self.price_audit.stop(), self.stores.stop(), self.crosswalk.stop(),
-                             self.pos_articles.stop())
+        await asyncio.gather(self.price_audit.stop(), self.availability.stop(), self.stores.stop(),
+                             self.crosswalk.stop(), self.pos_articles.stop())
 
     def listing_changed(self, system: System, here: bool) -> None:
         """`system` added or removed articles: the crosswalk is built again on next use; `here` (the replica

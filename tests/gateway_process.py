@@ -34,7 +34,8 @@ def settings_for(sim_url: str, ledger: Path, port: int) -> dict[str, str]:
     return {
         **{f"OMNIGATE_{s.upper()}_URL": f"{sim_url}/{s}" for s in ("erp", "pos", "crm", "webshop")},
         "OMNIGATE_WEBSHOP_TIMEZONE": SHOP_TZ.key, "OMNIGATE_JWT_SECRET": JWT_SECRET,
-        "OMNIGATE_UPSTREAM_TIMEOUT_S": "10", "OMNIGATE_PORT": str(port), "OMNIGATE_LEDGER_PATH": str(ledger)}
+        "OMNIGATE_UPSTREAM_TIMEOUT_S": "10", "OMNIGATE_PORT": str(port), "OMNIGATE_LEDGER_PATH": str(ledger),
+        "OMNIGATE_AVAILABILITY_AT_START": "false"}  # built on first use: no test's calls count its pages
 
 
 @asynccontextmanager
@@ -42,8 +43,9 @@ async def gateway_process(sim_url: str, ledger: Path, **extra: str) -> AsyncIter
     """Started and listening (`/healthz` 200); stopped however the test ends. `extra`: more settings."""
     port = free_port()
     # One process: the tests read its behaviour, stop it or kill -9 it as one.
+    settings = {**settings_for(sim_url, ledger, port), **extra}  # `extra` may change a default of the suite's
     process = subprocess.Popen([*OMNIGATE, "serve", "--workers", "1"], cwd=ROOT, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, env=environment(**settings_for(sim_url, ledger, port), **extra))
+                               stderr=subprocess.PIPE, env=environment(**settings))
     gateway = GatewayProcess(f"http://127.0.0.1:{port}", process)
     try:
         await _ready(gateway)

@@ -126,13 +126,16 @@ class Stack:
         async with self.http.post(f"{self.sim_url}/_sim/faults", json=faults) as r:
             assert r.status == 200
 
-    async def warm(self) -> None:
-        """Loads the shared reference data (store index, crosswalk, POS article index) so call counts show one
+    async def warm(self, availability: bool = True) -> None:
+        """Loads the shared reference data (store index, crosswalk, POS article index) and builds the availability
+        index (unless told not to: a world of hundreds of stores takes a minute), so call counts show one
         request's work."""
         reference = self.app[REFERENCE_KEY]
         await reference.stores.get()
         await reference.crosswalk.get()
         await reference.pos_articles.get()
+        if availability:
+            assert await reference.availability.built(timeout_s=50), reference.availability.failure
 
     async def audit_built(self) -> None:
         """Starts the price-audit index (the stacks here build it on first use, so that no test's call counts
@@ -176,7 +179,7 @@ async def running_stack(world: World, environ: dict[str, str] | None = None,
             "OMNIGATE_UPSTREAM_TIMEOUT_S": "10", "OMNIGATE_REQUEST_DEADLINE_S": "30",
             "OMNIGATE_API_KEYS_FILE": str(Path(folder.name) / "keys.json"), "OMNIGATE_SAFELIST_FILE": str(safelist),
             "OMNIGATE_PORT": "0", "OMNIGATE_LEDGER_PATH": str(Path(folder.name) / "ledger.sqlite3"),
-            "OMNIGATE_PRICE_AUDIT_AT_START": "false",
+            "OMNIGATE_PRICE_AUDIT_AT_START": "false", "OMNIGATE_AVAILABILITY_AT_START": "false",
             **(environ or {})})
         app = build_app(settings, ide_presets, clock)
         runner = await start(app, settings, shutdown_timeout_s=1.0)

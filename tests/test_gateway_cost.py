@@ -110,8 +110,9 @@ def default_world() -> World:
 
 @pytest.fixture
 async def default_stack(default_world: World) -> AsyncIterator[Stack]:
+    """The availability index is not built: at this scale that takes a minute, and a cost is measured before."""
     async with running_stack(default_world) as stack:
-        await stack.warm()
+        await stack.warm(availability=False)
         await stack.reset_calls()
         yield stack
 
@@ -124,37 +125,42 @@ def release_apps() -> Iterator[None]:
     web_app._cached_build_middleware.cache_clear()
 
 
-async def search_within_200_km(stack: Stack) -> tuple[int, dict[str, Any]]:
-    """The issue's search by an anonymous caller, at the widest radius it may still ask for."""
-    async with stack.http.post(f"{stack.gateway_url}/graphql", json={"query": ISSUE_SEARCH, "variables": {"km": 200}},
+async def post(stack: Stack, query: str, variables: dict[str, Any] | None = None) -> tuple[int, dict[str, Any]]:
+    """As an anonymous caller: the status and the body."""
+    async with stack.http.post(f"{stack.gateway_url}/graphql", json={"query": query, "variables": variables or {}},
                                headers={"Accept": "application/graphql-response+json"}) as response:
         body: dict[str, Any] = await response.json()
         return response.status, body
 
 
-def refused_at_its_cost(world: World, status: int, body: dict[str, Any]) -> bool:
-    """Refused at every article checked in each of the 124 stores within 200 km of Paris."""
-    return status == 400 and "data" not in body and body["errors"][0]["extensions"] == {
-        "code": "OPERATION_LIMIT_EXCEEDED", "limit": "cost", "max": MAX_COST,
-        "value": 5 + len(world.products) * len(stores_within(world, 200))}
+async def search_within_200_km(stack: Stack) -> tuple[int, dict[str, Any]]:
+    """The issue's search by an anonymous caller, at the widest radius it may still ask for."""
+    return await post(stack, ISSUE_SEARCH, {"km": 200})
 
 
-async def test_a_search_over_every_store_within_the_bound_is_refused_before_any_back_office_is_asked(
+async def test_a_search_over_every_store_within_the_bound_costs_its_page_and_reads_no_stock_per_article(
         default_stack: Stack) -> None:
+    # the availability index answers which stores sell what (issue 17): no stock read per article and store
     status, body = await search_within_200_km(default_stack)
 
-    assert refused_at_its_cost(default_stack.world, status, body), body
-    assert await default_stack.calls() == {}
+    assert status == 200 and body["extensions"]["cost"] < 100, body
+    assert {e["extensions"]["code"] for e in body.get("errors", [])} <= {"WARMING_UP"}  # not built here
+    counts = (await default_stack.calls()).get("POST /v2/inventory/counts/batch-retrieve", 0)
+    assert counts <= len(default_stack.world.stores) * 4  # the index's own pages, never 5,200 x 124 pairs
+
+
+ONLINE_SEARCH = "{ searchProducts(availableAt: {online: true}, first: 1) { totalCount } }"
 
 
 async def test_a_request_racing_the_start_up_load_is_measured_once_it_is_loaded(default_world: World) -> None:
-    # given a gateway just started, still loading its store index and catalog
-    async with running_stack(default_world) as stack:
-        # when
-        status, body = await search_within_200_km(stack)
+    # given a gateway just started, still loading its store index and catalog, with a low max cost
+    async with running_stack(default_world, {"OMNIGATE_MAX_COST": "1000"}) as stack:
+        # when an online-stock search, which checks every article of the catalog, is asked at once
+        status, body = await post(stack, ONLINE_SEARCH)
 
-    # then
-    assert refused_at_its_cost(default_world, status, body), body
+    # then it is measured on the whole catalog, not on nothing
+    assert status == 400 and body["errors"][0]["extensions"] == {
+        "code": "OPERATION_LIMIT_EXCEEDED", "limit": "cost", "max": 1000, "value": 2 + len(default_world.products)}
 
 
 async def test_everyday_documents_stay_well_under_the_limit(default_stack: Stack) -> None:
@@ -173,8 +179,11 @@ async def test_everyday_documents_stay_well_under_the_limit(default_stack: Stack
     # when
     bodies = [await default_stack.graphql(query, variables, headers) for query, variables, headers in documents]
 
-    # then each runs, at less than half the default max cost
-    assert [("errors" in body, body["extensions"]["cost"] < MAX_COST / 2) for body in bodies] == [(False, True)] * 4
+    # then each runs, at less than half the default max cost (the kiosk's stock-filtered search may say the
+    # availability index is still warming: this stack does not wait for it)
+    assert [body["extensions"]["cost"] < MAX_COST / 2 for body in bodies] == [True] * 4
+    assert [{e["extensions"]["code"] for e in body.get("errors", [])} <= {"WARMING_UP"} for body in bodies] == [
+        True] * 4
 
 
 PRICE_AUDIT = "{ priceDiscrepancies(first: 5) { nodes { product { sku } } } }"

@@ -9,7 +9,7 @@ import time
 from .config import parse
 from .load import check_generator
 from .plot import plot
-from .report import write_report
+from .report import keep_sections, write_report
 from .run import run
 
 
@@ -22,7 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.perf_counter() - started
     config.out.parent.mkdir(parents=True, exist_ok=True)
     plot(results, config.plot)
-    config.out.write_text(write_report(results, config, command, elapsed))
+    previous = config.out.read_text() if config.out.exists() else None
+    config.out.write_text(keep_sections(write_report(results, config, command, elapsed), previous))
     print(f"wrote {config.out} and {config.plot} in {elapsed:.0f} s")
     return 0
 

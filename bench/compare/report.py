@@ -8,6 +8,8 @@ from .results import Results, ScenarioRun
 from .scenarios import SCENARIOS
 from .verdicts import table
 
+# Sections other benchmarks write into RESULTS.md sit below this line; a rewrite keeps them (`keep_sections`).
+KEPT_MARKER = "<!-- Written by other benchmarks (bench/availability.py, ...): bench.compare keeps what follows. -->"
 SMOKE_CELLS = "smoke cells: two requests per connection, the c=10 and c=50 columns at 2 and 4 connections"
 GENERATOR_SATURATED = 0.9  # autocannon's CPU seconds per second past which its figures are the generator's
 
@@ -154,3 +156,9 @@ def _notes(results: Results) -> list[str]:
         lines += ["", "First error answered per target and scenario:", ""]
         lines += [f"- {label} {s}: `{e[:200]}`" for label, s, e in dict.fromkeys(errors)]
     return lines
+
+
+def keep_sections(report: str, previous: str | None) -> str:
+    """The new report, then the marker and everything below it in the file it replaces (nothing when absent)."""
+    kept = previous.partition(KEPT_MARKER)[2] if previous and KEPT_MARKER in previous else "\n"
+    return report.rstrip("\n") + "\n\n" + KEPT_MARKER + kept

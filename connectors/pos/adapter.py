@@ -14,7 +14,17 @@ from datetime import UTC, datetime
 
 import aiohttp
 
-from connectors.domain import Appointment, NewBooking, Purchase, Sale, ShownPrice, StockLevel, Store, System
+from connectors.domain import (
+    Appointment,
+    NewBooking,
+    Purchase,
+    Sale,
+    ShownPrice,
+    StockLevel,
+    StockPage,
+    Store,
+    System,
+)
 from connectors.resilience.policy import DEFAULT_RESILIENCE, Resilience
 from connectors.resilience.snapshot import UpstreamHealth
 
@@ -113,6 +123,24 @@ class PosAdapter:
                   for v in variations.values() if v.gtin is not None and not v.deleted)  # no till sells those
         return sorted((level for level in levels if level is not None and level.sellable > 0),
                       key=lambda level: level.item)
+
+    async def counts_page(self, store_codes: Sequence[str], updated_after: datetime | None,
+                          cursor: str | None) -> StockPage:
+        """IN_STOCK counts only (the sellable figure), 1,000 a page, newest first; a variation no till sells
+        (no GTIN, deleted) is left out of the page."""
+        body: Json = {"location_ids": list(store_codes), "states": [to_domain.IN_STOCK], "limit": COUNTS_PAGE_LIMIT}
+        if updated_after is not None:
+            body["updated_after"] = updated_after.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        if cursor is not None:
+            body["cursor"] = cursor
+        answer = await self.api.read(COUNTS_PATH, body)
+        counts = objects(answer, "counts")
+        gtins = await self.catalog.gtins_of(str(c.get("catalog_object_id")) for c in counts)
+        levels = (to_domain.stock_level(gtins[i], str(c.get("location_id")), [c])
+                  for c in counts if (i := str(c.get("catalog_object_id"))) in gtins)
+        following = answer.get("cursor")
+        return StockPage(tuple(level for level in levels if level is not None),
+                         following if isinstance(following, str) and following else None)
 
     async def _counts(self, variation_ids: list[str], stores: list[str]) -> list[Json]:
         pages = await gather_map(chunked(variation_ids, COUNTS_MAX_IDS),

@@ -64,6 +64,7 @@ class CatalogIndex:
         self.api = api
         self._id_by_gtin: dict[str, str] = {}
         self._by_id: dict[str, Variation] = {}
+        self._gtin_by_id: dict[str, str] = {}  # the reverse of _id_by_gtin, rebuilt after it changes
         self._inflight: dict[str, asyncio.Task[dict[str, Json]]] = {}
 
     async def search_gtins(self, gtins: Sequence[str]) -> dict[str, Json]:
@@ -99,6 +100,7 @@ class CatalogIndex:
                 self._id_by_gtin[gtin] = found[gtin]["id"]
             else:
                 self._id_by_gtin.pop(gtin, None)
+        self._gtin_by_id = {}
         return found
 
     async def preload(self) -> frozenset[str]:
@@ -110,7 +112,7 @@ class CatalogIndex:
             variation = variation_of(obj, {})  # not kept whole: without its item, its title is unknown
             if variation is not None and variation.gtin is not None and not variation.deleted:
                 found.setdefault(variation.gtin, variation.id)
-        self._id_by_gtin = found
+        self._id_by_gtin, self._gtin_by_id = found, {}
         return frozenset(found)
 
     async def ids_of(self, gtins: Sequence[str]) -> dict[str, str]:
@@ -119,6 +121,17 @@ class CatalogIndex:
         if missing:
             await self.search_gtins(missing)
         return {g: self._id_by_gtin[g] for g in gtins if g in self._id_by_gtin}
+
+    async def gtins_of(self, ids: Iterable[str]) -> dict[str, str]:
+        """The GTIN of each live variation id; ids not learnt from a search are retrieved (1,000 a call), and a
+        variation without a GTIN or deleted is left out."""
+        wanted = list(dict.fromkeys(ids))
+        if not self._gtin_by_id:
+            self._gtin_by_id = {i: g for g, i in self._id_by_gtin.items()}
+        missing = [i for i in wanted if i not in self._gtin_by_id]
+        found = {i: v.gtin for i, v in (await self.variations(missing)).items()
+                 if v.gtin is not None and not v.deleted} if missing else {}
+        return {i: g for i in wanted if (g := self._gtin_by_id.get(i) or found.get(i)) is not None}
 
     async def variations(self, ids: Iterable[str]) -> dict[str, Variation]:
         """Variations by id, deleted ones included (old receipts point at them); unknown ids left out."""

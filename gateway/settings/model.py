@@ -136,6 +136,21 @@ class Settings:
                                          "starts; `false` builds it on the first `priceDiscrepancies` (which "
                                          "answers `WARMING_UP` until it is built), for a gateway that serves "
                                          "no audits")
+    availability_at_start: bool = setting(v.flag, "true", "build the availability index (which stores can sell "
+                                          "which articles, behind every stock-filtered read) as soon as the gateway "
+                                          "starts; `false` builds it on the first such read, which answers "
+                                          "`WARMING_UP` until it is built (see docs/availability.md)")
+    availability_check_s: float = setting(v.positive_decimal, "60", "how often the availability index asks the POS "
+                                          "for the counts changed since its last check (`updated_after`), so a lost "
+                                          "inventory event heals within this")
+    availability_stale_s: float = setting(v.positive_decimal, "180", "how long the availability index may go without "
+                                          "a successful check of the POS before stock-filtered answers name `pos` "
+                                          "in `extensions.staleSources`")
+    availability_reads_at_once: int = setting(v.positive_whole, "4", "POS count reads the availability index keeps "
+                                              "in flight while it builds (each a page of 1,000), so a build leaves "
+                                              "the POS's rate limit and the gateway's bulkhead to requests")
+    availability_reads_per_s: float = setting(v.positive_decimal, "50", "at most this many POS count reads a second "
+                                              "for the availability index (builds, checks and re-reads together)")
     ledger_path: Path = setting(v.new_file, "omnigate-ledger.sqlite3", "Omnigate's own SQLite file (reserve & "
                                 "collect holds, idempotency results, answers to appointment requests, the journal "
                                 "of undos), created on first start; processes sharing it share them")

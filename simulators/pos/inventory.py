@@ -1,10 +1,12 @@
 """BatchRetrieveInventoryCounts and BatchChangeInventory over the stock book."""
 
+import json
 from datetime import datetime, timedelta
 from itertools import count
 from typing import Any
 
 from aiohttp import web
+from cachetools import LRUCache
 
 from simulators.world import DemoProduct, DemoStore, World
 
@@ -35,6 +37,7 @@ MAX_LIMIT = 1000
 OCCURRED_AT_MAX_AGE = timedelta(hours=24)
 CLOCK_SKEW = timedelta(seconds=60)  # tolerated for occurred_at "in the future"
 CHANGE_TYPES = ("PHYSICAL_COUNT", "ADJUSTMENT", "TRANSFER")
+ANSWERS_KEPT = 32  # whole answers kept for their next pages: an index reads a few stores' pages at once
 
 
 def count_json(c: Count, variation_id: str) -> dict[str, Any]:
@@ -53,6 +56,7 @@ class InventoryApi:
         self.world, self.catalog, self.book = world, catalog, book
         self.cursors, self.keys, self.clock = cursors, keys, clock
         self._change_ids = count(1)
+        self._answers: LRUCache[tuple[str, int], list[Count]] = LRUCache(maxsize=ANSWERS_KEPT)
 
     def routes(self) -> list[Route]:
         return [("POST", "/v2/inventory/counts/batch-retrieve", self.batch_retrieve_counts),
@@ -65,11 +69,15 @@ class InventoryApi:
         states = {s for s in body.enums("states", INVENTORY_STATES) or () if s not in IGNORED_IN_FILTER}
         updated_after = body.instant("updated_after")
         limit = check_limit(body.integer("limit"), 1, MAX_LIMIT, MAX_LIMIT)
-        counts = [c for c in self._counts(location_ids, ids)
-                  if (not states or c.state in states)
-                  and (updated_after is None or c.calculated_at > updated_after)]
-        counts.sort(key=_newest_first)
         query = {k: v for k, v in body.data.items() if k not in ("cursor", "limit")}
+        fingerprint = (json.dumps(query, sort_keys=True, default=str), self.book.version)
+        counts = self._answers.get(fingerprint)
+        if counts is None:  # the next pages of the same query reuse it, as long as no count changed
+            counts = [c for c in self._counts(location_ids, ids)
+                      if (not states or c.state in states)
+                      and (updated_after is None or c.calculated_at > updated_after)]
+            counts.sort(key=_newest_first)
+            self._answers[fingerprint] = counts
         page, cursor = self.cursors.page("inventory-counts", query, body.text("cursor"), counts, limit)
         return reply(compact({"counts": [self._json(c) for c in page], "cursor": cursor}))
 

@@ -58,6 +58,7 @@ class StockBook:
         self._carried: dict[str, tuple[int, ...]] = {}
         self._synced: dict[str, datetime] = {}
         self.listeners: list[Listener] = []  # told of each (store, product) whose IN_STOCK count changed
+        self.version = 0  # counts changed since: a cached answer of an older version is stale
 
     def counts(self, store: DemoStore, product: DemoProduct, also: Iterable[str] = ()) -> list[Count]:
         """IN_STOCK for a tracked (store, product), other states when non-zero or listed in `also`."""
@@ -100,6 +101,7 @@ class StockBook:
             if move.to_state in TRACKED_STATES:
                 target, held = current(move, move.to_state)
                 pending[target] = held + move.quantity
+        self.version += 1
         for key, quantity in pending.items():
             self._overlay[key] = (quantity, at)
             self._touched.setdefault(key[0], set()).add(key[1])

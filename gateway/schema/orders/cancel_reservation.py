@@ -6,6 +6,7 @@ from strawberry.types import Info
 from connectors.domain import HoldStatus
 
 from ...auth import guards
+from ...availability.publish import holds_changed
 from ...context import Context
 from ...errors import UserErrorCode
 from ...live import ChangeKind, ReservationChanged
@@ -27,6 +28,7 @@ async def cancel_reservation(info: Info[Context, None], id: strawberry.ID) -> Re
                                                                  "id"))
     if (released := await ctx.ledger.release(key, ctx.now)) is not None:
         ctx.live.publish(ReservationChanged(ChangeKind.UPDATED, key, released.store_code, ctx.now))
+        await holds_changed(ctx.live, ctx.reference.crosswalk, [(released.sku, released.store_code)], ctx.now)
         return await ReservationPayload.of(info, Outcome(record_id=key))
     [now] = await ctx.ledger.holds([key])
     if now is not None and now.status is HoldStatus.CANCELLED:

@@ -14,6 +14,7 @@ from connectors.errors import ConnectorError
 from ...auth import guards
 from ...context import Context
 from ...errors import UserErrorCode
+from ...live import StockChanged
 from ...writes.outcome import Outcome
 from ...writes.undo import complete_web_order
 from ..relay import parse_global_id
@@ -69,6 +70,8 @@ async def _hand_over(info: Info[Context, None], order: Purchase, store_code: str
     ctx.reference.caches.stock.invalidate([(s.gtin, s.store_code) for s in sales])
     for hold in await ctx.ledger.order_holds(order.id):
         await ctx.ledger.collect(hold.id, ctx.now)
+    for sale in sales:
+        ctx.live.publish(StockChanged(sale.gtin, sale.store_code, ctx.now))
     ctx.loaders.order_by_id.forget(order.id)
     try:
         await ctx.shop.complete_order(order.id)

@@ -13,7 +13,7 @@ from connectors.errors import ConnectorError
 from ...auth import guards
 from ...context import Context
 from ...errors import UserErrorCode
-from ...live import ChangeKind, ReservationChanged
+from ...live import ChangeKind, ReservationChanged, StockChanged
 from ...writes.outcome import Outcome
 from ..relay import parse_global_id
 from .reservation import ReservationPayload
@@ -48,6 +48,7 @@ async def _collect(info: Info[Context, None], hold: Hold | None) -> Outcome:
                                record_id=hold.id)
     ctx.reference.caches.stock.invalidate([(sale.gtin, sale.store_code)])
     closed = await ctx.ledger.collect(hold.id, ctx.now)
+    ctx.live.publish(StockChanged(sale.gtin, sale.store_code, ctx.now))
     if closed is not None:
         ctx.live.publish(ReservationChanged(ChangeKind.UPDATED, hold.id, hold.store_code, ctx.now))
     if closed is None:

@@ -15,6 +15,7 @@ from connectors.errors import ConnectorError
 from ...auth import guards
 from ...auth.channels import channel_of
 from ...auth.principals import Role
+from ...availability.publish import holds_changed
 from ...context import Context
 from ...errors import GatewayError, UserErrorCode
 from ...live import OrderChanged
@@ -59,6 +60,8 @@ async def _place(info: Info[Context, None], input: PlaceOrderInput, crm_id: str 
     if isinstance(holds, Outcome):
         return holds
     outcome = await info.context.sagas.run(lambda saga: _run(info, saga, plan, holds))
+    await holds_changed(info.context.live, info.context.reference.crosswalk, [(h.sku, h.store_code) for h, _ in holds],
+                        info.context.now)  # held, or held and given back by the saga's undo
     if outcome.record_id is not None and not outcome.problems:
         ctx = info.context
         ctx.live.publish(OrderChanged(outcome.record_id, plan.customer.id if plan.customer else None, ctx.now))

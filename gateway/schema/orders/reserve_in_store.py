@@ -12,6 +12,7 @@ from connectors.errors import ConnectorError
 
 from ...auth import guards
 from ...auth.principals import Role
+from ...availability.publish import holds_changed
 from ...context import Context
 from ...errors import GatewayError, UserErrorCode
 from ...hours import after_open_time
@@ -88,6 +89,7 @@ async def _reserve(info: Info[Context, None], input: ReserveInStoreInput) -> Out
         return Outcome.refused(UserErrorCode.OUT_OF_STOCK, "not enough units can be sold at this store",
                                "input", "quantity")
     ctx.live.publish(ReservationChanged(ChangeKind.CREATED, hold.id, code, ctx.now))
+    await holds_changed(ctx.live, ctx.reference.crosswalk, [(sku, code)], ctx.now)
     return Outcome(record_id=hold.id)
 
 

@@ -18,6 +18,7 @@ from ...auth.principals import Role
 from ...context import Context
 from ...crosswalk import Crosswalk
 from ...errors import GatewayError, UserErrorCode
+from ...live import StockChanged
 from ...writes.outcome import Outcome
 from ...writes.returns import bring_back
 from ...writes.saga import Saga
@@ -85,6 +86,8 @@ async def _run(info: Info[Context, None], saga: Saga, order: Purchase, returned:
         return Outcome.refused(UserErrorCode.NOT_FOUND, "this store's till does not know the article", "input",
                                "skus", str(asked_at[done]))
     ctx.reference.caches.stock.invalidate([(s.gtin, s.store_code) for s in returned])
+    for sale in returned:
+        ctx.live.publish(StockChanged(sale.gtin, sale.store_code, ctx.now))
     ctx.loaders.order_by_id.forget(order.id)
     return Outcome(record_id=order.id)
 

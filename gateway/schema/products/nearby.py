@@ -9,6 +9,7 @@ from connectors.domain import GeoPoint
 from ...context import Context
 from ...geo import Nearby, StoreIndex
 from ..common import check_radius
+from ..stock_filter import built_sets
 
 DEFAULT_RADIUS_KM = 50.0
 NEAREST_FIRST = 5
@@ -24,6 +25,13 @@ def nearby_stores(info: Info[Context, None], stores: StoreIndex, point: GeoPoint
     radius = check_radius(DEFAULT_RADIUS_KM if radius_km is None else radius_km, info.context.settings.max_radius_km)
     nearby = stores.nearest(point, radius)
     return nearby if in_stock_only else nearby[:first]
+
+
+async def stocked(info: Info[Context, None], sku: str, nearby: list[Nearby]) -> list[Nearby]:
+    """For `inStockOnly`: the stores in reach that the availability index says can sell `sku`; every one in reach
+    while the index has never been built (their stock then decides, ring by ring, as the POS counts it)."""
+    sets = await built_sets(info)
+    return nearby if sets is None else [n for n in nearby if sets.can_sell(sku, n.store.code)]
 
 
 def rings(nearby: list[Nearby], first: int) -> Iterator[list[Nearby]]:

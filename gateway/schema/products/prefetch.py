@@ -22,7 +22,7 @@ from ...crosswalk import Crosswalk
 from ...errors import GatewayError
 from ..pagination import check_first
 from ..relay import parse_global_id
-from .nearby import NEAREST_FIRST, nearby_stores, rings
+from .nearby import NEAREST_FIRST, nearby_stores, rings, stocked
 
 _STARTING: set["asyncio.Task[None]"] = set()  # accessories' loads being started (asyncio keeps weak references)
 ONLINE_FIELDS = frozenset({"description", "images", "attributes", "onlineAvailability"})
@@ -77,8 +77,7 @@ async def _start(info: Info[Context, None], skus: Sequence[str], fields: Sequenc
             relations = loaders.relations_by_sku.prefetch(skus)
             relations.add_done_callback(partial(_then_accessories, info, field))
         elif field.name in ("nearestAvailability", "availabilityInStore"):
-            codes = await _store_codes(info, field)
-            loaders.stock_by_gtin_and_store.prefetch([(gtin, code) for gtin in gtins for code in codes])
+            loaders.stock_by_gtin_and_store.prefetch(await _stock_pairs(info, crosswalk, skus, field))
     if online:
         _start_online(info, crosswalk, skus)
 
@@ -103,20 +102,29 @@ def _start_online(info: Info[Context, None], crosswalk: Crosswalk, skus: Sequenc
         info.context.loaders.online_product_by_id.prefetch(ids)
 
 
-async def _store_codes(info: Info[Context, None], field: SelectedField) -> list[str]:
-    """The stores the stock field will ask about; none when its arguments are bad (the field reports that)."""
+async def _stock_pairs(info: Info[Context, None], crosswalk: Crosswalk, skus: Sequence[str],
+                       field: SelectedField) -> list[tuple[str, str]]:
+    """The (GTIN, store) pairs the stock field will ask about for each product; none when its arguments are bad
+    (the field reports that)."""
     args = field.arguments
     stores = await info.context.reference.stores.get()
     try:
         if field.name == "availabilityInStore":
             _, code = parse_global_id(str(args["storeId"]), "Store")
-            return [code] if code in stores.by_code else []
+            codes = [code] if code in stores.by_code else []
+            return [(gtin, code) for sku in skus if (gtin := crosswalk.gtin_of.get(sku)) for code in codes]
         near = args["near"]
         point = GeoPoint(float(near["latitude"]), float(near["longitude"]))
         radius, first = args.get("radiusKm"), args.get("first")
         wanted = check_first(None if first is None else int(first), NEAREST_FIRST)
+        in_stock_only = args.get("inStockOnly") is not False
         nearby = nearby_stores(info, stores, point, None if radius is None else float(radius), wanted,
-                               args.get("inStockOnly") is not False)
+                               in_stock_only)
     except (GatewayError, KeyError, TypeError, ValueError):
         return []
-    return [n.store.code for n in next(rings(nearby, wanted), [])]  # the first ring: most answers stop there
+    pairs = []
+    for sku in skus:
+        if (gtin := crosswalk.gtin_of.get(sku)) is not None:
+            reach = await stocked(info, sku, nearby) if in_stock_only else nearby
+            pairs += [(gtin, n.store.code) for n in next(rings(reach, wanted), [])]  # most answers stop there
+    return pairs

@@ -7,12 +7,12 @@ from ...auth.permissions import CATALOG, StaffOnly
 from ...context import Context
 from .. import keys
 from ..common import PageInfo
-from ..cursors import offset_cursor, parse_offset_cursor
+from ..cursors import offset_cursor, parse_offset_cursor, sku_cursor
 from ..pagination import check_first, check_list, empty_page, page_info
 from ..partial import EmptyWhenUpstreamDown
 from .discrepancies import PriceDiscrepancyConnection, empty_audit, price_discrepancies
 from .prefetch import product_fields
-from .search import SEARCH_ALL, AvailabilityFilter, available_skus, check_filter
+from .search import AvailabilityFilter, available_page, check_filter
 from .types import Product, load_product, load_products
 
 
@@ -62,18 +62,14 @@ class ProductQueries:
                               category: str | None = None, available_at: AvailabilityFilter | None = None,
                               first: int | None = 20, after: str | None = None) -> ProductConnection:
         first = check_first(first, 20)
-        start = parse_offset_cursor(after)
-        reads = info.context.reads
         text = keys.SEARCH_TEXT.check(query or "").strip() or None
         category = keys.CATEGORY.check(category) if category else None
-        if available_at is None:
-            page = await reads.search(text, category, start, first)
-            skus, total = list(page.skus), page.total
-        else:
+        if available_at is not None:
             check_filter(info, available_at)
-            everything = await reads.search(text, category, 0, SEARCH_ALL)
-            matching = await available_skus(info, list(everything.skus), available_at)
-            skus, total = matching[start:start + first], len(matching)
+            return await _available(info, text, category, available_at, first, after)
+        start = parse_offset_cursor(after)
+        page = await info.context.reads.search(text, category, start, first)
+        skus, total = list(page.skus), page.total
         products = await load_products(info, skus, product_fields(info, ("edges", "node")))
         edges = [ProductEdge(cursor=offset_cursor(start + i), node=p) for i, p in enumerate(products) if p]
         offsets = list(range(start, start + len(skus)))
@@ -87,3 +83,14 @@ class ProductQueries:
     async def price_discrepancies(self, info: Info[Context, None], first: int | None = 50,
                                   after: str | None = None) -> PriceDiscrepancyConnection:
         return await price_discrepancies(info, first, after)
+
+
+async def _available(info: Info[Context, None], text: str | None, category: str | None, where: AvailabilityFilter,
+                     first: int, after: str | None) -> ProductConnection:
+    """Stock-filtered: from the availability index; empty with `WARMING_UP` until it is first built."""
+    page = await available_page(info, text, category, where, first, after)
+    if page is None:
+        return ProductConnection(edges=[], page_info=empty_page(), total_count=0)
+    products = await load_products(info, page.skus, product_fields(info, ("edges", "node")))
+    edges = [ProductEdge(cursor=sku_cursor(p.sku), node=p) for p in products if p]
+    return ProductConnection(edges=edges, page_info=page.page_info, total_count=page.total)

@@ -13,7 +13,7 @@ from ..common import GeoPointInput, check_radius
 from ..cursors import offset_cursor
 from ..pagination import check_first, check_list, empty_page, window
 from ..partial import EmptyWhenUpstreamDown
-from .stock import stock_levels
+from ..stock_filter import sellable_sets
 from .types import Store, StoreConnection, StoreEdge, StoreService
 
 
@@ -68,9 +68,12 @@ class StoreQueries:
 
 
 async def _with_whole_basket(info: Info[Context, None], candidates: list[Nearby], skus: list[str]) -> list[Nearby]:
+    """The stores that can sell every one of the skus, by the availability index (none while it warms, which
+    the field says)."""
     check_scope(info.context.principal, "availability")
-    wanted = list(dict.fromkeys(skus))
-    pairs = [(sku, c.store.code) for c in candidates for sku in wanted]
-    levels = await stock_levels(info, pairs)
-    sellable = {pair for pair, level in zip(pairs, levels, strict=True) if level and level.sellable > 0}
-    return [c for c in candidates if all((sku, c.store.code) in sellable for sku in wanted)]
+    sets = await sellable_sets(info)
+    if sets is None:
+        return []
+    crosswalk = await info.context.reference.crosswalk.get()
+    wanted = list(dict.fromkeys(crosswalk.canonical_sku(sku) or sku for sku in skus))
+    return [c for c in candidates if all(sets.can_sell(sku, c.store.code) for sku in wanted)]
