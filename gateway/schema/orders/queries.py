@@ -5,12 +5,12 @@ from datetime import timedelta
 import strawberry
 from strawberry.types import Info
 
+from connectors.domain import AppointmentStatus
+
 from ...auth import guards
 from ...context import Context
 from ..partial import EmptyWhenUpstreamDown
 from ..relay import parse_global_id
-from connectors.domain import AppointmentStatus
-
 from .services import Appointment, is_overdue
 from .types import Order, load_order
 
