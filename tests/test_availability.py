@@ -1,9 +1,9 @@
 """Stock-filtered reads from the availability index (issue 17): right against the simulator's own counts less
 the ledger's holds, changed at once by a till sale or a hold, honest while it warms, and cheap on a cold start.
 
-The till sale reaches the index the way the POS's `inventory.count.updated` webhook will once it is received
-(the `StockChanged` with the POS's new count, published on the gateway's live hub); a sale no event tells of
-is found by the interval check (`updated_after`), with a short interval here.
+The till sale reaches the index through the POS's `inventory.count.updated` webhook (the simulator pushes it to
+the gateway, which publishes the new count on its live hub); a sale no event tells of is found by the interval
+check (`updated_after`), with a short interval here.
 """
 
 import asyncio
@@ -13,14 +13,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from connectors.domain import GeoPoint
-from gateway.appkeys import LIVE_KEY, REFERENCE_KEY
+from gateway.appkeys import BACKENDS_KEY, REFERENCE_KEY
 from gateway.geo import haversine_km
-from gateway.live import StockChanged
 from gateway.schema.relay import global_id
 from simulators.world import DemoProduct, DemoStore, World
 from tests.direct import POS
 from tests.harness import STAFF, Stack, api_key, running_stack
 from tests.test_gateway_reservations import customer, reserve
+from tests.test_webhooks_live import subscribe, until
 
 ANONYMOUS: dict[str, str] = {}
 PARIS = {"latitude": 48.8566, "longitude": 2.3522}
@@ -121,20 +121,23 @@ async def test_every_filter_lists_exactly_what_the_pos_counts_less_the_holds(sta
 
 
 async def test_a_till_sale_of_the_last_unit_takes_the_product_out_at_once(stack: Stack) -> None:
+    """Square pushes the till's counts (the simulator's webhook, as registered): the index and the kept responses
+    follow at once, long before the index's interval check (60 s) would."""
+    registration = await subscribe(stack.http, stack.sim_url, f"{stack.gateway_url}/webhooks/pos")
+    await stack.app[BACKENDS_KEY].registrations.save(registration)
     paris = stack.world.store_by_code["PAR01"]
     assert [s.code for s in within(stack.world, PARIS, 2)] == ["PAR01"]
     product = only_here(stack.world, paris, within(stack.world, PARIS, 2))
     units = stack.world.store_stock(paris, product).sellable  # type: ignore[union-attr]
     near = {"at": {"near": PARIS, "radiusKm": 2}, "q": product.name}
     assert (await walk(stack, near))[0] == [product.sku]
+    assert (await walk(stack, near, ANONYMOUS))[0] == [product.sku]  # kept by the response cache too
 
     await sell_at_till(stack, product, "PAR01", units - 1)
-    stack.app[LIVE_KEY].publish(StockChanged(product.gtin, "PAR01", datetime.now(UTC), quantity=1))
-    assert (await walk(stack, near))[0] == [product.sku]
-    assert (await walk(stack, near, ANONYMOUS))[0] == [product.sku]  # kept by the response cache too
     await sell_at_till(stack, product, "PAR01", 1)  # the last unit
-    stack.app[LIVE_KEY].publish(StockChanged(product.gtin, "PAR01", datetime.now(UTC), quantity=0))
-    assert await walk(stack, near) == ([], 0)
+
+    gone: tuple[list[str], int] = ([], 0)
+    await until(lambda: walk(stack, near), gone)
     assert await walk(stack, near, ANONYMOUS) == ([], 0)  # the kept response is outdated by the event
 
 
