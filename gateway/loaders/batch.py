@@ -9,7 +9,7 @@ key is queued and its fetch starts in the next, so the same loads end up in the 
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -58,21 +58,24 @@ class TickBatch(Generic[K, V]):
 
     def load_many(self, keys: Sequence[K]) -> "asyncio.Future[list[V]]":
         """Queued now; the future resolves to the values aligned with `keys`, or the first failed batch's error."""
-        loop = asyncio.get_running_loop()
-        batches = [self._batch_of(key) for key in keys]
-        result: asyncio.Future[list[V]] = loop.create_future()
-        pending = {id(b): b for b in batches if not b.done}
+        of = self._of
+        batches = [of.get(key) for key in keys]
+        if None in batches:
+            batches = [batch or self._batch_of(key) for key, batch in zip(keys, batches, strict=True)]
+        found = cast(list[_Batch[K, V]], batches)
+        result: asyncio.Future[list[V]] = asyncio.get_running_loop().create_future()
+        pending = [b for b in set(found) if not b.done]
         if not pending:
-            _settle(result, keys, batches)
+            _settle(result, keys, found)
             return result
         left = [len(pending)]
 
         def wake() -> None:
             left[0] -= 1
             if left[0] == 0 and not result.done():
-                _settle(result, keys, batches)
+                _settle(result, keys, found)
 
-        for batch in pending.values():
+        for batch in pending:
             batch.waiters.append(wake)
         return result
 
@@ -130,7 +133,7 @@ class TickBatch(Generic[K, V]):
 
 
 def _settle(result: "asyncio.Future[list[V]]", keys: Sequence[K], batches: list[_Batch[K, V]]) -> None:
-    for batch in batches:
+    for batch in set(batches):
         if batch.error is not None:
             result.set_exception(batch.error)
             return
