@@ -79,8 +79,15 @@ class TickBatch(Generic[K, V]):
             batch.waiters.append(wake)
         return result
 
-    def load(self, key: K) -> "asyncio.Future[list[V]]":
-        return self.load_many([key])
+    def load(self, key: K) -> "asyncio.Future[V]":
+        """One key: its value, without a list around it."""
+        batch = self._of.get(key) or self._batch_of(key)
+        result: asyncio.Future[V] = asyncio.get_running_loop().create_future()
+        if batch.done:
+            _settle_one(result, key, batch)
+        else:
+            batch.waiters.append(lambda: _settle_one(result, key, batch))
+        return result
 
     def forget(self, key: K) -> None:
         """The next load of `key` fetches it again."""
@@ -138,3 +145,12 @@ def _settle(result: "asyncio.Future[list[V]]", keys: Sequence[K], batches: list[
             result.set_exception(batch.error)
             return
     result.set_result([batch.values[key] for key, batch in zip(keys, batches, strict=True)])
+
+
+def _settle_one(result: "asyncio.Future[V]", key: K, batch: _Batch[K, V]) -> None:
+    if result.done():  # cancelled meanwhile
+        return
+    if batch.error is not None:
+        result.set_exception(batch.error)
+    else:
+        result.set_result(batch.values[key])

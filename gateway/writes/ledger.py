@@ -75,12 +75,10 @@ class Ledger:
 
     async def holds_of(self, customer_id: str, listing: HoldListing) -> HoldPage:
         """One page of a customer's holds, batched with the other customers' asked at the same level."""
-        [page] = await self._pages.load(("customer", customer_id, listing))
-        return page
+        return await self._pages.load(("customer", customer_id, listing))
 
     async def holds_at(self, store_code: str, listing: HoldListing) -> HoldPage:
-        [page] = await self._pages.load(("store", store_code, listing))
-        return page
+        return await self._pages.load(("store", store_code, listing))
 
     def held_now(self, pairs: Sequence[tuple[str, str]]) -> "asyncio.Future[list[int]]":
         """Units under active holds per (canonical sku, store code), batched with the request's other reads: the
