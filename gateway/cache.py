@@ -19,12 +19,11 @@ reaches every replica. A `Refreshing` value loaded from it is `Aged`: its age co
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
-
-from cachetools import LRUCache
 
 from connectors.errors import ConnectorError
 from connectors.resilience import deadline
@@ -191,6 +190,35 @@ class _Entry(Generic[V]):
     stored_at: float
 
 
+class _Lru(Generic[K, V]):
+    """The least recently used key goes first past `max_entries`. One ordered map: cachetools' LRUCache keeps
+    three per key (values, sizes, order), which a cache of 100,000 stock levels pays in memory and time."""
+
+    __slots__ = ("_items", "_max")
+
+    def __init__(self, max_entries: int) -> None:
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._max = max_entries
+
+    def get(self, key: K) -> V | None:
+        item = self._items.get(key)
+        if item is not None:
+            self._items.move_to_end(key)
+        return item
+
+    def __setitem__(self, key: K, item: V) -> None:
+        self._items[key] = item
+        self._items.move_to_end(key)
+        if len(self._items) > self._max:
+            self._items.popitem(last=False)
+
+    def pop(self, key: K) -> None:
+        self._items.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 class KeyedCache(Generic[K, V]):
     def __init__(self, system: str, fetch: Fetch[K, V], ttl_s: float, stale_s: float, max_entries: int = 100_000,
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -199,7 +227,7 @@ class KeyedCache(Generic[K, V]):
         self._ttl_s = ttl_s
         self._stale_s = stale_s
         self._clock = clock
-        self._entries: LRUCache[K, _Entry[V]] = LRUCache(maxsize=max_entries)
+        self._entries: _Lru[K, _Entry[V]] = _Lru(max_entries)
         self._inflight: dict[K, asyncio.Task[dict[K, V]]] = {}
         self._second: SecondLevel[K, V] | None = None
         self._past_second: set[K] = set()  # invalidated here: the next fill must not find the old value there
@@ -246,7 +274,7 @@ class KeyedCache(Generic[K, V]):
     def drop(self, keys: Sequence[K]) -> None:
         """Invalidated in this process only: another replica's write, told through the second level."""
         for key in keys:
-            self._entries.pop(key, None)
+            self._entries.pop(key)
 
     def held_keys(self) -> list[K]:
         """The keys held in this process (an event that does not say which keys it changed outdates them all)."""

@@ -87,7 +87,8 @@ class Context:
         profile = CustomerWrites(backends.customer_profiles, backends.customer_notes, backends.wishlist_changes)
         undoer = Undoer(backends.reservations, backends.web_order_changes, backends.store_sales,
                         backends.store_returns, lambda: now)
-        return cls(settings, reference, build_loaders(backends, reference.caches), reads, ledger,
+        loaders = build_loaders(backends, reference.caches, settings.batch_max_keys)
+        return cls(settings, reference, loaders, reads, ledger,
                    Till(backends.store_sales, backends.store_returns), profile, ShopWrites(backends.web_order_changes),
                    Sagas(backends.journal, undoer, now, timedelta(seconds=settings.saga_lease_s)),
                    Bookings(backends.appointment_bookings), live, principal, request_id=request_id, now=now)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 from aiohttp import web
 
+from . import gc_tuning
 from .app import build_app
 from .appkeys import READINESS_KEY
 from .http.listener import start
@@ -40,12 +41,14 @@ def serve(settings: Settings, on_ready: Callable[[], None] | None = None,
     """Logs go to stderr at INFO (audit lines included), as `OMNIGATE_LOG_FORMAT` says, unless the host configured
     logging already. `reuse_port`: one of `omnigate serve --workers N`'s workers (see gateway/workers.py)."""
     configure_logging(settings.logs_as)
+    gc_tuning.tune()
     asyncio.run(_serve(build_app(settings, ide_presets, shared_port=reuse_port), settings, on_ready, reuse_port))
 
 
 async def _serve(app: web.Application, settings: Settings, on_ready: Callable[[], None] | None,
                  reuse_port: bool) -> None:
     runner = await start(app, settings, drain_timeout_s(settings), reuse_port)
+    gc_tuning.freeze_started()
     try:
         print(f"omnigate listening on http://{settings.host}:{settings.port} ({settings.env})", flush=True)
         if on_ready:

@@ -21,6 +21,7 @@ SYSTEMS = ("erp", "pos", "crm", "webshop")
 SHARED_CACHES_OFF = {f"OMNIGATE_{kind}_TTL_S": "0.000001" for kind in ("CATALOG", "PRICE", "STOCK")}
 OPERATION_CACHE_OFF = {"OMNIGATE_OPERATION_CACHE_SIZE": "0"}
 RESPONSE_CACHE_OFF = {"OMNIGATE_RESPONSE_CACHE_MB": "0"}
+BATCHING_OFF = {"OMNIGATE_BATCH_MAX_KEYS": "1"}  # every key its own upstream call (the caches stay on)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from .draws import Draw, Draws, Population
 from .floor import floor
 from .measure import at_fifty, measure
 from .principals import Principals
-from .processes import OPERATION_CACHE_OFF, RESPONSE_CACHE_OFF, SHARED_CACHES_OFF, simulators
+from .processes import BATCHING_OFF, OPERATION_CACHE_OFF, RESPONSE_CACHE_OFF, SHARED_CACHES_OFF, simulators
 from .results import Results
 from .scenarios import SCENARIOS
 from .soak import soak
@@ -22,9 +22,8 @@ from .targets import install_peer, mesh, omnigate, peer_missing
 ABLATIONS: dict[str, dict[str, str]] = {"operation cache off": OPERATION_CACHE_OFF,
                                         "response cache off": RESPONSE_CACHE_OFF,
                                         "shared caches off": {**SHARED_CACHES_OFF, **RESPONSE_CACHE_OFF},
+                                        "batching off": BATCHING_OFF,
                                         "tracing to memory": {}}
-BATCHING_OFF = ("no setting turns the DataLoaders' batching off, and adding one takes more than a one-line switch "
-                "(a setting declared in gateway/settings/model.py, passed down to every PortLoader)")
 
 
 def peer_reason(config: Config) -> str | None:
@@ -66,7 +65,6 @@ async def run(config: Config) -> Results:
                     results.ablations[mode] = await at_fifty(t, sim.url, draws, config.ablation_scenarios, config)
                 print(f"  ablation {mode}: " + ", ".join(f"{s} {c.rate:.0f}/s"
                                                          for s, c in results.ablations[mode].items()), flush=True)
-            results.not_available["batching off"] = BATCHING_OFF
             if not config.skip_soak:
                 async with omnigate(sim.url, keys, principals, 1) as target:
                     results.soak = await soak(target, sim.url, draws, config)

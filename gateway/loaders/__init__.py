@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from connectors.domain import (
     Appointment,
@@ -20,11 +20,14 @@ from connectors.domain import (
     WishEntry,
 )
 
-from .base import PortLoader
+from .base import Fetch, PortLoader
 from .shared import SharedCaches
 
 if TYPE_CHECKING:
     from ..backends import Backends
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 
@@ -51,31 +54,35 @@ class Loaders:
     appointments_by_card: PortLoader[str, tuple[Appointment, ...]]
 
 
-def build_loaders(b: Backends, shared: SharedCaches) -> Loaders:
+def build_loaders(b: Backends, shared: SharedCaches, max_keys: int = 0) -> Loaders:
     """Fresh per request. Catalog, prices and stock go through the cross-request caches; customer data
-    does not: nothing of a customer's outlives the request or crosses principals."""
+    does not: nothing of a customer's outlives the request or crosses principals. `max_keys` bounds every
+    batch (`OMNIGATE_BATCH_MAX_KEYS`; 1: batching off)."""
+    def port(name: str, system: System, fetch: Fetch[K, V], cache: str | None = None) -> PortLoader[K, V]:
+        return PortLoader(name, system, fetch, cache, max_keys)
+
     return Loaders(
-        product_by_sku=PortLoader("product_by_sku", System.ERP, shared.products.get_many, "products"),
-        category_name_by_code=PortLoader("category_name_by_code", System.ERP, shared.category_names.get_many,
-                                           "category_names"),
-        relations_by_sku=PortLoader("relations_by_sku", System.ERP, shared.relations.get_many, "relations"),
-        erp_price_by_sku=PortLoader("erp_price_by_sku", System.ERP, shared.erp_prices.get_many, "erp_prices"),
-        pos_price_by_gtin=PortLoader("pos_price_by_gtin", System.POS, shared.pos_prices.get_many, "pos_prices"),
-        stock_by_gtin_and_store=PortLoader("stock_by_gtin_and_store", System.POS, shared.stock.get_many, "stock"),
-        online_product_by_id=PortLoader("online_product_by_id", System.WEBSHOP, shared.online_products.get_many,
-                                          "online_products"),
-        wishlist_by_webshop_customer=PortLoader("wishlist_by_webshop_customer", System.WEBSHOP,
-                                                b.wishlists.wishlists),
-        customer_by_id=PortLoader("customer_by_id", System.CRM, b.customers.customers),
-        customer_by_card=PortLoader("customer_by_card", System.CRM, b.customers.customers_by_card),
-        customer_by_webshop_id=PortLoader("customer_by_webshop_id", System.CRM, b.customers.customers_by_webshop_id),
-        loyalty_by_customer=PortLoader("loyalty_by_customer", System.CRM, b.customers.loyalty),
-        notes_by_customer=PortLoader("notes_by_customer", System.CRM, b.customers.notes),
-        web_orders_by_webshop_customer=PortLoader("web_orders_by_webshop_customer", System.WEBSHOP,
-                                                  b.web_orders.orders_of),
-        order_by_id=PortLoader("order_by_id", System.WEBSHOP, b.web_orders.orders),
-        receipts_by_card=PortLoader("receipts_by_card", System.POS, b.receipts.receipts_of),
-        receipt_by_id=PortLoader("receipt_by_id", System.POS, b.receipts.receipts_by_id),
-        appointment_by_id=PortLoader("appointment_by_id", System.POS, b.appointments.appointments),
-        appointments_by_card=PortLoader("appointments_by_card", System.POS, b.appointments.appointments_of),
+        product_by_sku=port("product_by_sku", System.ERP, shared.products.get_many, "products"),
+        category_name_by_code=port("category_name_by_code", System.ERP, shared.category_names.get_many,
+                                   "category_names"),
+        relations_by_sku=port("relations_by_sku", System.ERP, shared.relations.get_many, "relations"),
+        erp_price_by_sku=port("erp_price_by_sku", System.ERP, shared.erp_prices.get_many, "erp_prices"),
+        pos_price_by_gtin=port("pos_price_by_gtin", System.POS, shared.pos_prices.get_many, "pos_prices"),
+        stock_by_gtin_and_store=port("stock_by_gtin_and_store", System.POS, shared.stock.get_many, "stock"),
+        online_product_by_id=port("online_product_by_id", System.WEBSHOP, shared.online_products.get_many,
+                                  "online_products"),
+        wishlist_by_webshop_customer=port("wishlist_by_webshop_customer", System.WEBSHOP,
+                                          b.wishlists.wishlists),
+        customer_by_id=port("customer_by_id", System.CRM, b.customers.customers),
+        customer_by_card=port("customer_by_card", System.CRM, b.customers.customers_by_card),
+        customer_by_webshop_id=port("customer_by_webshop_id", System.CRM, b.customers.customers_by_webshop_id),
+        loyalty_by_customer=port("loyalty_by_customer", System.CRM, b.customers.loyalty),
+        notes_by_customer=port("notes_by_customer", System.CRM, b.customers.notes),
+        web_orders_by_webshop_customer=port("web_orders_by_webshop_customer", System.WEBSHOP,
+                                            b.web_orders.orders_of),
+        order_by_id=port("order_by_id", System.WEBSHOP, b.web_orders.orders),
+        receipts_by_card=port("receipts_by_card", System.POS, b.receipts.receipts_of),
+        receipt_by_id=port("receipt_by_id", System.POS, b.receipts.receipts_by_id),
+        appointment_by_id=port("appointment_by_id", System.POS, b.appointments.appointments),
+        appointments_by_card=port("appointments_by_card", System.POS, b.appointments.appointments_of),
     )

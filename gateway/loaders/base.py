@@ -5,13 +5,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
 from typing import Any, Generic, TypeVar
 
-from aiodataloader import DataLoader
 from opentelemetry import trace
 
 from connectors.domain import System
 from connectors.errors import ConnectorError
 
 from ..observability.record import current
+from .batch import TickBatch
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -34,19 +34,20 @@ def counted(fetch: Fetch[K, V]) -> Fetch[K, V]:
 
 
 class PortLoader(Generic[K, V]):
-    """Named for what it keys on; wraps aiodataloader (untyped) behind typed `load` and `load_many`.
+    """Named for what it keys on; batches its keys per tick (`TickBatch`, at most `max_keys` a call; 0: no bound).
 
     Each batch is one span: system, loader (the kind of record), how many keys went into it, how many loads
     this request answered from what it had already fetched (`omnigate.cache.hits`), and, in front of a
     cross-request cache (`cache`), how many keys that cache held and missed. The same go to the metrics.
     """
 
-    def __init__(self, name: str, system: System, fetch: Fetch[K, V], cache: str | None = None) -> None:
+    def __init__(self, name: str, system: System, fetch: Fetch[K, V], cache: str | None = None,
+                 max_keys: int = 0) -> None:
         self.name = name
         self.system = system
         self.cache = cache
         self._fetch = fetch
-        self._loader = DataLoader(batch_load_fn=self._batch)
+        self._loader: TickBatch[K, V] = TickBatch(self._batch, max_keys)
         self._hits = 0
         self._prefetched: set[K] = set()
 
@@ -80,38 +81,43 @@ class PortLoader(Generic[K, V]):
             record.metrics.observe_cache(self.cache, size - misses, misses)
 
     async def load(self, key: K) -> V:
+        return await self.load_soon(key)
+
+    def load_soon(self, key: K) -> "asyncio.Future[V]":
+        """As `load`, queued as this is called: reads from several loaders, each started so, can then be awaited
+        one after the other and still go out together, with no task each."""
         self._count_hits([key])
-        value: V = await self._loader.load(key)
-        return value
+        return self._loader.load(key)
 
     async def load_many(self, keys: Sequence[K]) -> list[V]:
         self._count_hits(keys)
-        values: list[V] = await self._loader.load_many(list(keys))
-        return values
+        return await self._loader.load_many(keys)
 
     def prefetch(self, keys: Sequence[K]) -> "asyncio.Future[list[V]]":
         """Starts loading `keys` now, in this tick's batch, for a field that will ask for them later (it then
         waits on the same future, which is not counted as a hit); their values, for what depends on them. A
         failure is the field's to report."""
         asked = list(dict.fromkeys(keys))
-        self._prefetched.update(key for key in asked if key not in self._loader._cache)
-        values: asyncio.Future[list[V]] = self._loader.load_many(asked)
+        self._prefetched.update(key for key in asked if key not in self._loader)
+        values = self._loader.load_many(asked)
         values.add_done_callback(_retrieved)
         return values
 
     def forget(self, key: K) -> None:
         """After this request changed the record: the next load reads it again rather than what it had."""
-        self._loader.clear(key)
+        self._loader.forget(key)
 
     def prime(self, key: K, value: V) -> None:
         """What a write just answered: the request reads it back without asking the system again."""
-        self._loader.clear(key)
         self._loader.prime(key, value)
 
     def _count_hits(self, keys: Sequence[K]) -> None:
-        cached = self._loader._cache  # aiodataloader keeps one future per key already asked for
-        self._hits += sum(1 for key in keys if key in cached and key not in self._prefetched)
-        self._prefetched.difference_update(keys)
+        prefetched = self._prefetched
+        if prefetched:
+            self._hits += self._loader.asked([key for key in keys if key not in prefetched])
+            prefetched.difference_update(keys)
+        else:
+            self._hits += self._loader.asked(keys)
 
 
 def _retrieved(future: "asyncio.Future[Any]") -> None:

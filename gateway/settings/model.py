@@ -109,6 +109,10 @@ class Settings:
                                      "partner queries that read only catalog, price, store and stock data, each "
                                      "no longer than the shortest TTL of what it holds (see \"Response cache\"); "
                                      "0 turns it off")
+    batch_max_keys: int = setting(v.count, "0", "keys one upstream batch of a kind of record may hold (the loads "
+                                  "of one request level go out together); 0: no bound; 1 turns batching off, "
+                                  "every key its own call (the benchmark's ablation). The ports still split a "
+                                  "batch where an API caps a call")
     safelist_file: Path | None = setting(v.file, None, "JSON object of SHA-256 hash -> document; keys marked "
                                                        "`safelist_only` may run only these")
     anonymous_safelist_only: bool = setting(v.flag, "false", "anonymous callers too may run only safelisted "

@@ -7,12 +7,12 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Literal
 
-from aiodataloader import DataLoader
 from opentelemetry import trace
 
 from connectors.domain import AppointmentAnswer, AppointmentStatus, Channel, Hold, HoldListing, HoldPage
 from connectors.ports import AppointmentAnswers, IdempotencyResults, Reservations
 
+from ..loaders.batch import TickBatch
 from ..telemetry import tracing_on
 from .idempotency import once
 from .outcome import Outcome
@@ -33,9 +33,9 @@ class Ledger:
         self._answers = answers
         self._keep = keep
         self._now = now
-        self._held = DataLoader(batch_load_fn=self._held_batch)
-        self._pages = DataLoader(batch_load_fn=self._pages_batch)
-        self._answered = DataLoader(batch_load_fn=self._answers_batch)
+        self._held: TickBatch[tuple[str, str], int] = TickBatch(self._held_batch)
+        self._pages: TickBatch[tuple[Owner, str, HoldListing], HoldPage] = TickBatch(self._pages_batch)
+        self._answered: TickBatch[str, AppointmentAnswer | None] = TickBatch(self._answers_batch)
 
     async def _answers_batch(self, ids: list[str]) -> list[AppointmentAnswer | None]:
         with _span("appointment_answers", size=len(ids)):
@@ -44,18 +44,17 @@ class Ledger:
     async def answers_of(self, appointment_ids: Sequence[str]) -> list[AppointmentAnswer | None]:
         """What Omnigate recorded beside each appointment, batched with the request's other appointment reads:
         however many lists of appointments one level of the document holds, one ledger query."""
-        found: list[AppointmentAnswer | None] = await self._answered.load_many(list(appointment_ids))
-        return found
+        return await self._answered.load_many(appointment_ids)
 
     async def record_channel(self, appointment_id: str, channel: Channel) -> None:
         with _span("record_channel"):
-            self._answered.clear(appointment_id)
+            self._answered.forget(appointment_id)
             await self._answers.record_channel(appointment_id, channel)
 
     async def record_answer(self, appointment_id: str, answer: AppointmentStatus, by: str) -> AppointmentAnswer:
         """The answer recorded now: this one, or one given before (the first stands)."""
         with _span("record_answer"):
-            self._answered.clear(appointment_id)
+            self._answered.forget(appointment_id)
             return await self._answers.record_answer(appointment_id, answer, by, self._now)
 
     async def _held_batch(self, pairs: list[tuple[str, str]]) -> list[int]:
@@ -76,18 +75,15 @@ class Ledger:
 
     async def holds_of(self, customer_id: str, listing: HoldListing) -> HoldPage:
         """One page of a customer's holds, batched with the other customers' asked at the same level."""
-        page: HoldPage = await self._pages.load(("customer", customer_id, listing))
-        return page
+        return await self._pages.load(("customer", customer_id, listing))
 
     async def holds_at(self, store_code: str, listing: HoldListing) -> HoldPage:
-        page: HoldPage = await self._pages.load(("store", store_code, listing))
-        return page
+        return await self._pages.load(("store", store_code, listing))
 
     def held_now(self, pairs: Sequence[tuple[str, str]]) -> "asyncio.Future[list[int]]":
         """Units under active holds per (canonical sku, store code), batched with the request's other reads: the
         loader's future itself, queued as this is called (a coroutine would need a task to run beside others)."""
-        found: asyncio.Future[list[int]] = self._held.load_many(list(pairs))
-        return found
+        return self._held.load_many(pairs)
 
     async def once(self, scope: str, key: str, operation: str, inputs: Mapping[str, object], at: datetime,
                    run: Callable[[], Awaitable[Outcome]]) -> Outcome:
@@ -96,20 +92,20 @@ class Ledger:
 
     async def hold(self, hold: Hold, available: int) -> bool:
         with _span("hold"):
-            self._held.clear_all()
-            self._pages.clear_all()
+            self._held.forget_all()
+            self._pages.forget_all()
             return await self._reservations.hold(hold, available)
 
     async def release(self, hold_id: str, at: datetime) -> Hold | None:
         with _span("release"):
-            self._held.clear_all()
-            self._pages.clear_all()
+            self._held.forget_all()
+            self._pages.forget_all()
             return await self._reservations.release(hold_id, at)
 
     async def collect(self, hold_id: str, at: datetime) -> Hold | None:
         with _span("collect"):
-            self._held.clear_all()
-            self._pages.clear_all()
+            self._held.forget_all()
+            self._pages.forget_all()
             return await self._reservations.collect(hold_id, at)
 
     async def link(self, hold_ids: Sequence[str], order_id: str) -> None:

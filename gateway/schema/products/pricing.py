@@ -1,14 +1,16 @@
 """One price: the ERP's is the selling price; each system's copy is shown for audits."""
 
+from collections.abc import Awaitable
+
 import strawberry
 from strawberry.types import Info
 
-from connectors.domain import ShownPrice
+from connectors.domain import OnlineProduct, ShownPrice
 
 from ...context import Context
 from ..common import Money
-from ..partial import Partial, gather_sources
-from .online import online_product
+from ..partial import Partial, gather_started, ready
+from .online import online_product_soon
 
 
 @strawberry.type
@@ -41,18 +43,16 @@ class Price:
 
 
 async def shown_prices(info: Info[Context, None], sku: str) -> Partial[ShownPrice | None]:
-    """The POS's and the web shop's price of one sku, None where a system holds none."""
+    """The POS's and the web shop's price of one sku, None where a system holds none. Both loads are queued
+    before either is awaited: no task each (a partner's 100 products ask this 100 times)."""
     crosswalk = await info.context.reference.crosswalk.get()
     gtin = crosswalk.gtin_of.get(sku)
-
-    async def pos() -> ShownPrice | None:
-        return await info.context.loaders.pos_price_by_gtin.load(gtin) if gtin else None
-
-    async def webshop() -> ShownPrice | None:
-        product = await online_product(info, sku)
-        return product.price if product else None
-
-    return await gather_sources({"pos": pos(), "webshop": webshop()})
+    reads: dict[str, Awaitable[ShownPrice | OnlineProduct | None]] = {
+        "pos": info.context.loaders.pos_price_by_gtin.load_soon(gtin) if gtin else ready(None),
+        "webshop": online_product_soon(info, crosswalk, sku)}
+    found = await gather_started(reads)
+    return Partial({system: value.price if isinstance(value, OnlineProduct) else value
+                    for system, value in found.answered.items()}, found.failed)
 
 
 async def _all_shown(info: Info[Context, None], sku: str, reference: ShownPrice) -> tuple[list[ShownPrice], bool]:

@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from itertools import islice
 
 import strawberry
 from strawberry.types import Info
@@ -128,12 +129,13 @@ class Product(Node):
         found: list[StoreAvailability] = []
         for ring in rings(nearby, first):
             levels = await stock_levels(info, [(self.sku, n.store.code) for n in ring])
-            found += [StoreAvailability.of(info, n.store, level, sku=self.sku, distance_km=n.distance_km)
-                      for n, level in zip(ring, levels, strict=True)
-                      if not in_stock_only or (level and level.sellable > 0)]
+            shown = (StoreAvailability.of(info, n.store, level, sku=self.sku, distance_km=n.distance_km)
+                     for n, level in zip(ring, levels, strict=True)
+                     if not in_stock_only or (level and level.sellable > 0))
+            found += islice(shown, first - len(found))  # built only for the stores shown
             if len(found) >= first:
                 break
-        return found[:first]
+        return found
 
     @strawberry.field(description="Accessories and consumables that go with this product.")
     async def accessories(self, info: Info[Context, None], first: int | None = 10) -> list["Product"]:

@@ -18,9 +18,9 @@ async def stock_levels(info: Info[Context, None], pairs: Sequence[tuple[str, str
     0; None for an unknown sku or an article the store does not carry. The POS and the ledger are read at once:
     both loads are queued before either is awaited, so no task is needed to run them side by side."""
     crosswalk = await info.context.reference.crosswalk.get()
-    canonical = [(crosswalk.canonical_sku(sku) or sku, code) for sku, code in pairs]
-    holding = info.context.ledger.held_now(canonical)
-    gtins, counting = _count(info, crosswalk, pairs)
+    canonical_of = {sku: crosswalk.canonical_sku(sku) for sku in {sku for sku, _ in pairs}}
+    holding = info.context.ledger.held_now([(canonical_of[sku] or sku, code) for sku, code in pairs])
+    gtins, counting = _count(info, crosswalk, pairs, canonical_of=canonical_of)
     try:
         counted = _aligned(gtins, await counting)
     except BaseException:
@@ -39,11 +39,15 @@ async def in_stock(info: Info[Context, None], pairs: Sequence[tuple[str, str]],
     return _aligned(gtins, await counting)
 
 
-def _count(info: Info[Context, None], crosswalk: Crosswalk, pairs: Sequence[tuple[str, str]],
-           fresh: bool = False) -> tuple[list[str | None], Awaitable[list[StockLevel | None]]]:
-    """Each pair's GTIN (None for an unknown sku) and the loader's answer for the known ones."""
+def _count(info: Info[Context, None], crosswalk: Crosswalk, pairs: Sequence[tuple[str, str]], fresh: bool = False,
+           canonical_of: dict[str, str | None] | None = None) -> tuple[list[str | None],
+                                                                      Awaitable[list[StockLevel | None]]]:
+    """Each pair's GTIN (None for an unknown sku) and the loader's answer for the known ones. The crosswalk is
+    read once per sku (`canonical_of`, if the caller has it): a product's stock in 15 stores is one sku."""
     info.context.reference.keep_pos_articles_fresh()
-    gtins = [crosswalk.gtin_of.get(crosswalk.canonical_sku(sku) or "") for sku, _ in pairs]
+    canonical = canonical_of or {sku: crosswalk.canonical_sku(sku) for sku in {sku for sku, _ in pairs}}
+    gtin_of = {sku: crosswalk.gtin_of.get(found or "") for sku, found in canonical.items()}
+    gtins = [gtin_of[sku] for sku, _ in pairs]
     wanted = [(gtin, code) for gtin, (_, code) in zip(gtins, pairs, strict=True) if gtin]
     if fresh:
         info.context.reference.caches.stock.invalidate(wanted)

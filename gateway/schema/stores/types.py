@@ -5,6 +5,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from cachetools import LRUCache
 from strawberry.types import Info
 
 from connectors import domain
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from ..orders.reservation_list import ReservationConnection
 
 ORDERS = "gateway.schema.orders.reservation_list"
+_SHOWN: "LRUCache[int, Store]" = LRUCache(maxsize=2048)  # Store.of's, by id of the directory record
 
 
 @strawberry.enum
@@ -72,10 +74,15 @@ class Store(Node):
 
     @classmethod
     def of(cls, s: domain.Store) -> "Store":
-        return cls(id=strawberry.ID(global_id("Store", s.code)), code=s.code, name=s.name,
-                   address=Address.of(s.address), location=GeoPoint(latitude=s.location.latitude,
-                                                                    longitude=s.location.longitude),
-                   phone=s.phone, timezone=s.timezone, record=s)
+        """One per directory record, shared by every answer that shows it (nothing changes it once built): a
+        partner's 100 products in their 5 nearest stores show the same few stores 500 times."""
+        shown = _SHOWN.get(id(s))
+        if shown is None or shown.record is not s:  # the entry holds `s`, so its id is not reused meanwhile
+            shown = _SHOWN[id(s)] = cls(
+                id=strawberry.ID(global_id("Store", s.code)), code=s.code, name=s.name, address=Address.of(s.address),
+                location=GeoPoint(latitude=s.location.latitude, longitude=s.location.longitude), phone=s.phone,
+                timezone=s.timezone, record=s)
+        return shown
 
     @classmethod
     async def resolve_reference(cls, info: Info[Context, None], id: strawberry.ID) -> "Store | None":
