@@ -215,6 +215,12 @@ class _Lru(Generic[K, V]):
     def pop(self, key: K) -> None:
         self._items.pop(key, None)
 
+    def clear(self) -> None:
+        self._items.clear()
+
+    def keys(self) -> list[K]:
+        return list(self._items)
+
     def __len__(self) -> int:
         return len(self._items)
 
@@ -278,7 +284,7 @@ class KeyedCache(Generic[K, V]):
 
     def held_keys(self) -> list[K]:
         """The keys held in this process (an event that does not say which keys it changed outdates them all)."""
-        return list(self._entries.keys())
+        return self._entries.keys()
 
     async def _settle(self, keys: list[K]) -> list[V | ConnectorError]:
         """One upstream call for the keys nobody is fetching yet; the others join the call in flight."""
