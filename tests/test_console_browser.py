@@ -36,6 +36,7 @@ from tests.test_webhooks_receive import SETTLE_S, sell_at_the_till, variation_of
 __all__ = ["cached_stack"]  # the fixture
 STORE = "PAR01"  # takes appointments; the harness's first kiosk is bound to it
 OVERDUE = "query($store: ID) { overdueAppointments(storeId: $store) { id topic respondBy } }"
+PENDING = "query($store: ID) { pendingAppointments(storeId: $store) { id respondBy } }"
 MINE = "{ me { appointments { id status } } }"
 SESSION = "() => sessionStorage.getItem('omnigate.console.session')"
 # a lost network closes with 1006, which no one may send: 1012 (service restart) is retried the same way
@@ -124,6 +125,13 @@ async def store_with_overdue_requests(stack: Stack) -> tuple[str, list[dict[str,
     return store, overdue["overdueAppointments"]
 
 
+async def pending_at(stack: Stack, store: str) -> list[dict[str, Any]]:
+    """The requests waiting for an answer at the store, as the console lists them: the earliest respondBy first."""
+    found = await stack.data(PENDING, {"store": global_id("Store", store)}, bearer(Role.STAFF, "x", store))
+    waiting: list[dict[str, Any]] = found["pendingAppointments"]
+    return waiting
+
+
 @pytest.mark.timeout(120)
 async def test_staff_see_a_request_from_the_app_arrive_live_and_confirm_it(stack: Stack, browser: Browser) -> None:
     # given staff of a store with overdue requests signed in at /console, live, serving a customer at the counter
@@ -133,7 +141,7 @@ async def test_staff_see_a_request_from_the_app_arrive_live_and_confirm_it(stack
     await keyboard_sign_in(page, staff(store))
     await expect(page.locator("#store-name")).to_contain_text(f"({store}) · staff")
     await expect(page.locator("#live-status")).to_have_text("Live", timeout=15000)
-    await expect(page.locator("#appointment-list li")).to_have_count(len(overdue))
+    await expect(page.locator("#appointment-list li")).to_have_count(len(await pending_at(stack, store)))
     await page.locator("#barcode-input").fill(stack.world.products[0].sku)
     await page.keyboard.press("Enter")
     await page.locator("#customer-input").fill(next(c.card for c in stack.world.customers if c.crm_id == OWNER) or "")
@@ -143,13 +151,16 @@ async def test_staff_see_a_request_from_the_app_arrive_live_and_confirm_it(stack
     # when the customer asks for an appointment in the app (over HTTP, with the app's token)
     asked = await request_appointment(stack, store, "Test drive of the e-bike")
 
-    # then it appears without a reload, after the overdue ones, with the time left, announced to screen readers
+    # then it appears without a reload, in its place by the time left to answer (the overdue ones first), announced
+    # to screen readers
     card = page.locator(f'#appointment-list li[data-id="{asked["id"]}"]')
     await expect(card).to_contain_text("Test drive of the e-bike", timeout=5000)
     await expect(card.locator(".due")).to_contain_text("left")
     await expect(page.locator("#announcer")).to_contain_text("New appointment request: Test drive of the e-bike")
     listed = await page.locator("#appointment-list li").evaluate_all("items => items.map(i => i.dataset.id)")
-    assert listed == [a["id"] for a in sorted(overdue, key=lambda a: a["respondBy"])] + [asked["id"]]
+    waiting = await pending_at(stack, store)
+    assert listed == [a["id"] for a in waiting] and asked["id"] in listed
+    assert listed[:len(overdue)] == [a["id"] for a in sorted(overdue, key=lambda a: a["respondBy"])]
     ARTEFACTS.mkdir(exist_ok=True)
     await page.screenshot(path=ARTEFACTS / "console.png", full_page=True)
     if os.environ.get("CONSOLE_SCREENSHOT"):
