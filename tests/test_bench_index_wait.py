@@ -22,7 +22,7 @@ async def test_it_returns_once_the_index_is_built(stack: Stack) -> None:
 
 async def test_a_build_that_outlasts_the_bound_stops_the_run_saying_why(live_world: World) -> None:
     async with running_stack(live_world, SLOW) as stack:
-        with pytest.raises(IndexNotBuilt, match="availability index was not built within 1 s.*WARMING_UP"):
+        with pytest.raises(IndexNotBuilt, match=r"availability index was not built within 1 s.*WARMING_UP"):
             await until_index_built(target_of(stack), timeout_s=1)
 
 
