@@ -10,7 +10,7 @@ request (`/_sim/stats`). Then, in this process alone, an index of --stores x --s
 with 2,000 search matches, and the POS traffic a build and a check would cost at the default pacing.
 
     .venv/bin/python -m bench.availability [--scale default] [--requests 200] [--stores 1000] [--skus 200000] \
-        [--out bench/RESULTS.md]
+        [--reads-per-s 50] [--out bench/RESULTS.md]
 
 With --out, the markdown section replaces the file's "## Availability index (issue 17)" section (below
 bench.compare's KEPT_MARKER, which it keeps); without, it is printed.
@@ -126,16 +126,19 @@ async def measure(args: argparse.Namespace) -> list[str]:
     text = Counter(p.name.split()[0] for p in world.products).most_common(1)[0][0]
     lines = [f"### `--scale {args.scale}`: {len(world.stores)} stores, {len(world.products)} products", ""]
     started = time.perf_counter()
-    async with gateway_on_child_simulators(world, args.scale, {"OMNIGATE_AVAILABILITY_AT_START": "true",
-                                                               "OMNIGATE_RATE_LIMITS": UNLIMITED,
-                                                               "OMNIGATE_RESPONSE_CACHE_MB": "0"}) as stack:
+    environ = {"OMNIGATE_AVAILABILITY_AT_START": "true", "OMNIGATE_RATE_LIMITS": UNLIMITED,
+               "OMNIGATE_RESPONSE_CACHE_MB": "0"}
+    if args.reads_per_s is not None:
+        environ["OMNIGATE_AVAILABILITY_READS_PER_S"] = str(args.reads_per_s)
+    async with gateway_on_child_simulators(world, args.scale, environ) as stack:
         build_s, pos_calls = await built(stack, started)
         sets = stack.app[REFERENCE_KEY].availability.sets
         assert sets is not None
         bitmaps, numbering = index_memory(sets)
+        per_s = args.reads_per_s or defaults.availability_reads_per_s
         lines += [f"- First build: {build_s:.1f} s from the gateway's start, {pos_calls} POS calls in all "
                   f"(start-up's included; {defaults.availability_reads_at_once} reads at once, at most "
-                  f"{defaults.availability_reads_per_s:.0f} a second).",
+                  f"{per_s:.0f} a second).",
                   f"- Memory: bitmaps {bitmaps:.2f} MB, sku numbering {numbering:.2f} MB.", "",
                   "| search | totalCount | p50 ms | p99 ms | upstream calls / request |",
                   "| --- | --- | --- | --- | --- |"]
@@ -202,5 +205,7 @@ if __name__ == "__main__":
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--stores", type=int, default=1000)
     parser.add_argument("--skus", type=int, default=200_000)
+    parser.add_argument("--reads-per-s", type=float, default=None,
+                        help="the index's pacing (OMNIGATE_AVAILABILITY_READS_PER_S); the default's when left out")
     parser.add_argument("--out", type=Path, default=None)
     asyncio.run(main(parser.parse_args()))

@@ -10,6 +10,7 @@ from .cells import Cell
 from .config import CONCURRENCIES, Config
 from .draws import Draw
 from .floor import Floor
+from .index_wait import until_index_built
 from .inprocess import drive
 from .targets import Target
 
@@ -44,6 +45,7 @@ async def cold_calls(target: Target, draws: dict[str, list[Draw]], config: Confi
                      ) -> dict[str, float]:
     """Upstream calls per request of each scenario on a gateway whose shared caches are off."""
     found: dict[str, float] = {}
+    await until_index_built(target, config.index_wait_s)  # its build's POS calls are no request's
     async with aiohttp.ClientSession() as http:
         for name, scenario_draws in draws.items():
             cold = scenario_draws[:config.cold_requests]

@@ -14,7 +14,7 @@ class Cell:
     p50_ms: float
     p95_ms: float
     p99_ms: float
-    errors: int  # non-2xx answers, timeouts and answers carrying GraphQL errors
+    errors: int  # non-2xx answers, timeouts and answers carrying GraphQL errors (a WARMING_UP one included)
     upstream_calls: int = 0
     server_cpu_s: float = 0.0  # the gateway's (or peer's) processes; 0 for the floor (it runs in this process)
     generator_cpu_s: float = 0.0

@@ -16,6 +16,7 @@ class Config:
     smoke: bool
     duration_s: float  # per cell (0: by amount, the smoke run)
     warm_s: float
+    index_wait_s: float  # at most this long for a gateway's availability index to be built, before warming
     scenarios: tuple[str, ...]
     skip_peer: bool
     skip_soak: bool
@@ -56,6 +57,8 @@ def parse(argv: list[str] | None = None) -> tuple[Config, argparse.Namespace]:
     p.add_argument("--smoke", action="store_true", help="the whole pipeline in seconds (a small world, tiny cells)")
     p.add_argument("--duration-s", type=float, default=10.0, help="seconds per cell")
     p.add_argument("--warm-s", type=float, default=20.0, help="warm-up of each gateway, seconds")
+    p.add_argument("--index-wait-s", type=float, default=900.0,
+                   help="how long to wait for each gateway's availability index to be built, seconds")
     p.add_argument("--scenarios", nargs="+", choices=sorted(SCENARIOS), default=list(SCENARIOS))
     p.add_argument("--skip-peer", action="store_true")
     p.add_argument("--skip-soak", action="store_true")
@@ -69,6 +72,7 @@ def parse(argv: list[str] | None = None) -> tuple[Config, argparse.Namespace]:
     smoke = bool(a.smoke)
     config = Config(
         smoke=smoke, duration_s=a.duration_s, warm_s=2.0 if smoke else max(a.warm_s, 0.0),
+        index_wait_s=max(a.index_wait_s, 0.0),
         scenarios=tuple(s for s in SCENARIOS if s in a.scenarios), skip_peer=a.skip_peer, skip_soak=a.skip_soak,
         out=a.out, plot=a.out.with_name("results.png"), latency_ms=a.latency_ms,
         scale=a.scale or ("small" if smoke else "default"), seed=a.seed,

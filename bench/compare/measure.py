@@ -10,6 +10,7 @@ from . import load, upstream
 from .cells import Cell
 from .config import CONCURRENCIES, Config
 from .draws import Draw
+from .index_wait import until_index_built
 from .procfs import total_cpu, total_rss
 from .results import ScenarioRun, TargetRun
 from .targets import Request, Target
@@ -36,8 +37,9 @@ async def cell(target: Target, sim_url: str, requests: list[Request], concurrenc
 
 async def warm(target: Target, sim_url: str, draws: dict[str, list[Draw]], config: Config,
                http: aiohttp.ClientSession) -> None:
-    """The mixed scenarios for `warm_s` at concurrency 10: shared caches, the operation cache and the JIT of
-    the peer's runtime warm alike."""
+    """Once its availability index is built, the mixed scenarios for `warm_s` at concurrency 10: shared caches,
+    the operation cache and the JIT of the peer's runtime warm alike."""
+    await until_index_built(target, config.index_wait_s)
     await load.run(load.Plan(target.url, mixed(target, draws), config.connections(10), duration_s=config.warm_s))
 
 

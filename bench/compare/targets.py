@@ -24,6 +24,7 @@ class Target:
     url: str  # the GraphQL endpoint
     pids: Callable[[], list[int]]
     request: Callable[[str, Draw], Request]  # (scenario, draw) -> what is sent
+    status: tuple[str, dict[str, str]] | None = None  # Omnigate's `/status` and who may read it
 
     @property
     def label(self) -> str:
@@ -43,7 +44,7 @@ async def omnigate(sim_url: str, keys_file: Path, principals: Principals, worker
                    extra: dict[str, str] | None = None, traced: bool = False) -> AsyncIterator[Target]:
     async with gateway(sim_url, keys_file, workers, extra or {}, traced) as running:
         yield Target("omnigate", workers, f"{running.url}/graphql", lambda: running.pids,
-                     omnigate_request(principals))
+                     omnigate_request(principals), (f"{running.url}/status", principals.staff()))
 
 
 def peer_missing() -> str | None:

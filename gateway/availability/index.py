@@ -63,6 +63,8 @@ class AvailabilityIndex:
         self.failure: ConnectorError | None = None  # the last read's, until one succeeds
         self.synced_at: datetime | None = None  # when the POS last answered the index
         self.built_in_s: float | None = None
+        self.built_at: datetime | None = None  # when the last build completed
+        self.checked_at: datetime | None = None  # when the last interval check completed
         self._watermark: datetime | None = None  # the newest `calculated_at` read
         self._crosswalk_seen: Crosswalk | None = None
         self._stores_seen: StoreIndex | None = None
@@ -138,7 +140,7 @@ class AvailabilityIndex:
         newest = await self._read_all_counts(sets, crosswalk, codes)
         self.sets, self._crosswalk_seen, self._stores_seen = sets, crosswalk, stores
         self._watermark = newest
-        self.synced_at = self._clock()
+        self.synced_at = self.built_at = self._clock()
         self.built_in_s = asyncio.get_running_loop().time() - started
         self._built.set()
         log.info("availability index built: %d stores, %d skus, %.1f s, %d POS reads so far", len(codes),
@@ -214,7 +216,7 @@ class AvailabilityIndex:
             newest += await self._read_counts(sets, crosswalk, codes[start:start + STORES_PER_CHECK], after)
         if newest:
             self._watermark = max([*newest, *([self._watermark] if self._watermark else [])])
-        self.synced_at = self._clock()
+        self.synced_at = self.checked_at = self._clock()
 
     # -- events
 

@@ -147,6 +147,10 @@ class SellableSets:
         """The first sku number past `sku` in sku order (0 without one): where the next page starts."""
         return 0 if sku is None else bisect.bisect_right(self.skus, sku)
 
+    def sellable_pairs(self) -> int:
+        """How many (store, sku) pairs can sell now."""
+        return sum(len(b) for b in self._sellable.values())
+
     def memory_bytes(self) -> int:
         """What the bitmaps take, serialised (roaring's in-memory size within a few percent)."""
         return sum(len(b.serialize()) for maps in (self._stocked, self._sellable) for b in maps.values())

@@ -3,8 +3,8 @@
 `/healthz` (liveness: the process and its event loop answer) and `/readyz` (readiness: see
 `readiness.py`) answer a Kubernetes probe or a load balancer with a status and its code only, without
 waiting behind GraphQL work (admission control never holds them). `/status` adds each back office's state,
-last error and latency, which name internal hosts and ports: staff tokens and router keys only. `/metrics`
-is Prometheus text, readable as `OMNIGATE_METRICS_ACCESS` says.
+last error and latency, which name internal hosts and ports, and the availability index's state: staff tokens
+and router keys only. `/metrics` is Prometheus text, readable as `OMNIGATE_METRICS_ACCESS` says.
 """
 
 import json
@@ -14,14 +14,17 @@ from aiohttp import web
 from ..appkeys import (
     ADMISSION_KEY,
     BACKENDS_KEY,
+    CLOCK_KEY,
     METRICS_KEY,
     READINESS_KEY,
+    REFERENCE_KEY,
     SECURITY_KEY,
     SETTINGS_KEY,
     SHARED_KEY,
     SYSTEMS_KEY,
 )
 from ..auth.principals import AuthenticationError, Principal, Role
+from ..availability.report import IndexReport, index_memory, index_report
 from ..errors import ErrorCode, error_body
 from ..observability.metrics import CONTENT_TYPE
 
@@ -47,10 +50,13 @@ async def status(request: web.Request) -> web.Response:
     systems = await request.app[SYSTEMS_KEY].report()
     admission = request.app[ADMISSION_KEY]
     shared = request.app.get(SHARED_KEY)
+    report = _availability(request.app)
     return web.json_response({"status": readiness.word, "systems": systems,
                               "redis": shared.link.report() if shared is not None else {"state": "off"},
                               "admission": {"running": admission.running, "queued": admission.queued,
-                                            "limit": admission.limit, "queue": admission.queue}},
+                                            "limit": admission.limit, "queue": admission.queue},
+                              "availability": report.as_json(index_memory(request.app[REFERENCE_KEY].availability))
+                              if report is not None else None},
                              status=200 if readiness.ready else 503)
 
 
@@ -66,7 +72,16 @@ async def metrics(request: web.Request) -> web.Response:
     registry.in_flight.set(admission.running)
     registry.queued.set(admission.queued)
     registry.undos_pending.set(len(await app[BACKENDS_KEY].journal.pending()))
+    if (report := _availability(app)) is not None:
+        registry.observe_availability(report.state != "warming", report.age_s, report.sellable_pairs, report.build_s)
     return web.Response(body=registry.text(), headers={"Content-Type": CONTENT_TYPE})
+
+
+def _availability(app: web.Application) -> IndexReport | None:
+    """The availability index's report; None before the back offices are opened (no index yet)."""
+    if REFERENCE_KEY not in app:
+        return None
+    return index_report(app[REFERENCE_KEY].availability, app[CLOCK_KEY](), app[SETTINGS_KEY].availability_stale_s)
 
 
 async def _operators_only(request: web.Request, path: str) -> web.Response | None:

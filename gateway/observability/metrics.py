@@ -10,6 +10,7 @@ did not parse). `outcome` is one of OUTCOMES.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -101,6 +102,14 @@ class Metrics:
         self.push_delay = Histogram("omnigate_subscription_push_delay_seconds", "from an event's occurredAt to "
                                     "its push to a subscriber, by subscription field", ["field"],
                                     buckets=PUSH_BUCKETS, registry=r)
+        self.availability_built = Gauge("omnigate_availability_index_built", "1 once the availability index has "
+                                        "been built (stock-filtered reads answer WARMING_UP before)", registry=r)
+        self.availability_age = Gauge("omnigate_availability_index_age_seconds", "seconds since the POS last "
+                                      "answered the availability index (NaN before its first build)", registry=r)
+        self.availability_pairs = Gauge("omnigate_availability_index_sellable_pairs", "(store, article) pairs the "
+                                        "availability index holds as sellable now", registry=r)
+        self.availability_build = Gauge("omnigate_availability_index_build_seconds", "how long the availability "
+                                        "index's last build took (NaN before the first)", registry=r)
         self.webhooks = WebhookMetrics(r)
 
     def watch_systems(self, systems: Systems) -> None:
@@ -129,6 +138,13 @@ class Metrics:
         """`field` is a subscription field of the schema: a bounded label."""
         self.events_pushed.labels(field).inc()
         self.push_delay.labels(field).observe(delay_s)
+
+    def observe_availability(self, built: bool, age_s: float | None, pairs: int, build_s: float | None) -> None:
+        """Set at each scrape from the index's report."""
+        self.availability_built.set(1 if built else 0)
+        self.availability_age.set(math.nan if age_s is None else age_s)
+        self.availability_pairs.set(pairs)
+        self.availability_build.set(math.nan if build_s is None else build_s)
 
     def text(self) -> bytes:
         return generate_latest(self.registry)

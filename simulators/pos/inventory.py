@@ -3,6 +3,7 @@
 import json
 from datetime import datetime, timedelta
 from itertools import count
+from operator import attrgetter
 from typing import Any
 
 from aiohttp import web
@@ -16,7 +17,7 @@ from .errors import bad_request, invalid
 from .idempotency import IdempotencyKeys
 from .paging import Cursors
 from .routing import Route, reply
-from .stock import ALLOWED_MOVES, TRACKED_STATES, Count, Move, Overdraw, StockBook
+from .stock import ALLOWED_MOVES, Count, Move, Overdraw, StockBook
 from .wire import Clock, compact, opaque_id, parse_quantity, quantity, rfc3339, utcnow
 
 INVENTORY_STATES = (
@@ -46,10 +47,6 @@ def count_json(c: Count, variation_id: str) -> dict[str, Any]:
             "calculated_at": rfc3339(c.calculated_at)}
 
 
-def _newest_first(c: Count) -> tuple[float, str, int, int]:
-    return -c.calculated_at.timestamp(), c.store.code, c.product.index, TRACKED_STATES.index(c.state)
-
-
 class InventoryApi:
     def __init__(self, world: World, catalog: Catalog, book: StockBook, cursors: Cursors,
                  keys: IdempotencyKeys, clock: Clock = utcnow) -> None:
@@ -76,7 +73,7 @@ class InventoryApi:
             counts = [c for c in self._counts(location_ids, ids)
                       if (not states or c.state in states)
                       and (updated_after is None or c.calculated_at > updated_after)]
-            counts.sort(key=_newest_first)
+            counts.sort(key=attrgetter("calculated_at"), reverse=True)  # stable: ties stay in store, product order
             self._answers[fingerprint] = counts
         page, cursor = self.cursors.page("inventory-counts", query, body.text("cursor"), counts, limit)
         return reply(compact({"counts": [self._json(c) for c in page], "cursor": cursor}))
@@ -99,13 +96,16 @@ class InventoryApi:
         return reply(answer)
 
     def _counts(self, location_ids: list[str] | None, ids: list[str] | None) -> list[Count]:
-        """Counts of the variations asked for, or of everything a store tracks when none are named."""
+        """Counts of the variations asked for, or of everything a store tracks when none are named, by store
+        code, product and state (TRACKED_STATES' order): the answer's order but for the newest first."""
         known = self.world.store_by_code
         stores = [known[c] for c in dict.fromkeys(location_ids) if c in known] if location_ids \
             else list(self.world.stores)
-        products = self._products(ids) if ids else None
-        return [c for store in stores for product in (self.book.tracked(store) if products is None else products)
-                for c in self.book.counts(store, product)]
+        stores.sort(key=attrgetter("code"))
+        if not ids:
+            return [c for store in stores for c in self.book.store_counts(store)]
+        products = sorted(self._products(ids), key=attrgetter("index"))
+        return [c for store in stores for product in products for c in self.book.counts(store, product)]
 
     def _products(self, ids: list[str]) -> list[DemoProduct]:
         found = (self.catalog.product_by_variation.get(i) for i in dict.fromkeys(ids))

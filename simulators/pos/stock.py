@@ -10,8 +10,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
-from simulators.world import DemoProduct, DemoStore, World
+from simulators.world import DemoProduct, DemoStore, StockFigure, World
 
 TRACKED_STATES = ("IN_STOCK", "RESERVED_FOR_SALE", "WASTE")
 # The adjustments the sheet lists as accepted: a sale, a loss, a receipt, a return.
@@ -19,8 +20,7 @@ ALLOWED_MOVES = frozenset({("IN_STOCK", "SOLD"), ("IN_STOCK", "WASTE"), ("NONE",
 SYNC_SPREAD_MINUTES = 720  # seeded counts were last calculated up to this long before the seed instant
 
 
-@dataclass(frozen=True, slots=True)
-class Count:
+class Count(NamedTuple):  # a tuple: an index build makes a million of them
     store: DemoStore
     product: DemoProduct
     state: str
@@ -49,6 +49,16 @@ Key = tuple[str, int, str]  # (store code, product index, state)
 Listener = Callable[[list[tuple[DemoStore, DemoProduct]]], None]
 
 
+_UNITS = tuple(Decimal(n) for n in range(256))  # the seeded figures' Decimals, made once
+
+
+def _seeded(figure: StockFigure | None, state: str) -> Decimal:
+    """A tracked state's seeded quantity (WASTE starts empty)."""
+    if figure is None or state == "WASTE":
+        return _UNITS[0]
+    return _UNITS[figure.sellable if state == "IN_STOCK" else figure.reserved]
+
+
 class StockBook:
     def __init__(self, world: World, seeded_at: datetime) -> None:
         self.world = world
@@ -62,27 +72,43 @@ class StockBook:
 
     def counts(self, store: DemoStore, product: DemoProduct, also: Iterable[str] = ()) -> list[Count]:
         """IN_STOCK for a tracked (store, product), other states when non-zero or listed in `also`."""
-        figure = self.world.store_stock(store, product)
+        figure = self.world.stock_row(store)[product.index]
         if figure is None and product.index not in self._touched.get(store.code, ()):
             return []
         at = self._seeded_at(store)
-        base = {"IN_STOCK": figure.sellable, "RESERVED_FOR_SALE": figure.reserved} if figure else {}
-        wanted = set(also)
+        wanted = set(also) if also else ()
         counts = []
         for state in TRACKED_STATES:
-            seeded = (Decimal(base.get(state, 0)), at)
-            quantity, when = self._overlay.get((store.code, product.index, state), seeded)
+            seeded = _seeded(figure, state)
+            found = self._overlay.get((store.code, product.index, state))
+            quantity, when = found if found is not None else (seeded, at)
             if state == "IN_STOCK" or quantity or state in wanted:
                 counts.append(Count(store, product, state, quantity, when))
         return counts
 
+    def store_counts(self, store: DemoStore) -> list[Count]:
+        """`counts` of every tracked product at the store, in product order. A product never adjusted there has
+        only its seeded figures (IN_STOCK, RESERVED_FOR_SALE when some are), read straight from the row."""
+        row, at, touched = self.world.stock_row(store), self._seeded_at(store), self._touched.get(store.code, ())
+        found: list[Count] = []
+        for product in self.tracked(store):
+            figure = row[product.index]
+            if product.index in touched or figure is None:
+                found += self.counts(store, product)
+                continue
+            found.append(Count(store, product, "IN_STOCK", _UNITS[figure.sellable], at))
+            if figure.reserved:
+                found.append(Count(store, product, "RESERVED_FOR_SALE", _UNITS[figure.reserved], at))
+        return found
+
     def tracked(self, store: DemoStore) -> list[DemoProduct]:
         """The products with counts at a store: those it carries and those adjusted into it."""
         if store.code not in self._carried:
-            self._carried[store.code] = tuple(
-                p.index for p in self.world.products if self.world.store_stock(store, p) is not None)
-        indexes = set(self._carried[store.code]) | self._touched.get(store.code, set())
-        return [self.world.products[i] for i in sorted(indexes)]
+            self._carried[store.code] = tuple(self.world.stock_row(store).carried())
+        carried, touched = self._carried[store.code], self._touched.get(store.code)
+        indexes: Iterable[int] = sorted(set(carried) | touched) if touched else carried
+        products = self.world.products
+        return [products[i] for i in indexes]
 
     def apply(self, moves: list[Move], at: datetime) -> None:
         """All moves or none: an overdraw anywhere raises Overdraw and changes nothing."""

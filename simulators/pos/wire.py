@@ -5,6 +5,7 @@ import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from .errors import invalid
@@ -25,6 +26,7 @@ def money(amount: int) -> dict[str, Any]:
     return {"amount": amount, "currency": CURRENCY}
 
 
+@lru_cache(maxsize=4096)  # a store's seeded counts share one instant: an index build writes each thousands of times
 def rfc3339(at: datetime) -> str:
     """Square writes instants in UTC with milliseconds, e.g. 2026-11-20T12:00:00.000Z."""
     return at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -43,6 +45,7 @@ def parse_instant(value: object, field: str) -> datetime:
     return at.astimezone(UTC)
 
 
+@lru_cache(maxsize=1024)  # equal values (5, Decimal("5.0")) hash alike and write alike
 def quantity(value: Decimal | int) -> str:
     """Decimal string without trailing zeros: 5 -> "5", 2.50 -> "2.5"."""
     text = format(Decimal(value).normalize(), "f")

@@ -24,9 +24,21 @@ def mix(*keys: int) -> int:
     return h
 
 
+def mix_more(h: int, key: int) -> int:
+    """`mix(*keys, key)` given `h = mix(*keys)`: keys shared by many draws are folded once."""
+    h = (h ^ (key & _MASK)) * 0xBF58476D1CE4E5B9 & _MASK
+    h = (h ^ (h >> 31)) * 0x94D049BB133111EB & _MASK
+    return h ^ (h >> 29)
+
+
 def unit(*keys: int) -> float:
     """A float in [0, 1) drawn from the keys."""
     return (mix(*keys) >> 11) / float(1 << 53)
+
+
+def unit_of(h: int) -> float:
+    """The float in [0, 1) of a hash `mix` returned."""
+    return (h >> 11) / float(1 << 53)
 
 
 def rng(*keys: int) -> random.Random:

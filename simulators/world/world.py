@@ -13,11 +13,9 @@ from .catalog import build_products
 from .categories import CATEGORIES
 from .customers import build_customers
 from .history import History
-from .rand import PURPOSE_CARRY, PURPOSE_RESERVED, PURPOSE_STOCK, mix, unit
 from .records import Booking, DemoCustomer, DemoProduct, DemoStore
+from .stock import StockFigure, StockRow, stock_row
 from .stores import build_stores
-
-CARRY_SHARE = {1: 0.35, 2: 0.55, 3: 0.8}
 
 
 class Scale(Enum):
@@ -26,12 +24,6 @@ class Scale(Enum):
     SMALL = (40, 600, 1500)
     DEFAULT = (260, 5200, 20000)
     LARGE = (400, 20000, 100000)
-
-
-@dataclass(frozen=True, slots=True)
-class StockFigure:
-    sellable: int
-    reserved: int
 
 
 @dataclass
@@ -49,6 +41,7 @@ class World:
         self.store_by_code = {s.code: s for s in self.stores}
         self.product_by_sku = {p.sku: p for p in self.products}
         self.customer_by_crm_id = {c.crm_id: c for c in self.customers}
+        self._stock_rows: dict[int, StockRow] = {}
 
     @property
     def now(self) -> datetime:
@@ -57,13 +50,14 @@ class World:
 
     def store_stock(self, store: DemoStore, product: DemoProduct) -> StockFigure | None:
         """Stock of one product in one store as the POS records it; None when the store does not carry it."""
-        if product.delisted or unit(self.seed, PURPOSE_CARRY, store.index, product.index) >= CARRY_SHARE[store.size]:
-            return None
-        roll = unit(self.seed, PURPOSE_STOCK, store.index, product.index)
-        on_hand = 0 if roll < 0.15 else 1 + int((roll - 0.15) * 24)
-        reserved = min(on_hand, 1 + mix(self.seed, PURPOSE_RESERVED, store.index, product.index) % 2) \
-            if unit(self.seed, PURPOSE_RESERVED, store.index, product.index) < 0.1 else 0
-        return StockFigure(sellable=on_hand - reserved, reserved=reserved)
+        return self.stock_row(store)[product.index]
+
+    def stock_row(self, store: DemoStore) -> StockRow:
+        """Every product's stock in one store, drawn on first use and kept (a byte a product)."""
+        row = self._stock_rows.get(store.index)
+        if row is None:
+            row = self._stock_rows[store.index] = stock_row(self.seed, store, self.products)
+        return row
 
 
 def build_world(seed: int = 42, scale: Scale = Scale.DEFAULT, as_of: date | None = None) -> World:
