@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from gateway.console import content_security_policy
-from gateway.console.assets import IMMUTABLE, ConsoleAssets
+from gateway.console.assets import load_assets
+from gateway.http.hashed_assets import IMMUTABLE
 from gateway.ide import HeaderPreset
 from simulators.world import World
 from tests.harness import PRODUCTION, STAFF, Stack, running_stack
@@ -58,7 +59,7 @@ async def test_the_page_names_only_the_gateways_own_files_under_a_strict_policy(
     assert f"connect-src 'self' ws://{host} wss://{host};" in policy
     assert "script-src 'self';" in policy and "style-src 'self';" in policy and "unsafe" not in policy
     assert headers["Cache-Control"] == "no-store" and headers["Referrer-Policy"] == "no-referrer"
-    version = ConsoleAssets.load().version
+    version = load_assets().version
     files = [ref for ref in references(html) if ref not in ("data:,", "#main")]
     assert files and all(ref.startswith(f"/console/assets/{version}/") for ref in files)
     assert {ref.rsplit("/", 1)[1] for ref in files} == {p.name for p in (CONSOLE / "static").iterdir()} | {
@@ -73,9 +74,9 @@ async def test_no_served_file_names_another_host(console_stack: Stack) -> None:
     # given the page and every file it can load
     html, _ = await page_of(console_stack)
     bodies = {"page": html}
-    for name in ConsoleAssets.load().files:
+    for name in load_assets().files:
         async with console_stack.http.get(f"{console_stack.gateway_url}/console/assets/"
-                                          f"{ConsoleAssets.load().version}/{name}") as r:
+                                          f"{load_assets().version}/{name}") as r:
             bodies[name] = await r.text()
 
     # when they are searched for an address, then none holds one (the WebSocket's is built from the page's own)
@@ -85,7 +86,7 @@ async def test_no_served_file_names_another_host(console_stack: Stack) -> None:
 
 async def test_each_file_is_typed_and_kept_for_a_year(console_stack: Stack) -> None:
     # given the console's files as they are on disk
-    assets = ConsoleAssets.load()
+    assets = load_assets()
     on_disk = {p.name: p.read_bytes() for folder in ("static", "vendor") for p in (CONSOLE / folder).iterdir()
                if p.name != "SOURCES"}
     assert set(assets.files) == set(on_disk)
@@ -102,7 +103,7 @@ async def test_each_file_is_typed_and_kept_for_a_year(console_stack: Stack) -> N
 
 async def test_an_unknown_version_or_file_is_not_found(console_stack: Stack) -> None:
     # given a real file's path
-    assets = ConsoleAssets.load()
+    assets = load_assets()
     main = assets.url("main.js")
 
     # when a stale version, an unknown name, a file beside them or a path out is asked for, then 404
@@ -132,7 +133,7 @@ async def test_production_serves_the_console_without_credentials(live_world: Wor
     async with running_stack(live_world, PRODUCTION, ide_presets=PRESETS) as production:
         # when the console and its main module are asked for
         html, headers = await page_of(production)
-        async with production.http.get(production.gateway_url + ConsoleAssets.load().url("main.js")) as r:
+        async with production.http.get(production.gateway_url + load_assets().url("main.js")) as r:
             status = r.status
 
     # then both are there, the policy as strict, and no credential is in the page

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from gateway.http.hashed_assets import IMMUTABLE
 from gateway.ide import CONTENT_SECURITY_POLICY, HeaderPreset
-from gateway.ide.assets import IMMUTABLE
 from gateway.ide.page import FIRST_QUERY
 from simulators.world import World
 from tests.harness import PRODUCTION, Stack, running_stack

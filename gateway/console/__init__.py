@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from aiohttp import web
 
-from .assets import PREFIX, ConsoleAssets
+from .assets import load_assets
 from .page import render_page
 
 __all__ = ["PATH", "add_console", "content_security_policy"]
@@ -23,11 +23,11 @@ _HOST = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?")
 
 
 def add_console(app: web.Application, presets: Sequence[tuple[str, Mapping[str, str]]] = ()) -> None:
-    assets = ConsoleAssets.load()
+    assets = load_assets()
     app[_PAGE_KEY] = render_page(assets, presets)
     app.router.add_get(PATH, _page)
     app.router.add_get(PATH + "/", _to_page)
-    app.router.add_get(PREFIX + "/{version}/{name}", assets.handle)
+    assets.add_route(app)
 
 
 def content_security_policy(host: str) -> str:

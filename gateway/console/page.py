@@ -9,13 +9,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from string import Template
 
-from .assets import ConsoleAssets
+from ..http.hashed_assets import HashedAssets
 
 ENDPOINT = "/graphql"
 _TEMPLATE = Template((Path(__file__).parent / "page.html").read_text(encoding="utf-8"))
 
 
-def render_page(assets: ConsoleAssets, presets: Sequence[tuple[str, Mapping[str, str]]]) -> str:
+def render_page(assets: HashedAssets, presets: Sequence[tuple[str, Mapping[str, str]]]) -> str:
     """`presets`: (label, HTTP headers) pairs, each turned into the one credential the sign-in form takes."""
     config = {"endpoint": ENDPOINT, "presets": [p for p in (_preset(label, headers) for label, headers in presets)
                                                 if p is not None]}

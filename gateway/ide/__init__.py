@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from aiohttp import web
 
-from .assets import PREFIX, Assets
+from .assets import load_assets
 from .page import HeaderPreset, render_page
 
 __all__ = ["HeaderPreset", "add_ide", "ide_response"]
@@ -21,9 +21,9 @@ _PAGE_KEY = web.AppKey("ide_page", str)
 
 
 def add_ide(app: web.Application, presets: Sequence[HeaderPreset] = ()) -> None:
-    assets = Assets.load()
+    assets = load_assets()
     app[_PAGE_KEY] = render_page(assets, presets)
-    app.router.add_get(PREFIX + "/{version}/{name}", assets.handle)
+    assets.add_route(app)
 
 
 def ide_response(request: web.Request) -> web.Response:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
-from .assets import Assets
+from ..http.hashed_assets import HashedAssets
 
 ENDPOINT = "/graphql"
 # The README's first query (a test keeps the two equal): what a newcomer runs first.
@@ -45,7 +45,7 @@ class HeaderPreset:
         return json.dumps(dict(self.headers))
 
 
-def render_page(assets: Assets, presets: Sequence[HeaderPreset]) -> str:
+def render_page(assets: HashedAssets, presets: Sequence[HeaderPreset]) -> str:
     """The first preset fills the Headers tab; every preset is listed in the opening comment to paste."""
     config = {"endpoint": ENDPOINT, "query": _welcome(presets) + FIRST_QUERY,
               "headers": json.dumps(dict(presets[0].headers), indent=2) if presets else ""}
