@@ -25,11 +25,13 @@ from simulators.world import DemoProduct, World
 
 from .square_sdk import Sdk, assert_conform, square_client
 from .test_sim_pos_support import TOKEN, stocked
-from .webhook_receiver import Receiver, receiving
+from .webhook_receiver import Receiver, receiver, receiving
 
 STORE = "PAR01"
 SIGNATURE = "x-square-hmacsha256-signature"
 FAST = {"retry_delays_s": [0.05], "give_up_after_s": 0.5, "timeout_s": 1.0}
+
+__all__ = ["receiver"]  # a fixture
 
 
 @dataclass
@@ -75,12 +77,6 @@ async def pos(world: World) -> AsyncIterator[Pos]:
             assert_conform(square.recorder)
     finally:
         await host.stop()
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    async with receiving() as r:
-        yield r
 
 
 async def variation_of(pos: Pos, product: DemoProduct) -> str:

@@ -24,10 +24,12 @@ from simulators.host import SimulatorHost
 from simulators.world import World
 
 from .test_sim_webshop_support import KEY, SECRET
-from .webhook_receiver import Delivery, Receiver, receiving
+from .webhook_receiver import Delivery, Receiver, receiver, receiving
 
 SECRET_OF_HOOK = "s3cr3t-omnigate"
 TIMEOUT = 30  # a listing across every customer's orders can be slow on a loaded machine
+
+__all__ = ["receiver"]  # a fixture
 
 
 @dataclass
@@ -82,12 +84,6 @@ async def shop(world: World) -> AsyncIterator[Shop]:
                                                   version="wc/v3", timeout=TIMEOUT), http)
     finally:
         await host.stop()
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    async with receiving() as r:
-        yield r
 
 
 def woo_signature(secret: str, raw: bytes) -> str:

@@ -16,10 +16,12 @@ from simulators.host import SimulatorHost
 from simulators.world import World
 
 from .test_sim_pos_support import stocked
-from .webhook_receiver import Receiver, receiving
+from .webhook_receiver import Receiver, receiver
 
 STORE = "PAR01"
 TYPES = ("inventory.count.updated", "booking.created")
+
+__all__ = ["receiver"]  # a fixture
 
 
 @pytest.fixture
@@ -31,12 +33,6 @@ async def pos(world: World, session: aiohttp.ClientSession) -> AsyncIterator[tup
         yield PosAdapter.connect(session, f"{url}/pos", DEMO_CREDENTIALS.pos_token), url
     finally:
         await host.stop()
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    async with receiving() as r:
-        yield r
 
 
 async def test_a_subscription_is_created_listed_changed_rekeyed_and_deleted(pos: tuple[PosAdapter, str],

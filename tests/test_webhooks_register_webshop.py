@@ -16,10 +16,12 @@ from simulators.host import SimulatorHost
 from simulators.world import World
 
 from .test_webhooks_catchup import web_order
-from .webhook_receiver import Receiver, receiving
+from .webhook_receiver import Receiver, receiver
 
 WOO = "/webshop/wp-json/wc/v3"
 AUTH = basic_auth(DEMO_CREDENTIALS.webshop_key, DEMO_CREDENTIALS.webshop_secret)
+
+__all__ = ["receiver"]  # a fixture
 
 
 @pytest.fixture
@@ -32,12 +34,6 @@ async def shop(world: World, session: aiohttp.ClientSession) -> AsyncIterator[tu
                                      DEMO_CREDENTIALS.webshop_secret), url
     finally:
         await host.stop()
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    async with receiving() as r:
-        yield r
 
 
 async def test_webhooks_are_created_listed_reactivated_and_deleted(shop: tuple[WebshopAdapter, str],

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
 from aiohttp import web
 from multidict import CIMultiDictProxy
 
@@ -67,3 +68,10 @@ async def receiving() -> AsyncIterator[Receiver]:
         if receiver.hold is not None:
             receiver.hold.set()
         await runner.cleanup()
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[Receiver]:
+    """A receiver for the test's deliveries, stopped after it."""
+    async with receiving() as r:
+        yield r
