@@ -35,7 +35,8 @@ def settings_for(sim_url: str, ledger: Path, port: int) -> dict[str, str]:
         **{f"OMNIGATE_{s.upper()}_URL": f"{sim_url}/{s}" for s in ("erp", "pos", "crm", "webshop")},
         "OMNIGATE_WEBSHOP_TIMEZONE": SHOP_TZ.key, "OMNIGATE_JWT_SECRET": JWT_SECRET,
         "OMNIGATE_UPSTREAM_TIMEOUT_S": "10", "OMNIGATE_PORT": str(port), "OMNIGATE_LEDGER_PATH": str(ledger),
-        "OMNIGATE_AVAILABILITY_AT_START": "false"}  # built on first use: no test's calls count its pages
+        "OMNIGATE_AVAILABILITY_AT_START": "false",  # built on first use: no test's calls count its pages
+        "OMNIGATE_AVAILABILITY_READS_PER_S": "1000"}  # the pacing spares a real POS; the simulators answer at once
 
 
 @asynccontextmanager

@@ -180,6 +180,8 @@ async def running_stack(world: World, environ: dict[str, str] | None = None,
             "OMNIGATE_API_KEYS_FILE": str(Path(folder.name) / "keys.json"), "OMNIGATE_SAFELIST_FILE": str(safelist),
             "OMNIGATE_PORT": "0", "OMNIGATE_LEDGER_PATH": str(Path(folder.name) / "ledger.sqlite3"),
             "OMNIGATE_PRICE_AUDIT_AT_START": "false", "OMNIGATE_AVAILABILITY_AT_START": "false",
+            # the index's pacing spares a real POS; the simulators answer at once, and every stack builds it
+            "OMNIGATE_AVAILABILITY_READS_PER_S": "1000",
             **(environ or {})})
         app = build_app(settings, ide_presets, clock)
         runner = await start(app, settings, shutdown_timeout_s=1.0)
