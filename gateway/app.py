@@ -32,7 +32,7 @@ from .http.forwarded import client_addresses
 from .http.probe_listener import ProbeListener
 from .http.readiness import Readiness
 from .ide import HeaderPreset, add_ide
-from .live import LiveHub, StockChanged
+from .live import LiveHub
 from .middleware import cors, masked_errors, request_ids, server_name
 from .observability.logs import observed
 from .observability.metrics import Metrics, OperationNames, safelisted_names
@@ -94,7 +94,6 @@ def build_app(settings: Settings, ide_presets: Sequence[HeaderPreset] = (), cloc
     app.router.add_get("/metrics", health.metrics)
     schema = build_schema(production=settings.is_production, sdl_access=settings.sdl_access)
     endpoint = GraphQLEndpoint(settings, schema, security.limits, seconds(clock))
-    live.on_change(lambda event: endpoint.responses.outdate() if isinstance(event, StockChanged) else None)
     if shared is not None:
         shared.share_responses(endpoint.responses)
     connections = Connections(settings.ws_connections_per_principal)

@@ -7,18 +7,15 @@ import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from connectors.domain import System
-from connectors.webhook_ports import Registration
-from gateway.appkeys import BACKENDS_KEY
 from gateway.auth.principals import Role
 from gateway.schema.relay import global_id
-from tests.direct import POS, WEBSHOP_AUTH
+from tests.direct import POS
 from tests.harness import Stack, bearer
 from tests.subscribers import subscribed, until_streams, ws_url
 from tests.test_gateway_appointments import staff
 from tests.test_gateway_reservations import STORE, few_left
 from tests.test_subscriptions import APPOINTMENTS, ORDERS, STOCK
-from tests.test_webhooks_events import WEBHOOKS, cached_stack, open_order, push_from_pos
+from tests.test_webhooks_events import cached_stack, open_order, orders_pushed, push_from_pos
 from tests.test_webhooks_receive import SETTLE_S, in_store, sell_at_the_till, variation_of
 
 __all__ = ["cached_stack"]  # the fixture
@@ -55,13 +52,7 @@ async def test_a_booking_made_at_the_pos_reaches_the_stores_staff(cached_stack: 
 
 async def test_an_order_completed_in_the_web_shop_reaches_its_buyer_only(cached_stack: Stack) -> None:
     stack = cached_stack
-    url, secret = f"{stack.gateway_url}/webhooks/webshop", "generated-by-omnigate-0123456789"
-    async with stack.http.post(f"{stack.sim_url}{WEBHOOKS}", params=WEBSHOP_AUTH, json={
-            "name": "omnigate", "topic": "order.updated", "delivery_url": url, "secret": secret}) as r:
-        created = await r.json()
-        assert r.status == 201, created
-    await stack.app[BACKENDS_KEY].registrations.save(
-        Registration(System.WEBSHOP, str(created["id"]), url, secret, datetime.now(UTC)))
+    await orders_pushed(stack)
     buyer, order = await open_order(stack)
     other = next(c for c in stack.world.customers if c.webshop_id is not None and c.crm_id != buyer.crm_id)
     socket = ws_url(stack.gateway_url)

@@ -107,9 +107,8 @@ async def test_a_body_streamed_past_one_mebibyte_is_refused(cached_stack: Stack)
     assert await metric(stack, "omnigate_webhook_deliveries_rejected_total", system="pos", reason="too_large") == 1
 
 
-async def test_an_order_completed_in_the_web_shop_reaches_the_hub_with_its_buyers_crm_id(
-        cached_stack: Stack) -> None:
-    stack = cached_stack
+async def orders_pushed(stack: Stack) -> None:
+    """The web shop simulator's order.updated webhook to this gateway, registered as `webhooks register` would."""
     url, secret = f"{stack.gateway_url}/webhooks/webshop", "generated-by-omnigate-0123456789"
     async with stack.http.post(f"{stack.sim_url}{WEBHOOKS}", params=WEBSHOP_AUTH, json={
             "name": "omnigate", "topic": "order.updated", "delivery_url": url, "secret": secret}) as r:
@@ -117,6 +116,12 @@ async def test_an_order_completed_in_the_web_shop_reaches_the_hub_with_its_buyer
         assert r.status == 201, created
     await stack.app[BACKENDS_KEY].registrations.save(
         Registration(System.WEBSHOP, str(created["id"]), url, secret, datetime.now(UTC)))
+
+
+async def test_an_order_completed_in_the_web_shop_reaches_the_hub_with_its_buyers_crm_id(
+        cached_stack: Stack) -> None:
+    stack = cached_stack
+    await orders_pushed(stack)
     buyer, order = await open_order(stack)
     async with stack.app[LIVE_KEY].stream(lambda e: isinstance(e, OrderChanged)) as stream:
         async with stack.http.post(f"{stack.sim_url}/_sim/webshop/orders/{order}/status",
