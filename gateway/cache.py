@@ -236,7 +236,7 @@ class KeyedCache(Generic[K, V]):
         self._entries: _Lru[K, _Entry[V]] = _Lru(max_entries)
         self._inflight: dict[K, asyncio.Task[dict[K, V]]] = {}
         self._second: SecondLevel[K, V] | None = None
-        self._past_second: set[K] = set()  # invalidated here: the next fill must not find the old value there
+        self._past_second: OrderedDict[K, float] = OrderedDict()  # invalidated here, when: see `_skip_second`
         self._trusted_from = float("-inf")  # values stored before it are never served (see `distrust`)
 
     def share(self, second: SecondLevel[K, V]) -> None:
@@ -269,7 +269,7 @@ class KeyedCache(Generic[K, V]):
         self.drop(keys)
         if self._second is not None:
             self._second.invalidate(keys)
-            self._past_second.update(keys)
+            self._note_past_second(keys)
 
     def distrust(self) -> None:
         """Nothing stored before now is served again, fresh or stale, from here or the second level: the system
@@ -326,8 +326,8 @@ class KeyedCache(Generic[K, V]):
     async def _from_second(self, keys: list[K]) -> dict[K, V]:
         """What the second level holds still fresh, entered here with the age it already has. Keys this process
         invalidated go to the back office: their deletion from the second level may not have landed yet."""
-        asked = [k for k in keys if k not in self._past_second]
-        self._past_second.difference_update(keys)
+        skipped = self._skip_second(keys)
+        asked = [k for k in keys if k not in skipped]
         if self._second is None or not asked:
             return {}
         now, found = self._clock(), {}
@@ -336,6 +336,27 @@ class KeyedCache(Generic[K, V]):
                 self._entries[key] = _Entry(value, now - age_s)
                 found[key] = value
         return found
+
+    def _note_past_second(self, keys: Sequence[K]) -> None:
+        """Held for one TTL at most: by then what the second level held before the invalidation has expired
+        there, and a key never read again would otherwise be held for the life of the process."""
+        now = self._clock()
+        for key in keys:
+            self._past_second.pop(key, None)
+            self._past_second[key] = now
+        while self._past_second and now - next(iter(self._past_second.values())) >= self._ttl_s:
+            self._past_second.popitem(last=False)
+
+    def _skip_second(self, keys: Sequence[K]) -> set[K]:
+        """The keys whose next fill must not ask the second level (this process invalidated them and the
+        deletion there may not have landed yet); asked once, they are forgotten."""
+        now = self._clock()
+        skipped = set()
+        for key in keys:
+            at = self._past_second.pop(key, None)
+            if at is not None and now - at < self._ttl_s:
+                skipped.add(key)
+        return skipped
 
     def _forget(self, keys: list[K], task: "asyncio.Task[dict[K, V]]") -> None:
         for key in keys:
