@@ -22,7 +22,7 @@ from ...crosswalk import Crosswalk
 from ...errors import GatewayError
 from ..pagination import check_first
 from ..relay import parse_global_id
-from .nearby import NEAREST_FIRST, nearby_stores, rings, stocked
+from .nearby import NEAREST_FIRST, Reach, nearby_stores, rings, stocked
 
 _STARTING: set["asyncio.Task[None]"] = set()  # accessories' loads being started (asyncio keeps weak references)
 ONLINE_FIELDS = frozenset({"description", "images", "attributes", "onlineAvailability"})
@@ -125,6 +125,6 @@ async def _stock_pairs(info: Info[Context, None], crosswalk: Crosswalk, skus: Se
     pairs = []
     for sku in skus:
         if (gtin := crosswalk.gtin_of.get(sku)) is not None:
-            reach = await stocked(info, sku, nearby) if in_stock_only else nearby
+            reach = await stocked(info, sku, nearby) if in_stock_only else Reach(nearby)
             pairs += [(gtin, n.store.code) for n in next(rings(reach, wanted), [])]  # most answers stop there
     return pairs

@@ -22,7 +22,7 @@ from ..partial import EmptyWhenUpstreamDown
 from ..relay import global_id, parse_global_id
 from ..stores.stock import stock_levels
 from ..stores.types import StockStatus, StoreAvailability
-from .nearby import NEAREST_FIRST, nearby_stores, rings, stocked
+from .nearby import NEAREST_FIRST, Reach, nearby_stores, rings, stocked
 from .online import online_product
 from .prefetch import product_fields, start_field_loads
 from .pricing import Price
@@ -124,10 +124,9 @@ class Product(Node):
         in_stock_only = in_stock_only is not False
         nearby = nearby_stores(info, await info.context.reference.stores.get(), near.to_domain(), radius_km, first,
                                in_stock_only)
-        if in_stock_only:
-            nearby = await stocked(info, self.sku, nearby)
+        reach = await stocked(info, self.sku, nearby) if in_stock_only else Reach(nearby)
         found: list[StoreAvailability] = []
-        for ring in rings(nearby, first):
+        for ring in rings(reach, first):
             levels = await stock_levels(info, [(self.sku, n.store.code) for n in ring])
             shown = (StoreAvailability.of(info, n.store, level, sku=self.sku, distance_km=n.distance_km)
                      for n, level in zip(ring, levels, strict=True)
