@@ -20,13 +20,17 @@ def memory_gb() -> float:
     return 0.0
 
 
+OUTPUTS = (":(top,exclude)bench/RESULTS.md", ":(top,exclude)bench/results.png")
+
+
 def commit() -> str:
-    """The HEAD commit, with `+changes` when the tree differs from it."""
+    """The HEAD commit, with `+changes` when the tree differs from it (its own outputs aside: they are written
+    before this is asked)."""
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], capture_output=True, text=True, check=False).stdout.strip()
 
     head = git("rev-parse", "--short=12", "HEAD") or "unknown"
-    return f"{head}+changes" if git("status", "--porcelain", "--untracked-files=no") else head
+    return f"{head}+changes" if git("status", "--porcelain", "--untracked-files=no", "--", ":/", *OUTPUTS) else head
 
 
 def describe() -> list[str]:
