@@ -149,11 +149,8 @@ async def test_a_sale_no_event_told_of_is_found_by_the_interval_check(live_world
         near = {"at": {"near": PARIS, "radiusKm": 2}, "q": product.name}
         assert (await walk(stack, near))[0] == [product.sku]
         await sell_at_till(stack, product, "PAR01", stack.world.store_stock(paris, product).sellable)  # type: ignore[union-attr]
-        for _ in range(100):
-            if await walk(stack, near) == ([], 0):
-                return
-            await asyncio.sleep(0.1)
-        raise AssertionError("the interval check never saw the sale")
+        gone: tuple[list[str], int] = ([], 0)
+        await until(lambda: walk(stack, near), gone)  # the interval check saw the sale
 
 
 async def test_a_hold_on_the_last_units_takes_the_product_out_and_cancelling_brings_it_back(stack: Stack) -> None:

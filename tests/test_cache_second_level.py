@@ -5,16 +5,9 @@ rule itself, and that it is held for one TTL, not for the life of the process (e
 from collections.abc import Sequence
 
 from gateway.cache import KeyedCache
+from tests.test_cache_stale import Clock
 
 TTL_S = 60.0
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 class Second:
