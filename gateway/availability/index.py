@@ -83,8 +83,11 @@ class AvailabilityIndex:
             self._loop = asyncio.create_task(self._keep_fresh(), name="availability index")
 
     async def built(self, timeout_s: float | None = None) -> bool:
-        """Whether the first build is done, waiting for it up to `timeout_s` (starting it if need be)."""
+        """Whether the first build is done, waiting for it up to `timeout_s` (starting it if need be). Once built,
+        at once: every stock-filtered field of a request asks (a 100-article read, 200 times)."""
         self.start()
+        if self._built.is_set():
+            return True
         try:
             await asyncio.wait_for(self._built.wait(), timeout_s)
         except TimeoutError:
